@@ -1,0 +1,85 @@
+//! The command line (a stable contract: see the README).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Hands-on database lessons on real servers, in your terminal.
+#[derive(Debug, Parser)]
+#[command(name = "sqlcourse", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options that apply to every command.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Global {
+    /// Read lessons and labs from this folder (holding lessons/ and labs/) instead of the
+    /// built-in copy.
+    #[arg(long, global = true, env = "SQLCOURSE_CONTENT", value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// Run the servers from this image instead of the lab's own.
+    #[arg(long, global = true, env = "SQLCOURSE_IMAGE", value_name = "IMAGE")]
+    pub image: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the days and your progress.
+    List,
+    /// A day, such as `day20`: opens its lesson, or runs one of its commands.
+    #[command(external_subcommand)]
+    Day(Vec<String>),
+}
+
+/// `sqlcourse DAY [COMMAND]`.
+#[derive(Debug, Parser)]
+#[command(name = "sqlcourse DAY", no_binary_name = false)]
+pub struct DayCli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<DayCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DayCommand {
+    /// Start the lab (or resume it) and print how to reach each server.
+    Up,
+    /// Stop the lab: remove containers and network, keep data and your files.
+    Down,
+    /// Show each server's state, port, server_id, log_bin and replication.
+    Status {
+        /// Machine-readable output (documented in the README).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restart one server, so edits to its config file take effect.
+    Restart {
+        /// Which server.
+        server: String,
+    },
+    /// Remove everything the lab created, restore your starting files, start afresh.
+    Reset {
+        /// Do not ask for confirmation.
+        #[arg(long, short)]
+        yes: bool,
+    },
+}
+
+/// How output is printed for scripts.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+impl DayCli {
+    /// Parses the words after the day's name.
+    pub fn parse_words(words: &[String]) -> Result<Self, clap::Error> {
+        DayCli::try_parse_from(words)
+    }
+}

@@ -1,0 +1,235 @@
+//! A lesson: Markdown split into guided steps.
+//!
+//! Every `## ` heading starts a step. A comment right under it, `<!-- tasks: a, b -->`,
+//! names the tasks the step teaches. `{{name}}` placeholders are filled from the running lab.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::spec::LabSpec;
+
+/// A parsed lesson.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lesson {
+    /// The H1 title.
+    pub title: String,
+    /// The guided steps, in order.
+    pub steps: Vec<Step>,
+}
+
+/// One guided step of a lesson.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// The `##` heading text.
+    pub title: String,
+    /// Task ids this step teaches (may be empty).
+    pub tasks: Vec<String>,
+    /// The step's Markdown, without its heading and task comment.
+    pub body: String,
+    /// 1-based line of the heading in the lesson file, for messages.
+    pub line: usize,
+}
+
+/// Markdown extensions the lessons use.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+impl Lesson {
+    /// Splits a lesson file into steps; errors name `file:line`.
+    pub fn parse(text: &str, file: &str) -> anyhow::Result<Self> {
+        let line_of = |offset: usize| text[..offset].lines().count() + 1;
+        let mut title = None;
+        // (heading start, heading end, title, line)
+        let mut heads: Vec<(usize, usize, String, usize)> = Vec::new();
+        let mut current: Option<(HeadingLevel, usize, String)> = None;
+        let mut first_content = None;
+        for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+            match event {
+                Event::Start(Tag::Heading { level, .. }) => {
+                    current = Some((level, range.start, String::new()));
+                }
+                Event::End(TagEnd::Heading(level)) => {
+                    let Some((_, start, heading)) = current.take() else { continue };
+                    match level {
+                        HeadingLevel::H1 if title.is_none() && heads.is_empty() => {
+                            title = Some(heading);
+                        }
+                        HeadingLevel::H1 => anyhow::bail!(
+                            "{file}:{}: only one `# ` title is allowed; steps start with `## `",
+                            line_of(start)
+                        ),
+                        HeadingLevel::H2 => heads.push((start, range.end, heading, line_of(start))),
+                        _ => {}
+                    }
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some((_, _, heading)) = current.as_mut() {
+                        heading.push_str(&t);
+                    } else if heads.is_empty() && first_content.is_none() {
+                        first_content = Some(range.start);
+                    }
+                }
+                _ if heads.is_empty() && current.is_none() && first_content.is_none() => {
+                    if !matches!(event, Event::End(_) | Event::SoftBreak | Event::HardBreak) {
+                        first_content = Some(range.start);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let title = title.ok_or_else(|| {
+            anyhow::anyhow!("{file}:1: a lesson starts with its title, a `# ` heading")
+        })?;
+        if let Some(offset) = first_content {
+            anyhow::bail!(
+                "{file}:{}: text before the first step; every step starts with a `## ` heading",
+                line_of(offset)
+            );
+        }
+        anyhow::ensure!(!heads.is_empty(), "{file}: the lesson has no steps (`## ` headings)");
+        let mut steps = Vec::with_capacity(heads.len());
+        for (i, (_, end, heading, line)) in heads.iter().enumerate() {
+            let next = heads.get(i + 1).map_or(text.len(), |h| h.0);
+            let (tasks, body) = split_tasks(&text[*end..next], file, *line)?;
+            steps.push(Step { title: heading.trim().to_owned(), tasks, body, line: *line });
+        }
+        Ok(Lesson { title: title.trim().to_owned(), steps })
+    }
+
+    /// Checks that every task named exists in the lab, every lab task is taught by one step,
+    /// and every placeholder is one the lab can fill.
+    pub fn check_tasks(&self, spec: &LabSpec, file: &str) -> anyhow::Result<()> {
+        for step in &self.steps {
+            for id in &step.tasks {
+                anyhow::ensure!(
+                    spec.task(id).is_some(),
+                    "{file}:{}: step `{}` names task `{id}`, which {} does not define",
+                    step.line,
+                    step.title,
+                    format_args!("labs/{}/lab.toml", spec.slug)
+                );
+            }
+            for (offset, name) in placeholders(&step.body) {
+                anyhow::ensure!(
+                    placeholder_names(spec).iter().any(|n| n == name),
+                    "{file}:{}: unknown placeholder `{{{{{name}}}}}` (known: {})",
+                    step.line + step.body[..offset].lines().count().saturating_sub(1),
+                    placeholder_names(spec).join(", ")
+                );
+            }
+        }
+        for task in &spec.tasks {
+            anyhow::ensure!(
+                self.steps.iter().any(|s| s.tasks.contains(&task.id)),
+                "{file}: no step teaches task `{}` (add `<!-- tasks: {} -->` under a step heading)",
+                task.id,
+                task.id
+            );
+        }
+        Ok(())
+    }
+
+    /// The index of the step that teaches this task.
+    pub fn step_of(&self, task: &str) -> Option<usize> {
+        self.steps.iter().position(|s| s.tasks.iter().any(|t| t == task))
+    }
+}
+
+/// The placeholders a lab can fill: `workspace`, `engine`, `app.dir`, and per server
+/// `NAME.port` and `NAME.config`.
+pub fn placeholder_names(spec: &LabSpec) -> Vec<String> {
+    let mut names = vec!["workspace".to_owned(), "engine".to_owned(), "app.dir".to_owned()];
+    for server in &spec.servers {
+        names.push(format!("{}.port", server.name));
+        names.push(format!("{}.config", server.name));
+    }
+    names
+}
+
+/// Every `{{name}}` in a text, with its byte offset.
+pub fn placeholders(text: &str) -> Vec<(usize, &str)> {
+    let mut found = Vec::new();
+    let mut rest = 0;
+    while let Some(open) = text[rest..].find("{{") {
+        let start = rest + open + 2;
+        let Some(close) = text[start..].find("}}") else { break };
+        found.push((rest + open, text[start..start + close].trim()));
+        rest = start + close + 2;
+    }
+    found
+}
+
+/// Replaces each `{{name}}` with `value(name)`; unknown names stay as written.
+pub fn fill(text: &str, value: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = 0;
+    for (offset, name) in placeholders(text) {
+        out.push_str(&text[rest..offset]);
+        let end = offset + text[offset..].find("}}").map_or(0, |c| c + 2);
+        match value(name) {
+            Some(v) => out.push_str(&v),
+            None => out.push_str(&text[offset..end]),
+        }
+        rest = end;
+    }
+    out.push_str(&text[rest..]);
+    out
+}
+
+/// Takes the `<!-- tasks: … -->` comment off the start of a step body.
+fn split_tasks(body: &str, file: &str, line: usize) -> anyhow::Result<(Vec<String>, String)> {
+    let trimmed = body.trim_start();
+    let Some(comment) = trimmed.strip_prefix("<!--") else {
+        return Ok((Vec::new(), body.trim_matches('\n').to_owned()));
+    };
+    let Some(end) = comment.find("-->") else {
+        anyhow::bail!("{file}:{}: unclosed `<!--` comment under the step heading", line + 1);
+    };
+    let inner = comment[..end].trim();
+    let Some(list) = inner.strip_prefix("tasks:") else {
+        return Ok((Vec::new(), body.trim_matches('\n').to_owned()));
+    };
+    let tasks: Vec<String> =
+        list.split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
+    anyhow::ensure!(!tasks.is_empty(), "{file}:{}: `<!-- tasks: -->` lists no task", line + 1);
+    Ok((tasks, comment[end + 3..].trim_matches('\n').to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "# Title\n\n## Intro\n\nHello {{workspace}}.\n\n## Do it\n<!-- tasks: a, b -->\n\n```sql\n## not a step\n```\n\n## End\nbye\n";
+
+    #[test]
+    fn splits_steps_at_second_level_headings_only() {
+        let lesson = Lesson::parse(SAMPLE, "x.md").expect("parses");
+        assert_eq!(lesson.title, "Title");
+        let titles: Vec<_> = lesson.steps.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Intro", "Do it", "End"]);
+        assert_eq!(lesson.steps[1].tasks, ["a", "b"]);
+        assert!(lesson.steps[1].body.starts_with("```sql"));
+        assert_eq!(lesson.steps[0].line, 3);
+        assert_eq!(lesson.steps[2].body, "bye");
+    }
+
+    #[test]
+    fn text_before_the_first_step_is_an_error_with_its_line() {
+        let err = Lesson::parse("# T\n\nstray words\n\n## S\n", "l.md").unwrap_err();
+        assert!(err.to_string().starts_with("l.md:3:"), "{err}");
+    }
+
+    #[test]
+    fn missing_title_and_second_title_are_errors() {
+        let err = Lesson::parse("## S\n", "l.md").unwrap_err();
+        assert!(err.to_string().contains("l.md:1:"), "{err}");
+        let err = Lesson::parse("# T\n## S\n# U\n", "l.md").unwrap_err();
+        assert!(err.to_string().starts_with("l.md:3:"), "{err}");
+    }
+
+    #[test]
+    fn fills_known_placeholders_and_keeps_unknown_ones() {
+        let out = fill("a {{x}} b {{ y }} c", |n| (n == "x").then(|| "1".to_owned()));
+        assert_eq!(out, "a 1 b {{ y }} c");
+    }
+}

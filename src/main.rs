@@ -1,0 +1,51 @@
+//! `sqlcourse`: hands-on database lessons on real servers, in the terminal.
+
+mod cli;
+mod content;
+mod lesson;
+mod spec;
+mod workspace;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command, DayCli, Global};
+use crate::content::Content;
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("sqlcourse: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    match cli.command {
+        None | Some(Command::List) => list(&cli.global),
+        Some(Command::Day(words)) => {
+            let day_cli = DayCli::parse_words(&words).unwrap_or_else(|e| e.exit());
+            let global = merge(cli.global, day_cli.global);
+            let content = Content::new(global.content.clone());
+            let day = content.day(&words[0])?;
+            let _ = (day, day_cli.command);
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Options may come before or after the day's name; the later one wins.
+fn merge(before: Global, after: Global) -> Global {
+    Global { content: after.content.or(before.content), image: after.image.or(before.image) }
+}
+
+fn list(global: &Global) -> anyhow::Result<std::process::ExitCode> {
+    let content = Content::new(global.content.clone());
+    for slug in content.days()? {
+        let day = content.day(&slug)?;
+        println!("{slug}  {}  0/{}", day.spec.title, day.spec.tasks.len());
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}

@@ -1,0 +1,195 @@
+//! The lab description (`labs/dayNN/lab.toml`), read with serde.
+//!
+//! Everything a day needs that is not Rust lives here, so a new day is a new folder.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// One day's lab, as written in its `lab.toml`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LabSpec {
+    /// Day number, shown in `sqlcourse list`.
+    pub day: u32,
+    /// The name used on the command line and in Docker object names (`day20`).
+    pub slug: String,
+    /// Title of the day's lesson.
+    pub title: String,
+    /// Lesson file, relative to the `lessons/` folder.
+    pub lesson: String,
+    /// Which database image the servers run.
+    pub image: ImageSpec,
+    /// The database servers, in the order they are shown.
+    pub servers: Vec<ServerSpec>,
+    /// Extra starting files copied into the workspace.
+    #[serde(default)]
+    pub files: Vec<FileSpec>,
+    /// Data every server gets before the learner starts.
+    pub seed: Option<SeedSpec>,
+    /// The learner's application, when the day has one.
+    pub app: Option<AppSpec>,
+    /// The graded tasks, in the order the learner meets them.
+    pub tasks: Vec<TaskSpec>,
+    /// Hint texts by diagnosis id; `{name}` placeholders are filled from the live state.
+    #[serde(default)]
+    pub hints: BTreeMap<String, String>,
+}
+
+/// The image the servers run.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ImageSpec {
+    /// Official image, pulled when missing.
+    pub default: String,
+    /// Locally built fallback for machines without a registry.
+    pub offline: Option<String>,
+    /// Command that builds `offline`, named in the error when no image can be had.
+    pub build_command: Option<String>,
+}
+
+/// One database server of the lab.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSpec {
+    /// Name of the server: network alias, container suffix, command-line argument.
+    pub name: String,
+    /// Preferred host port on 127.0.0.1; another free one is used when taken.
+    pub port: u16,
+    /// The learner's config file for this server.
+    pub config: FileSpec,
+}
+
+/// A starting file: copied from the lab folder into the workspace.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FileSpec {
+    /// Path relative to the lab folder.
+    pub from: String,
+    /// Path relative to the workspace.
+    pub to: String,
+}
+
+/// Seed data applied to every fresh server outside the binary log.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SeedSpec {
+    /// SQL file relative to the lab folder.
+    pub sql: String,
+}
+
+/// The learner's application.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AppSpec {
+    /// Its folder, relative to the workspace.
+    pub dir: String,
+    /// The command that runs it, from its folder.
+    pub run: Vec<String>,
+    /// The database account it connects as; the grader follows this account's statements.
+    pub account: String,
+    /// Python requirements file relative to the workspace, for the install hint.
+    pub requirements: Option<String>,
+}
+
+/// A graded task.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TaskSpec {
+    /// Stable id used by `check --json`, the lesson and the progress file.
+    pub id: String,
+    /// One line the learner reads in the task list.
+    pub title: String,
+    /// How the task is judged.
+    pub check: Check,
+}
+
+/// The kinds of check the engine knows; a day picks and parameterises them.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Check {
+    /// The server runs with the listed variables set in its config file.
+    ServerConfig {
+        server: String,
+        require: Vec<ConfigItem>,
+        /// Another server whose server_id this one must differ from.
+        differs_from: Option<String>,
+    },
+    /// The source has an account with REPLICATION SLAVE that the replica may log in from.
+    ReplicationAccount { source: String, replica: String },
+    /// The replica is pointed at the source with a valid account and coordinates.
+    ReplicaSource { source: String, replica: String },
+    /// Both replication threads run and a fresh row travels from source to replica.
+    ReplicationFlow { source: String, replica: String },
+    /// The application wrote only to `writer` and read only from `reader`.
+    ReadRouting { writer: String, reader: String },
+}
+
+/// A server setting a config check can require.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfigItem {
+    ServerId,
+    LogBin,
+}
+
+impl LabSpec {
+    /// Parses a `lab.toml`; the error names the line and what is wrong.
+    pub fn parse(text: &str, file: &str) -> anyhow::Result<Self> {
+        let spec: Self = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+            match line {
+                Some(line) => anyhow::anyhow!("{file}:{line}: {}", e.message()),
+                None => anyhow::anyhow!("{file}: {}", e.message()),
+            }
+        })?;
+        spec.validate().map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+        Ok(spec)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        let known = |name: &str| self.servers.iter().any(|s| s.name == name);
+        for task in &self.tasks {
+            for server in task.check.servers() {
+                anyhow::ensure!(
+                    known(server),
+                    "task `{}` names server `{server}`, which is not in [[servers]]",
+                    task.id
+                );
+            }
+        }
+        let mut ids: Vec<&str> = self.tasks.iter().map(|t| t.id.as_str()).collect();
+        ids.sort_unstable();
+        if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
+            anyhow::bail!("task id `{}` appears twice", w[0]);
+        }
+        Ok(())
+    }
+
+    /// The server with this name.
+    pub fn server(&self, name: &str) -> Option<&ServerSpec> {
+        self.servers.iter().find(|s| s.name == name)
+    }
+
+    /// The task with this id.
+    pub fn task(&self, id: &str) -> Option<&TaskSpec> {
+        self.tasks.iter().find(|t| t.id == id)
+    }
+}
+
+impl Check {
+    /// Every server name the check refers to.
+    pub fn servers(&self) -> Vec<&str> {
+        match self {
+            Check::ServerConfig { server, differs_from, .. } => {
+                std::iter::once(server.as_str()).chain(differs_from.as_deref()).collect()
+            }
+            Check::ReplicationAccount { source, replica }
+            | Check::ReplicaSource { source, replica }
+            | Check::ReplicationFlow { source, replica } => vec![source, replica],
+            Check::ReadRouting { writer, reader } => vec![writer, reader],
+        }
+    }
+}
