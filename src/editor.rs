@@ -32,13 +32,18 @@ impl Editor {
     }
 
     /// Chooses as `from_env` does, from the variables `var` gives and the folders in `path`.
-    pub fn resolve(var: impl Fn(&str) -> Option<String>, path: Option<&OsStr>) -> anyhow::Result<Self> {
+    pub fn resolve(
+        var: impl Fn(&str) -> Option<String>,
+        path: Option<&OsStr>,
+    ) -> anyhow::Result<Self> {
         for name in ["VISUAL", "EDITOR"] {
             if let Some(command) = var(name).filter(|c| !c.trim().is_empty()) {
-                return Editor::from_command(&command).with_context(|| format!("cannot use ${name}"));
+                return Editor::from_command(&command)
+                    .with_context(|| format!("cannot use ${name}"));
             }
         }
-        let dirs: Vec<PathBuf> = path.map(|p| std::env::split_paths(p).collect()).unwrap_or_default();
+        let dirs: Vec<PathBuf> =
+            path.map(|p| std::env::split_paths(p).collect()).unwrap_or_default();
         FALLBACKS
             .iter()
             .find(|name| dirs.iter().any(|dir| is_executable(&dir.join(name))))
@@ -58,7 +63,11 @@ impl Editor {
 
     /// The command as it would be typed, for messages.
     pub fn command_line(&self) -> String {
-        std::iter::once(&self.program).chain(&self.args).map(String::as_str).collect::<Vec<_>>().join(" ")
+        std::iter::once(&self.program)
+            .chain(&self.args)
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// Opens `file` in the editor, waits until it is closed, and tells whether the file's
@@ -71,7 +80,11 @@ impl Editor {
             .status()
             .with_context(|| format!("cannot start the editor `{}`", self.command_line()))?;
         if !status.success() {
-            bail!("the editor `{}` stopped with {status}; {} may be unsaved", self.command_line(), file.display());
+            bail!(
+                "the editor `{}` stopped with {status}; {} may be unsaved",
+                self.command_line(),
+                file.display()
+            );
         }
         Ok(if fingerprint(file)? == before { FileChange::Unchanged } else { FileChange::Changed })
     }
@@ -110,19 +123,22 @@ mod tests {
 
     #[test]
     fn visual_wins_over_editor() {
-        let editor = Editor::resolve(vars(&[("VISUAL", "code -w"), ("EDITOR", "vi")]), None).expect("resolves");
+        let editor = Editor::resolve(vars(&[("VISUAL", "code -w"), ("EDITOR", "vi")]), None)
+            .expect("resolves");
         assert_eq!(editor, Editor { program: "code".into(), args: vec!["-w".into()] });
     }
 
     #[test]
     fn blank_variables_are_skipped() {
-        let editor = Editor::resolve(vars(&[("VISUAL", " "), ("EDITOR", "nano")]), None).expect("resolves");
+        let editor =
+            Editor::resolve(vars(&[("VISUAL", " "), ("EDITOR", "nano")]), None).expect("resolves");
         assert_eq!(editor.command_line(), "nano");
     }
 
     #[test]
     fn quoted_words_stay_together() {
-        let editor = Editor::from_command(r#""/opt/My Editor/bin/edit" --wait "a b""#).expect("parses");
+        let editor =
+            Editor::from_command(r#""/opt/My Editor/bin/edit" --wait "a b""#).expect("parses");
         assert_eq!(editor.program, "/opt/My Editor/bin/edit");
         assert_eq!(editor.args, ["--wait", "a b"]);
     }
@@ -150,7 +166,8 @@ mod tests {
     #[test]
     fn no_editor_at_all_says_what_to_set() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let err = Editor::resolve(vars(&[]), Some(dir.path().as_os_str())).expect_err("nothing found");
+        let err =
+            Editor::resolve(vars(&[]), Some(dir.path().as_os_str())).expect_err("nothing found");
         assert!(err.to_string().contains("export EDITOR="), "{err}");
     }
 }

@@ -18,7 +18,10 @@ pub struct Endpoint {
 
 /// The lab instance's name: `SQLCOURSE_LAB_NAME`, else the day's slug.
 pub fn lab_name(slug: &str) -> String {
-    std::env::var("SQLCOURSE_LAB_NAME").ok().filter(|n| !n.is_empty()).unwrap_or_else(|| slug.to_owned())
+    std::env::var("SQLCOURSE_LAB_NAME")
+        .ok()
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| slug.to_owned())
 }
 
 /// The container of a lab's server.
@@ -54,7 +57,9 @@ pub async fn published_port(docker: &Docker, container: &str) -> anyhow::Result<
         .iter()
         .filter(|b| b.host_ip.as_deref().is_some_and(|ip| ip == "127.0.0.1"))
         .find_map(|b| b.host_port.as_deref()?.parse().ok())
-        .with_context(|| format!("container {container} publishes no port for {SERVER_PORT} on 127.0.0.1"))?;
+        .with_context(|| {
+            format!("container {container} publishes no port for {SERVER_PORT} on 127.0.0.1")
+        })?;
     Ok(Some(port))
 }
 
@@ -69,5 +74,10 @@ pub async fn locate(
     let port = published_port(docker, &container)
         .await?
         .with_context(|| format!("the lab is not running: start it with `sqlcourse {slug} up`"))?;
-    Ok(Endpoint { host: "127.0.0.1".to_owned(), port, user: "root".to_owned(), password: root_password()? })
+    Ok(Endpoint {
+        host: "127.0.0.1".to_owned(),
+        port,
+        user: "root".to_owned(),
+        password: root_password()?,
+    })
 }

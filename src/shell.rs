@@ -31,7 +31,11 @@ const STDIN_POLL: Duration = Duration::from_millis(100);
 /// resized, and the terminal is in raw mode meanwhile, restored afterwards. A caller with a
 /// full-screen interface suspends it first and stops reading keys until this returns. With
 /// piped input the client reads it to the end, as `mariadb < file.sql` would.
-pub async fn attach_client(docker: &Docker, container: &str, password: &str) -> anyhow::Result<i64> {
+pub async fn attach_client(
+    docker: &Docker,
+    container: &str,
+    password: &str,
+) -> anyhow::Result<i64> {
     let tty = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let exec = docker
         .create_exec(
@@ -62,7 +66,8 @@ pub async fn attach_client(docker: &Docker, container: &str, password: &str) -> 
     }
     let keyboard = StdinReader::start();
     let mut keys = keyboard.receiver;
-    let mut resized = signal(SignalKind::window_change()).context("cannot watch the window size")?;
+    let mut resized =
+        signal(SignalKind::window_change()).context("cannot watch the window size")?;
     let mut stdin_open = true;
     let mut stdout = std::io::stdout();
     let mut stderr = std::io::stderr();
@@ -110,7 +115,8 @@ async fn resize(docker: &Docker, exec_id: &str) {
 /// The client's exit code, once Docker has recorded that it ended.
 async fn exit_code(docker: &Docker, exec_id: &str) -> anyhow::Result<i64> {
     for _ in 0..50 {
-        let info = docker.inspect_exec(exec_id).await.context("cannot read how the client ended")?;
+        let info =
+            docker.inspect_exec(exec_id).await.context("cannot read how the client ended")?;
         if info.running != Some(true) {
             return Ok(info.exit_code.unwrap_or(0));
         }

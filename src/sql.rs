@@ -10,9 +10,12 @@ mod session;
 mod split;
 
 pub use history::History;
-pub use outcome::{Column, DEFAULT_ROW_LIMIT, Done, NULL, Outcome, RowSet, Run, SqlError, StatementResult};
+pub use outcome::{
+    Column, DEFAULT_ROW_LIMIT, Done, NULL, Outcome, RowSet, Run, SqlError, StatementResult,
+};
 pub use render::{
-    DEFAULT_MAX_COLUMN_WIDTH, Table, cell_width, escape_cell, outcome_lines, run_lines, summary, vertical_lines,
+    DEFAULT_MAX_COLUMN_WIDTH, Table, cell_width, escape_cell, outcome_lines, run_lines, summary,
+    vertical_lines,
 };
 pub use session::{Canceller, Session, SessionOptions};
 pub use split::{Split, Statement, is_complete, split};

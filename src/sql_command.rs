@@ -21,9 +21,8 @@ pub fn run(day: &Day, server: &str, execute: Option<&str>) -> anyhow::Result<Exi
     let docker = runtime.block_on(endpoint::docker())?;
     match execute {
         Some(sql) => {
-            let target = runtime.block_on(endpoint::locate(&docker, slug, server, || {
-                workspace.root_password()
-            }))?;
+            let target = runtime
+                .block_on(endpoint::locate(&docker, slug, server, || workspace.root_password()))?;
             execute_statements(&target, server, sql)
         }
         None => {
@@ -39,11 +38,19 @@ pub fn run(day: &Day, server: &str, execute: Option<&str>) -> anyhow::Result<Exi
 }
 
 /// Prints results like `mariadb -t`, errors on stderr; fails at the first error.
-fn execute_statements(target: &endpoint::Endpoint, server: &str, sql: &str) -> anyhow::Result<ExitCode> {
-    let mut session =
-        Session::connect(target).map_err(|e| anyhow!("cannot connect to the {server}: {e}"))?;
+fn execute_statements(
+    target: &endpoint::Endpoint,
+    server: &str,
+    sql: &str,
+) -> anyhow::Result<ExitCode> {
+    let mut session = Session::connect(target).map_err(|e| {
+        anyhow!("cannot connect to the {server}: {e}\nIf it is starting or restarting, try again in a moment.")
+    })?;
     let run = session.run(sql);
-    for outcome in &run.outcomes {
+    for (i, outcome) in run.outcomes.iter().enumerate() {
+        if i > 0 {
+            println!();
+        }
         if let StatementResult::Failed(error) = &outcome.result {
             eprintln!("{error}");
         } else {

@@ -9,14 +9,16 @@ use super::split::Statement;
 pub const DEFAULT_ROW_LIMIT: usize = 10_000;
 
 /// Everything one input gave back.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Run {
     /// One outcome per result, in order (a procedure call may give several).
     pub outcomes: Vec<Outcome>,
-    /// Statements not run because an earlier one failed or was cancelled.
+    /// Statements not run because an earlier one failed or the input was cancelled.
     pub skipped: Vec<Statement>,
     /// The connection had been lost and was opened again before running.
     pub reconnected: bool,
+    /// The input was cancelled while it ran.
+    pub cancelled: bool,
 }
 
 impl Run {
@@ -108,6 +110,8 @@ pub struct RowSet {
     pub rows: Vec<Vec<Option<String>>>,
     /// How many rows the server sent, kept or not.
     pub total: u64,
+    /// Warnings the statement raised (see SHOW WARNINGS).
+    pub warnings: u16,
     /// How many rows are kept at most.
     limit: usize,
     /// Widest cell of each column, header included, in terminal cells, as a table shows it.
@@ -118,7 +122,7 @@ impl RowSet {
     /// An empty result table that will keep up to `limit` rows.
     pub fn new(columns: Vec<Column>, limit: usize) -> Self {
         let widths = columns.iter().map(|c| super::render::cell_width(&c.name)).collect();
-        RowSet { columns, rows: Vec::new(), total: 0, limit, widths }
+        RowSet { columns, rows: Vec::new(), total: 0, warnings: 0, limit, widths }
     }
 
     /// Counts a row, and keeps it while under the limit.

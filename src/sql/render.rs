@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::outcome::{NULL, Outcome, Run, RowSet, StatementResult};
+use super::outcome::{NULL, Outcome, RowSet, Run, StatementResult};
 
 /// Marks a value cut to fit its column.
 const ELLIPSIS: char = '…';
@@ -19,7 +19,14 @@ pub const DEFAULT_MAX_COLUMN_WIDTH: usize = 60;
 /// as they would break the table's lines.
 pub fn escape_cell(value: &str) -> Cow<'_, str> {
     if value.chars().any(char::is_control) {
-        Cow::Owned(value.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect())
+        Cow::Owned(
+            value
+                .chars()
+                .map(
+                    |c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() },
+                )
+                .collect(),
+        )
     } else {
         Cow::Borrowed(value)
     }
@@ -70,7 +77,10 @@ impl<'a> Table<'a> {
     /// The line of kept row `index` (empty when there is no such row).
     pub fn row(&self, index: usize) -> String {
         let Some(row) = self.set.rows.get(index) else { return String::new() };
-        let cells = row.iter().zip(&self.set.columns).map(|(v, c)| (Some(v.as_deref().unwrap_or(NULL)), c.numeric));
+        let cells = row
+            .iter()
+            .zip(&self.set.columns)
+            .map(|(v, c)| (Some(v.as_deref().unwrap_or(NULL)), c.numeric));
         self.line(cells)
     }
 
@@ -155,21 +165,27 @@ pub fn vertical_lines(set: &RowSet, rows: Range<usize>) -> Vec<String> {
 pub fn summary(outcome: &Outcome) -> String {
     let time = format!("({:.3} sec)", outcome.elapsed.as_secs_f64());
     match &outcome.result {
-        StatementResult::Rows(set) if set.total == 0 => format!("Empty set {time}"),
-        StatementResult::Rows(set) if set.is_truncated() => {
-            format!("{} in set, first {} kept {time}", count(set.total, "row"), set.rows.len())
-        }
-        StatementResult::Rows(set) => format!("{} in set {time}", count(set.total, "row")),
-        StatementResult::Done(done) => {
-            let mut line = format!("Query OK, {}", count(done.affected_rows, "row"));
-            line.push_str(" affected");
-            if done.warnings > 0 {
-                line.push_str(&format!(", {}", count(done.warnings.into(), "warning")));
+        StatementResult::Rows(set) => {
+            let mut line = if set.total == 0 {
+                "Empty set".to_owned()
+            } else {
+                count(set.total, "row") + " in set"
+            };
+            if set.is_truncated() {
+                line.push_str(&format!(", first {} kept", set.rows.len()));
             }
-            format!("{line} {time}")
+            format!("{line}{} {time}", warnings(set.warnings))
+        }
+        StatementResult::Done(done) => {
+            let rows = count(done.affected_rows, "row");
+            format!("Query OK, {rows} affected{} {time}", warnings(done.warnings))
         }
         StatementResult::Failed(error) => error.to_string(),
     }
+}
+
+fn warnings(n: u16) -> String {
+    if n == 0 { String::new() } else { format!(", {}", count(n.into(), "warning")) }
 }
 
 fn count(n: u64, noun: &str) -> String {
@@ -181,7 +197,9 @@ fn count(n: u64, noun: &str) -> String {
 pub fn outcome_lines(outcome: &Outcome, max_column_width: usize) -> Vec<String> {
     let mut lines = match &outcome.result {
         StatementResult::Rows(set) if set.rows.is_empty() => Vec::new(),
-        StatementResult::Rows(set) if outcome.statement.vertical => vertical_lines(set, 0..set.rows.len()),
+        StatementResult::Rows(set) if outcome.statement.vertical => {
+            vertical_lines(set, 0..set.rows.len())
+        }
         StatementResult::Rows(set) => Table::new(set, max_column_width).lines(),
         StatementResult::Done(_) | StatementResult::Failed(_) => Vec::new(),
     };
@@ -198,7 +216,9 @@ pub fn outcome_lines(outcome: &Outcome, max_column_width: usize) -> Vec<String> 
 pub fn run_lines(run: &Run, max_column_width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     if run.reconnected {
-        lines.push("The connection had been lost: reconnected (session settings start afresh).".to_owned());
+        lines.push(
+            "The connection had been lost: reconnected (session settings start afresh).".to_owned(),
+        );
     }
     for (i, outcome) in run.outcomes.iter().enumerate() {
         if i > 0 {
@@ -207,7 +227,9 @@ pub fn run_lines(run: &Run, max_column_width: usize) -> Vec<String> {
         lines.extend(outcome_lines(outcome, max_column_width));
     }
     if !run.skipped.is_empty() {
-        lines.push(format!("{} not run after the error.", count(run.skipped.len() as u64, "statement")));
+        let why = if run.cancelled { "cancel" } else { "error" };
+        let statements = count(run.skipped.len() as u64, "statement");
+        lines.push(format!("{statements} not run after the {why}."));
     }
     lines
 }
@@ -221,7 +243,10 @@ mod tests {
     use crate::sql::split::Statement;
 
     fn set(columns: &[(&str, bool)], rows: &[&[Option<&str>]]) -> RowSet {
-        let columns = columns.iter().map(|(n, numeric)| Column { name: (*n).to_owned(), numeric: *numeric }).collect();
+        let columns = columns
+            .iter()
+            .map(|(n, numeric)| Column { name: (*n).to_owned(), numeric: *numeric })
+            .collect();
         let mut set = RowSet::new(columns, 100);
         for row in rows {
             set.push(row.iter().map(|v| v.map(str::to_owned)).collect());
@@ -239,7 +264,10 @@ mod tests {
 
     #[test]
     fn a_table_looks_like_the_mariadb_client() {
-        let s = set(&[("id", true), ("name", false)], &[&[Some("1"), Some("alice")], &[Some("20"), None]]);
+        let s = set(
+            &[("id", true), ("name", false)],
+            &[&[Some("1"), Some("alice")], &[Some("20"), None]],
+        );
         assert_eq!(
             Table::new(&s, 40).lines(),
             [
@@ -298,7 +326,16 @@ mod tests {
     #[test]
     fn summaries_count_rows_and_time() {
         let one = set(&[("n", true)], &[&[Some("1")]]);
-        assert_eq!(summary(&outcome(StatementResult::Rows(one), false)), "1 row in set (0.002 sec)");
+        assert_eq!(
+            summary(&outcome(StatementResult::Rows(one), false)),
+            "1 row in set (0.002 sec)"
+        );
+        let mut warned = set(&[("n", true)], &[&[None]]);
+        warned.warnings = 1;
+        assert_eq!(
+            summary(&outcome(StatementResult::Rows(warned), false)),
+            "1 row in set, 1 warning (0.002 sec)"
+        );
         let empty = set(&[("n", true)], &[]);
         assert_eq!(summary(&outcome(StatementResult::Rows(empty), false)), "Empty set (0.002 sec)");
         let done = Done { affected_rows: 3, warnings: 1, ..Done::default() };
@@ -314,12 +351,19 @@ mod tests {
         for n in 0..5 {
             s.push(vec![Some(n.to_string())]);
         }
-        assert_eq!(summary(&outcome(StatementResult::Rows(s), false)), "5 rows in set, first 2 kept (0.002 sec)");
+        assert_eq!(
+            summary(&outcome(StatementResult::Rows(s), false)),
+            "5 rows in set, first 2 kept (0.002 sec)"
+        );
     }
 
     #[test]
     fn an_error_is_one_line_with_code_and_state() {
-        let e = SqlError { code: 1146, state: "42S02".into(), message: "Table 'test.t' doesn't exist".into() };
+        let e = SqlError {
+            code: 1146,
+            state: "42S02".into(),
+            message: "Table 'test.t' doesn't exist".into(),
+        };
         assert_eq!(
             outcome_lines(&outcome(StatementResult::Failed(e), false), 40),
             ["ERROR 1146 (42S02): Table 'test.t' doesn't exist"]
@@ -329,11 +373,15 @@ mod tests {
     #[test]
     fn a_run_separates_results_and_reports_skipped_statements() {
         let s = set(&[("n", true)], &[&[Some("1")]]);
-        let e = SqlError::client(SqlError::LOST_CONNECTION, "Lost connection to server during query");
+        let e =
+            SqlError::client(SqlError::LOST_CONNECTION, "Lost connection to server during query");
         let run = Run {
-            outcomes: vec![outcome(StatementResult::Rows(s), true), outcome(StatementResult::Failed(e), false)],
+            outcomes: vec![
+                outcome(StatementResult::Rows(s), true),
+                outcome(StatementResult::Failed(e), false),
+            ],
             skipped: vec![Statement { text: "SELECT 3".into(), vertical: false }],
-            reconnected: false,
+            ..Run::default()
         };
         assert_eq!(
             run_lines(&run, 40),

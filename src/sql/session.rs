@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts, OptsBuilder, Value};
 
-use super::outcome::{Column, DEFAULT_ROW_LIMIT, Done, Outcome, RowSet, Run, SqlError, StatementResult};
+use super::outcome::{
+    Column, DEFAULT_ROW_LIMIT, Done, Outcome, RowSet, Run, SqlError, StatementResult,
+};
 use super::split::{Statement, split};
 use crate::endpoint::Endpoint;
 
@@ -38,8 +40,10 @@ impl Default for SessionOptions {
 struct Shared {
     opts: Opts,
     connection_id: AtomicU32,
-    /// A statement is on the server now.
+    /// An input is being run.
     running: AtomicBool,
+    /// The input being run was cancelled: run no more of its statements.
+    cancelled: AtomicBool,
 }
 
 /// An open connection running statements one at a time; it reconnects by itself when the
@@ -72,8 +76,18 @@ impl Session {
             .write_timeout(Some(options.write_timeout))
             .into();
         let conn = open(&opts)?;
-        let shared = Shared { opts, connection_id: AtomicU32::new(conn.connection_id()), running: AtomicBool::new(false) };
-        Ok(Session { conn: Some(conn), shared: Arc::new(shared), row_limit: options.row_limit, database: None })
+        let shared = Shared {
+            opts,
+            connection_id: AtomicU32::new(conn.connection_id()),
+            running: AtomicBool::new(false),
+            cancelled: AtomicBool::new(false),
+        };
+        Ok(Session {
+            conn: Some(conn),
+            shared: Arc::new(shared),
+            row_limit: options.row_limit,
+            database: None,
+        })
     }
 
     /// The server's id for this connection (what `KILL` takes).
@@ -87,20 +101,37 @@ impl Session {
     }
 
     /// Runs every statement in `input` (see `split`); a statement without a terminator at the
-    /// end runs too. Stops at the first error: the rest are returned as skipped.
+    /// end runs too. Stops at the first error or a cancel: the rest are returned as skipped.
     pub fn run(&mut self, input: &str) -> Run {
+        self.shared.cancelled.store(false, Ordering::SeqCst);
+        self.shared.running.store(true, Ordering::SeqCst);
+        let mut run = self.run_statements(input);
+        self.shared.running.store(false, Ordering::SeqCst);
+        run.cancelled = self.shared.cancelled.load(Ordering::SeqCst);
+        run
+    }
+
+    fn run_statements(&mut self, input: &str) -> Run {
         let mut statements = split(input).into_statements().into_iter();
-        let mut run = Run { outcomes: Vec::new(), skipped: Vec::new(), reconnected: false };
+        let mut run = Run::default();
         let Some(first) = statements.next() else { return run };
         match self.ensure_connected() {
             Ok(reconnected) => run.reconnected = reconnected,
             Err(error) => {
-                run.outcomes.push(Outcome { statement: first, elapsed: Duration::ZERO, result: StatementResult::Failed(error) });
+                run.outcomes.push(Outcome {
+                    statement: first,
+                    elapsed: Duration::ZERO,
+                    result: StatementResult::Failed(error),
+                });
                 run.skipped.extend(statements);
                 return run;
             }
         }
         for statement in std::iter::once(first).chain(statements.by_ref()) {
+            if self.shared.cancelled.load(Ordering::SeqCst) {
+                run.skipped.push(statement);
+                break;
+            }
             let outcomes = self.execute(&statement);
             let failed = outcomes.iter().any(|o| matches!(o.result, StatementResult::Failed(_)));
             run.outcomes.extend(outcomes);
@@ -135,15 +166,18 @@ impl Session {
     fn execute(&mut self, statement: &Statement) -> Vec<Outcome> {
         let Some(conn) = self.conn.as_mut() else {
             let error = SqlError::client(SqlError::LOST_CONNECTION, "Lost connection to server");
-            return vec![Outcome { statement: statement.clone(), elapsed: Duration::ZERO, result: StatementResult::Failed(error) }];
+            return vec![Outcome {
+                statement: statement.clone(),
+                elapsed: Duration::ZERO,
+                result: StatementResult::Failed(error),
+            }];
         };
-        self.shared.running.store(true, Ordering::SeqCst);
         let (outcomes, lost) = read_results(conn, statement, self.row_limit);
-        self.shared.running.store(false, Ordering::SeqCst);
         if lost {
             self.conn = None;
         } else if is_use(&statement.text) {
-            self.database = conn.query_first::<Option<String>, _>("SELECT DATABASE()").ok().flatten().flatten();
+            self.database =
+                conn.query_first::<Option<String>, _>("SELECT DATABASE()").ok().flatten().flatten();
         }
         outcomes
     }
@@ -187,7 +221,10 @@ fn read_results(conn: &mut Conn, statement: &Statement, row_limit: usize) -> (Ve
                 let columns = columns
                     .as_ref()
                     .iter()
-                    .map(|c| Column { name: c.name_str().into_owned(), numeric: c.column_type().is_numeric_type() })
+                    .map(|c| Column {
+                        name: c.name_str().into_owned(),
+                        numeric: c.column_type().is_numeric_type(),
+                    })
                     .collect();
                 let mut rows = RowSet::new(columns, row_limit);
                 let mut failure = None;
@@ -212,6 +249,11 @@ fn read_results(conn: &mut Conn, statement: &Statement, row_limit: usize) -> (Ve
                 }
             }
         }
+    }
+    // The count of warnings arrives after the last row, once the result is read.
+    if !lost && let Some(Outcome { result: StatementResult::Rows(rows), .. }) = outcomes.last_mut()
+    {
+        rows.warnings = conn.warnings();
     }
     (outcomes, lost)
 }
@@ -239,26 +281,47 @@ fn open(opts: &Opts) -> Result<Conn, SqlError> {
         mysql::Error::MySqlError(_) => sql_error(error),
         other => SqlError::client(
             SqlError::CANNOT_CONNECT,
-            format!("Can't connect to server on '{}:{}' ({other})", opts.get_ip_or_hostname(), opts.get_tcp_port()),
+            format!(
+                "Can't connect to server on '{}:{}' ({})",
+                opts.get_ip_or_hostname(),
+                opts.get_tcp_port(),
+                describe(&other)
+            ),
         ),
     })
 }
 
 /// The connection can no longer be used after this error.
 fn is_connection_lost(error: &mysql::Error) -> bool {
-    !matches!(error, mysql::Error::MySqlError(_) | mysql::Error::FromValueError(_) | mysql::Error::FromRowError(_))
+    !matches!(
+        error,
+        mysql::Error::MySqlError(_)
+            | mysql::Error::FromValueError(_)
+            | mysql::Error::FromRowError(_)
+    )
+}
+
+/// The driver's words for an error, without its type name around them.
+fn describe(error: &mysql::Error) -> String {
+    match error {
+        mysql::Error::IoError(e) => e.to_string(),
+        mysql::Error::CodecError(e) => e.to_string(),
+        mysql::Error::DriverError(e) => e.to_string(),
+        mysql::Error::TlsError(e) => e.to_string(),
+        other => other.to_string(),
+    }
 }
 
 fn sql_error(error: mysql::Error) -> SqlError {
     match error {
-        mysql::Error::MySqlError(e) => SqlError { code: e.code, state: e.state, message: e.message },
-        mysql::Error::IoError(e) => {
-            SqlError::client(SqlError::LOST_CONNECTION, format!("Lost connection to server during query ({e})"))
+        mysql::Error::MySqlError(e) => {
+            SqlError { code: e.code, state: e.state, message: e.message }
         }
-        other if is_connection_lost(&other) => {
-            SqlError::client(SqlError::LOST_CONNECTION, format!("Lost connection to server during query ({other})"))
-        }
-        other => SqlError::client(SqlError::CLIENT_ERROR, other.to_string()),
+        other if is_connection_lost(&other) => SqlError::client(
+            SqlError::LOST_CONNECTION,
+            format!("Lost connection to server during query ({})", describe(&other)),
+        ),
+        other => SqlError::client(SqlError::CLIENT_ERROR, describe(&other)),
     }
 }
 
@@ -270,11 +333,13 @@ pub struct Canceller {
 }
 
 impl Canceller {
-    /// Cancels the running statement; `Ok(false)` when nothing was running.
+    /// Cancels the running statement and the statements after it in the same input;
+    /// `Ok(false)` when nothing was running.
     pub fn cancel(&self) -> Result<bool, SqlError> {
         if !self.shared.running.load(Ordering::SeqCst) {
             return Ok(false);
         }
+        self.shared.cancelled.store(true, Ordering::SeqCst);
         let id = self.shared.connection_id.load(Ordering::SeqCst);
         let mut conn = open(&self.shared.opts)?;
         conn.query_drop(format!("KILL QUERY {id}")).map_err(sql_error)?;
@@ -285,6 +350,14 @@ impl Canceller {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_session_can_run_on_a_worker_while_another_thread_cancels() {
+        fn send<T: Send>() {}
+        fn send_sync<T: Send + Sync>() {}
+        send::<Session>();
+        send_sync::<Canceller>();
+    }
 
     #[test]
     fn use_statements_are_recognised() {

@@ -193,14 +193,26 @@ mod tests {
 
     #[test]
     fn escaped_and_doubled_quotes_stay_inside_the_string() {
-        assert_eq!(texts(r"SELECT 'it\'s;'; SELECT 2"), vec![plain(r"SELECT 'it\'s;'"), plain("SELECT 2")]);
-        assert_eq!(texts("SELECT 'it''s;'; SELECT 2"), vec![plain("SELECT 'it''s;'"), plain("SELECT 2")]);
-        assert_eq!(texts("SELECT `a``;b`; SELECT 2"), vec![plain("SELECT `a``;b`"), plain("SELECT 2")]);
+        assert_eq!(
+            texts(r"SELECT 'it\'s;'; SELECT 2"),
+            vec![plain(r"SELECT 'it\'s;'"), plain("SELECT 2")]
+        );
+        assert_eq!(
+            texts("SELECT 'it''s;'; SELECT 2"),
+            vec![plain("SELECT 'it''s;'"), plain("SELECT 2")]
+        );
+        assert_eq!(
+            texts("SELECT `a``;b`; SELECT 2"),
+            vec![plain("SELECT `a``;b`"), plain("SELECT 2")]
+        );
     }
 
     #[test]
     fn backslash_does_not_escape_in_backticks() {
-        assert_eq!(texts(r"SELECT 1 AS `a\`; SELECT 2"), vec![plain(r"SELECT 1 AS `a\`"), plain("SELECT 2")]);
+        assert_eq!(
+            texts(r"SELECT 1 AS `a\`; SELECT 2"),
+            vec![plain(r"SELECT 1 AS `a\`"), plain("SELECT 2")]
+        );
     }
 
     #[test]
@@ -250,7 +262,10 @@ mod tests {
         let input = "CHANGE MASTER TO\n  MASTER_HOST='master',\n  MASTER_LOG_POS=4;\nSTART SLAVE;";
         assert_eq!(
             texts(input),
-            vec![plain("CHANGE MASTER TO\n  MASTER_HOST='master',\n  MASTER_LOG_POS=4"), plain("START SLAVE")]
+            vec![
+                plain("CHANGE MASTER TO\n  MASTER_HOST='master',\n  MASTER_LOG_POS=4"),
+                plain("START SLAVE")
+            ]
         );
     }
 
