@@ -4,11 +4,12 @@ mod cli;
 mod content;
 mod lesson;
 mod spec;
+mod sql_command;
 mod workspace;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command, DayCli, Global};
+use crate::cli::{Cli, Command, DayCli, DayCommand, Global};
 use crate::content::Content;
 
 fn main() -> std::process::ExitCode {
@@ -30,8 +31,12 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let global = merge(cli.global, day_cli.global);
             let content = Content::new(global.content.clone());
             let day = content.day(&words[0])?;
-            let _ = (day, day_cli.command);
-            Ok(std::process::ExitCode::SUCCESS)
+            match day_cli.command {
+                Some(DayCommand::Sql { server, execute }) => {
+                    sql_command::run(&day, &server, execute.as_deref())
+                }
+                _ => Ok(std::process::ExitCode::SUCCESS),
+            }
         }
     }
 }
