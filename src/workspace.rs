@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::content::Day;
+use crate::lesson;
+use crate::spec::FileSpec;
 
 /// Name of the file holding the lab's generated root password (mode 0600).
 const PASSWORD_FILE: &str = ".root-password";
@@ -49,20 +51,74 @@ impl Workspace {
     }
 
     /// Copies every starting file that is missing; `overwrite` restores all of them.
+    /// Templates get the lab's default ports; see `install_filled` for the live ones.
     pub fn install(&self, day: &Day, overwrite: bool) -> anyhow::Result<()> {
+        self.install_filled(day, overwrite, &|_| None)
+    }
+
+    /// Like `install`, filling templates with `value(name)` first (such as the ports the
+    /// running lab actually published) and the lab's defaults for the names it leaves out.
+    pub fn install_filled(
+        &self,
+        day: &Day,
+        overwrite: bool,
+        value: &dyn Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<()> {
         let configs = day.spec.servers.iter().map(|s| &s.config);
         for file in configs.chain(&day.spec.files) {
             let target = self.path(&file.to);
             if target.exists() && !overwrite {
                 continue;
             }
-            let text = day.content.lab_file(&day.spec.slug, &file.from)?;
+            let text = self.starting_text(day, file, value)?;
             if let Some(parent) = target.parent() {
                 create_dir(parent)?;
             }
             write_with_mode(&target, text.as_bytes(), 0o644)?;
         }
         Ok(())
+    }
+
+    /// A lab file as it lands in the workspace: a template has its `{{name}}` placeholders
+    /// filled from `value`, then from the lab's defaults.
+    pub fn starting_text(
+        &self,
+        day: &Day,
+        file: &FileSpec,
+        value: &dyn Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<String> {
+        let text = day.content.lab_file(&day.spec.slug, &file.from)?;
+        if !file.template {
+            return Ok(text);
+        }
+        let filled =
+            lesson::fill(&text, |name| value(name).or_else(|| self.default_value(day, name)));
+        if let Some((_, name)) = lesson::placeholders(&filled).first() {
+            anyhow::bail!(
+                "labs/{}/{}: unknown placeholder `{{{{{name}}}}}` (known: {})",
+                day.spec.slug,
+                file.from,
+                lesson::placeholder_names(&day.spec).join(", ")
+            );
+        }
+        Ok(filled)
+    }
+
+    /// What a placeholder means before the lab runs: default ports, workspace paths.
+    fn default_value(&self, day: &Day, name: &str) -> Option<String> {
+        match name {
+            "workspace" => Some(self.root.display().to_string()),
+            "app.dir" => self.app_dir(day).map(|d| d.display().to_string()),
+            _ => {
+                let (server, field) = name.rsplit_once('.')?;
+                let server = day.spec.server(server)?;
+                match field {
+                    "port" => Some(server.port.to_string()),
+                    "config" => Some(self.path(&server.config.to).display().to_string()),
+                    _ => None,
+                }
+            }
+        }
     }
 
     /// The lab's root password, generated once and kept in the workspace (0600).
