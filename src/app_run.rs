@@ -165,6 +165,27 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_app_names_the_install_command_when_its_packages_are_missing() {
+        let day = crate::content::Content::Embedded.day("day20").expect("day 20 loads");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let workspace = crate::workspace::Workspace { root: dir.path().to_owned() };
+        workspace.install(&day, false).expect("installs");
+        let mut spec = day.spec.app.clone().expect("day 20 has an app");
+        // `-S` leaves out site-packages, where SQLAlchemy and PyMySQL live.
+        spec.run = vec!["python3".into(), "-S".into(), "app.py".into()];
+        let events = collect(&workspace.app_dir(&day).expect("app dir"), &spec);
+        let printed: Vec<&str> = events
+            .iter()
+            .filter_map(|e| match e {
+                AppEvent::Line { stream: Stream::Stderr, text } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert!(printed.contains(&"    python3 -m pip install -r requirements.txt"), "{printed:?}");
+        assert_eq!(events.last(), Some(&AppEvent::Exited { code: Some(2) }), "{events:?}");
+    }
+
+    #[test]
     fn a_missing_folder_is_named() {
         let dir = tempfile::tempdir().expect("temp dir");
         let gone = dir.path().join("app");

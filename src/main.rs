@@ -12,6 +12,8 @@ mod routing;
 #[allow(dead_code)]
 mod routing_probe;
 mod spec;
+#[cfg(test)]
+mod test_pair;
 mod workspace;
 
 use clap::Parser;

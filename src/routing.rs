@@ -15,16 +15,18 @@ use std::collections::BTreeMap;
 
 pub use statement::{InsertedRow, Kind, Literal, classify, inserted_rows, verb};
 
-/// A pause this long (seconds) in the account's activity separates two runs.
-pub const RUN_PAUSE: f64 = 5.0;
+/// A pause this long (seconds) in the account's activity separates two runs. A run of the
+/// shipped app lasts 0.1 s, measured here; a learner edits and reruns in more than this.
+pub const RUN_PAUSE: f64 = 2.0;
 
 /// How many of a run's inserted rows are followed to the reader (the latest ones).
 pub const MAX_ROWS_FOLLOWED: usize = 20;
 
 /// Every hint id a routing verdict can name; `lab.toml` `[hints]` holds their texts.
-pub const HINT_IDS: [&str; 8] = [
+pub const HINT_IDS: [&str; 9] = [
     "routing-not-run",
     "routing-rerun",
+    "routing-login-refused",
     "routing-reads-on-writer",
     "routing-writes-on-reader",
     "routing-no-reads",
@@ -201,8 +203,21 @@ pub fn judge(facts: &RoutingFacts, writer: &str, reader: &str, now: f64) -> Rout
             ),
         });
     }
+    for (server, log) in [(writer, &run.on_writer), (reader, &run.on_reader)] {
+        if let Some(refusal) =
+            log.iter().find(|s| s.command == "Connect" && s.text.starts_with("Access denied"))
+        {
+            findings.push(Finding {
+                hint: "routing-login-refused",
+                reason: format!(
+                    "the {server} refused the app's login in its last run ({when}): {}",
+                    refusal.text
+                ),
+            });
+        }
+    }
     // A run that stopped early shows as missing reads or writes; when statements were
-    // misrouted, that is the cause to report, not its consequence.
+    // misrouted or refused, that is the cause to report, not its consequence.
     if findings.is_empty() && writes_on_writer.is_empty() {
         findings.push(Finding {
             hint: "routing-no-writes",
@@ -366,8 +381,25 @@ mod tests {
 
     fn findings(verdict: RoutingVerdict) -> Vec<Finding> {
         match verdict {
-            RoutingVerdict::Failing(f) => f,
+            RoutingVerdict::Failing(f) => {
+                for finding in &f {
+                    assert!(
+                        HINT_IDS.contains(&finding.hint),
+                        "{} is not in HINT_IDS",
+                        finding.hint
+                    );
+                }
+                f
+            }
             other => panic!("expected failing, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_routing_hint_has_a_text_in_day_20() {
+        let day = crate::content::Content::Embedded.day("day20").expect("day 20 loads");
+        for id in HINT_IDS {
+            assert!(day.spec.hints.get(id).is_some_and(|h| !h.is_empty()), "no [hints] {id}");
         }
     }
 
@@ -532,6 +564,28 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_login_is_the_reason_not_its_consequences() {
+        let mut facts = routed(0.0);
+        facts.reader_log = vec![
+            at(0.2, 8, "Connect", "app@172.25.0.1 on shop using SSL/TLS"),
+            at(
+                0.2,
+                8,
+                "Connect",
+                "Access denied for user 'app'@'172.25.0.1' (using password: YES)",
+            ),
+        ];
+        let f = findings(judge(&facts, "master", "slave", T0 + 1.0));
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].hint, "routing-login-refused");
+        assert_eq!(
+            f[0].reason,
+            "the slave refused the app's login in its last run (1 s ago): Access denied for user \
+             'app'@'172.25.0.1' (using password: YES)"
+        );
+    }
+
+    #[test]
     fn an_edit_after_the_last_run_asks_for_a_new_run() {
         let mut facts = as_shipped(0.0);
         facts.app_changed_at = Some(T0 + 30.0);
@@ -547,7 +601,7 @@ mod tests {
     fn runs_are_split_at_pauses_and_quit_rows_do_not_extend_them() {
         let writer_log = vec![
             at(0.0, 1, "Query", "SELECT id FROM customers"),
-            at(4.0, 2, "Query", "SELECT id FROM customers"),
+            at(1.5, 2, "Query", "SELECT id FROM customers"),
             at(10.0, 3, "Connect", "app@h on shop using TCP/IP"),
             at(10.5, 3, "Query", "INSERT INTO customers (name) VALUES ('x')"),
             at(100.0, 3, "Quit", ""),

@@ -166,3 +166,57 @@ fn write_with_mode(path: &Path, bytes: &[u8], mode: u32) -> anyhow::Result<()> {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
         .with_context(|| format!("cannot set the mode of {}", path.display()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::Content;
+
+    fn day20() -> Day {
+        Content::Embedded.day("day20").expect("day 20 loads")
+    }
+
+    #[test]
+    fn templates_get_the_default_ports_or_the_live_ones() {
+        let day = day20();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let workspace = Workspace { root: dir.path().to_owned() };
+        workspace.install(&day, false).expect("installs");
+        let settings = workspace.path("app/settings.py");
+        let text = std::fs::read_to_string(&settings).expect("settings.py");
+        assert!(text.contains("WRITER_URL = \"mysql+pymysql://app:shop-app-pw@127.0.0.1:13306/shop\""));
+        assert!(text.contains("READER_URL = \"mysql+pymysql://app:shop-app-pw@127.0.0.1:13306/shop\""));
+        assert!(text.contains("the slave on port 13307"), "{text}");
+        // Not a template: copied as it is.
+        let app = std::fs::read_to_string(workspace.path("app/app.py")).expect("app.py");
+        assert_eq!(app, day.content.lab_file("day20", "app/app.py").expect("lab file"));
+
+        let live = |name: &str| (name == "master.port").then(|| "23306".to_owned());
+        workspace.install_filled(&day, true, &live).expect("installs");
+        let text = std::fs::read_to_string(&settings).expect("settings.py");
+        assert_eq!(text.matches("127.0.0.1:23306/shop").count(), 2, "{text}");
+        assert!(text.contains("the slave on port 13307"), "{text}");
+    }
+
+    #[test]
+    fn an_unknown_placeholder_in_a_template_is_an_error() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let content = tempfile::tempdir().expect("temp dir");
+        let lab = content.path().join("labs/day20");
+        std::fs::create_dir_all(&lab).expect("lab folder");
+        std::fs::create_dir_all(content.path().join("lessons")).expect("lessons folder");
+        for file in ["labs/day20/lab.toml", "lessons/day20.md"] {
+            std::fs::copy(manifest.join(file), content.path().join(file)).expect("copies");
+        }
+        std::fs::write(lab.join("odd.txt"), "port {{master.port}}, and {{master.colour}}\n")
+            .expect("writes");
+        let day = Content::Dir(content.path().to_owned()).day("day20").expect("day 20 loads");
+        let workspace = Workspace { root: content.path().join("home") };
+        let file = FileSpec { from: "odd.txt".into(), to: "odd.txt".into(), template: true };
+        let err = workspace.starting_text(&day, &file, &|_| None).expect_err("unknown name");
+        assert!(
+            err.to_string().starts_with("labs/day20/odd.txt: unknown placeholder `{{master.colour}}`"),
+            "{err}"
+        );
+    }
+}

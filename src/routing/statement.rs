@@ -414,25 +414,25 @@ fn quoted_string(chars: &[char], start: usize) -> (String, usize) {
             }
             return (out, i + 1);
         }
-        if c == '\\' {
-            if let Some(&e) = chars.get(i + 1) {
-                match e {
-                    '0' => out.push('\0'),
-                    'n' => out.push('\n'),
-                    'r' => out.push('\r'),
-                    't' => out.push('\t'),
-                    'b' => out.push('\u{8}'),
-                    'Z' => out.push('\u{1a}'),
-                    // LIKE wildcards keep their backslash.
-                    '%' | '_' => {
-                        out.push('\\');
-                        out.push(e);
-                    }
-                    _ => out.push(e),
+        if c == '\\'
+            && let Some(&e) = chars.get(i + 1)
+        {
+            match e {
+                '0' => out.push('\0'),
+                'n' => out.push('\n'),
+                'r' => out.push('\r'),
+                't' => out.push('\t'),
+                'b' => out.push('\u{8}'),
+                'Z' => out.push('\u{1a}'),
+                // LIKE wildcards keep their backslash.
+                '%' | '_' => {
+                    out.push('\\');
+                    out.push(e);
                 }
-                i += 2;
-                continue;
+                _ => out.push(e),
             }
+            i += 2;
+            continue;
         }
         out.push(c);
         i += 1;
