@@ -1,25 +1,9 @@
 //! `sqlcourse`: hands-on database lessons on real servers, in the terminal.
 
-// Run the learner's application, and judge where its statements went: the grading and
-// the TUI call these.
-#[allow(dead_code)]
-mod app_run;
-mod cli;
-mod content;
-mod lesson;
-#[allow(dead_code)]
-mod routing;
-#[allow(dead_code)]
-mod routing_probe;
-mod spec;
-#[cfg(test)]
-mod test_pair;
-mod workspace;
-
 use clap::Parser;
 
-use crate::cli::{Cli, Command, DayCli, Global};
-use crate::content::Content;
+use sqlcourse::cli::{Cli, Command, DayCli, Global};
+use sqlcourse::content::Content;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
