@@ -1,7 +1,17 @@
-//! `sqlcourse` as a library: the parts the program, its interface and its tests share.
+//! `sqlcourse`: hands-on database lessons on real servers, in the terminal.
+//!
+//! The binary (`main.rs`) is a thin edge over these modules; integration tests use them too.
 
+pub mod app_run;
+pub mod cli;
 pub mod clipboard;
+pub mod content;
 pub mod editor;
 pub mod endpoint;
+pub mod lesson;
+pub mod routing;
+pub mod routing_probe;
 pub mod shell;
+pub mod spec;
 pub mod sql;
+pub mod workspace;

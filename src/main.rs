@@ -1,16 +1,11 @@
 //! `sqlcourse`: hands-on database lessons on real servers, in the terminal.
 
-mod cli;
-mod content;
-mod lesson;
-mod spec;
 mod sql_command;
-mod workspace;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command, DayCli, DayCommand, Global};
-use crate::content::Content;
+use sqlcourse::cli::{Cli, Command, DayCli, DayCommand, Global};
+use sqlcourse::content::Content;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();

@@ -6,8 +6,8 @@ use anyhow::{Context, anyhow, bail};
 use sqlcourse::sql::{Session, StatementResult, outcome_lines};
 use sqlcourse::{endpoint, shell};
 
-use crate::content::Day;
-use crate::workspace::Workspace;
+use sqlcourse::content::Day;
+use sqlcourse::workspace::Workspace;
 
 /// Runs `-e` statements, or opens the client when there are none.
 pub fn run(day: &Day, server: &str, execute: Option<&str>) -> anyhow::Result<ExitCode> {
