@@ -4,12 +4,14 @@ mod cli;
 mod content;
 mod lesson;
 mod spec;
+mod tui;
 mod workspace;
 
 use clap::Parser;
 
 use crate::cli::{Cli, Command, DayCli, Global};
 use crate::content::Content;
+use crate::workspace::Workspace;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -30,7 +32,15 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let global = merge(cli.global, day_cli.global);
             let content = Content::new(global.content.clone());
             let day = content.day(&words[0])?;
-            let _ = (day, day_cli.command);
+            match day_cli.command {
+                None => {
+                    let workspace = Workspace::for_day(&day.spec.slug)?;
+                    tui::run(&day, &workspace, |_| {})?;
+                }
+                Some(command) => {
+                    let _ = command;
+                }
+            }
             Ok(std::process::ExitCode::SUCCESS)
         }
     }
