@@ -127,7 +127,12 @@ impl<'a> App<'a> {
                     self.scroll_by(pane, isize::from(lines));
                 }
             }
-            Action::Resize { width, height } => self.area = Rect::new(0, 0, width, height),
+            Action::Resize { width, height } => {
+                self.area = Rect::new(0, 0, width, height);
+                // The tasks pane may have shrunk: bring the current step back into view.
+                self.refresh();
+                self.tasks_scroll = self.tasks_step_row();
+            }
             Action::Lab(servers) => {
                 let ports = |s: &[ServerView]| s.iter().map(|v| (v.name.clone(), v.port)).collect::<Vec<_>>();
                 if ports(&servers) != ports(&self.servers) {

@@ -336,18 +336,18 @@ impl<'t> Renderer<'t> {
             })
             .collect();
         let widths = fit_columns(&natural, room);
-        let wrapped: Vec<bool> = table
-            .rows
-            .iter()
-            .map(|row| row.iter().zip(&widths).any(|(cell, w)| spans_width(cell) > *w))
-            .collect();
+        // When a first cell wraps, blank first cells no longer mark a row's continuation lines:
+        // rule off every row instead.
+        let ruled = table.rows.iter().skip(table.head_rows).any(|row| {
+            row.first().is_some_and(|cell| wrap(cell, widths[0]).len() > 1)
+        });
         let separator = |theme: &Theme| {
             let parts: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
             vec![Span::styled(parts.join("─┼─"), theme.frame())]
         };
         for (i, row) in table.rows.iter().enumerate() {
             let head = i < table.head_rows;
-            if i > table.head_rows && (wrapped[i] || wrapped[i - 1]) {
+            if i > table.head_rows && ruled {
                 self.emit(separator(self.theme));
             }
             let cells: Vec<Vec<Row>> = (0..columns)
@@ -547,7 +547,7 @@ mod tests {
     }
 
     #[test]
-    fn wide_tables_shrink_wrap_their_cells_and_separate_rows() {
+    fn wide_tables_shrink_and_wrap_their_cells() {
         let md = "| field | meaning |\n| --- | --- |\n| `Slave_IO_Running` | connected to the master and receiving events |\n| `Last_IO_Error` | why |";
         let out = show(md, 34);
         assert_eq!(
@@ -559,11 +559,26 @@ mod tests {
                 "                 │ the master and",
                 "                 │ receiving",
                 "                 │ events",
-                "─────────────────┼────────────────",
                 "Last_IO_Error    │ why",
             ]
         );
         assert!(out.iter().all(|l| unicode_width::UnicodeWidthStr::width(l.as_str()) <= 34));
+    }
+
+    #[test]
+    fn rows_are_ruled_off_when_a_first_cell_wraps() {
+        let md = "| error text | fix |\n| --- | --- |\n| equal server ids | set server-id |\n| denied | again |";
+        assert_eq!(
+            show(md, 24),
+            [
+                "error text  │ fix",
+                "────────────┼───────────",
+                "equal       │ set",
+                "server ids  │ server-id",
+                "────────────┼───────────",
+                "denied      │ again",
+            ]
+        );
     }
 
     #[test]

@@ -144,7 +144,7 @@ fn next_and_back_change_the_step() {
 #[test]
 fn scrolling_moves_the_lesson_and_a_new_step_starts_at_its_top() {
     let (day, ws) = (fixture_day(), workspace());
-    let mut app = app(&day, &ws, 80, 24);
+    let mut app = app(&day, &ws, 80, 18);
     go_to_step(&mut app, "Point the slave at the master");
     let top = screen(&app);
     assert!(top.contains("Read the master's coordinates:") && !top.contains("Next: 6/7"));
@@ -153,7 +153,8 @@ fn scrolling_moves_the_lesson_and_a_new_step_starts_at_its_top() {
     assert_eq!(app.lesson_scroll, 1);
     assert!(!screen(&app).contains("Read the master's coordinates:"));
     app.update(Action::Scroll(Scroll::PageDown));
-    assert_eq!(app.lesson_scroll, 1 + 12, "a page is the pane's height less one line");
+    let height = app.screen().expect("usable").lesson_text().height;
+    assert_eq!(app.lesson_scroll, 1 + usize::from(height) - 1, "a page is the pane's height less one line");
     app.update(Action::Scroll(Scroll::Bottom));
     let end = screen(&app);
     assert!(end.contains("Next: 6/7 Send reads to the slave (press n)"), "{end}");
