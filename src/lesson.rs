@@ -288,7 +288,7 @@ mod tests {
     #[test]
     fn an_unknown_engine_tag_is_an_error_with_its_line() {
         let text = "# T\n\n## S\n\n```sql postgres\nSELECT 1;\n```\n";
-        let err = Lesson::parse(text, "l.md").unwrap_err();
+        let err = Lesson::parse(text, "l.md").expect_err("an unknown engine");
         assert!(err.to_string().starts_with("l.md:5: unknown engine `postgres`"), "{err}");
     }
 

@@ -65,5 +65,8 @@ fn a_malformed_lesson_names_the_file_and_line() {
 fn without_a_terminal_the_lesson_says_what_to_do() {
     let home = tempfile::tempdir().expect("temp dir");
     let output = sqlcourse(&fixture(), home.path());
-    assert_message(&output, "the lesson needs a terminal: run `sqlcourse day20` in a terminal window");
+    assert_message(
+        &output,
+        "the lesson needs a terminal: run `sqlcourse day20` in a terminal window",
+    );
 }

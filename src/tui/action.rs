@@ -1,7 +1,9 @@
 //! Everything that can happen to the screen, as one enum: keys, the mouse wheel, a resized
 //! terminal, and messages from the workers that watch the lab and grade the tasks.
 
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind,
+};
 
 use super::view::{ServerView, TaskView};
 use crate::lesson::Engine;
@@ -28,16 +30,28 @@ pub enum Action {
     /// The terminal has a new size.
     Resize { width: u16, height: u16 },
     /// The lab's servers, as they are now (from the lab worker).
-    #[cfg_attr(not(test), expect(dead_code, reason = "sent by the lab worker once it is plugged in"))]
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "sent by the lab worker once it is plugged in")
+    )]
     Lab(Vec<ServerView>),
     /// Every task's status, as graded now (from the grading worker).
-    #[cfg_attr(not(test), expect(dead_code, reason = "sent by the grading worker once it is plugged in"))]
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "sent by the grading worker once it is plugged in")
+    )]
     Tasks(Vec<TaskView>),
     /// The engine the lab runs; the lesson shows that engine's statements.
-    #[cfg_attr(not(test), expect(dead_code, reason = "sent by the lab worker once it is plugged in"))]
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "sent by the lab worker once it is plugged in")
+    )]
     Engine(Engine),
     /// A one-line message for the footer, such as the outcome of a background job.
-    #[cfg_attr(not(test), expect(dead_code, reason = "sent by the workers once they are plugged in"))]
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "sent by the workers once they are plugged in")
+    )]
     Notice(String),
 }
 
@@ -73,13 +87,19 @@ pub static BINDINGS: &[Binding] = &[
         keys: "n  →",
         help: "next step",
         footer: Some(("n/b", "step")),
-        map: &[(KeyCode::Char('n'), false, Action::NextStep), (KeyCode::Right, false, Action::NextStep)],
+        map: &[
+            (KeyCode::Char('n'), false, Action::NextStep),
+            (KeyCode::Right, false, Action::NextStep),
+        ],
     },
     Binding {
         keys: "b  ←",
         help: "previous step",
         footer: None,
-        map: &[(KeyCode::Char('b'), false, Action::PrevStep), (KeyCode::Left, false, Action::PrevStep)],
+        map: &[
+            (KeyCode::Char('b'), false, Action::PrevStep),
+            (KeyCode::Left, false, Action::PrevStep),
+        ],
     },
     Binding {
         keys: "↑  ↓",
@@ -113,7 +133,10 @@ pub static BINDINGS: &[Binding] = &[
         keys: "Tab",
         help: "switch between lesson and tasks",
         footer: Some(("Tab", "pane")),
-        map: &[(KeyCode::Tab, false, Action::FocusNext), (KeyCode::BackTab, false, Action::FocusNext)],
+        map: &[
+            (KeyCode::Tab, false, Action::FocusNext),
+            (KeyCode::BackTab, false, Action::FocusNext),
+        ],
     },
     Binding {
         keys: "?",
@@ -136,6 +159,22 @@ pub static BINDINGS: &[Binding] = &[
 ];
 
 impl Action {
+    /// Whether the learner asked for this with a key or the wheel (not a worker, not the
+    /// terminal).
+    pub fn is_input(&self) -> bool {
+        matches!(
+            self,
+            Action::NextStep
+                | Action::PrevStep
+                | Action::Scroll(_)
+                | Action::FocusNext
+                | Action::Help
+                | Action::Close
+                | Action::Quit
+                | Action::Wheel { .. }
+        )
+    }
+
     /// The action a terminal event asks for, if any.
     pub fn from_event(event: &Event) -> Option<Action> {
         match event {
@@ -208,8 +247,14 @@ mod tests {
                 modifiers: KeyModifiers::NONE,
             }))
         };
-        assert_eq!(wheel(MouseEventKind::ScrollDown), Some(Action::Wheel { column: 5, row: 7, lines: 3 }));
-        assert_eq!(wheel(MouseEventKind::ScrollUp), Some(Action::Wheel { column: 5, row: 7, lines: -3 }));
+        assert_eq!(
+            wheel(MouseEventKind::ScrollDown),
+            Some(Action::Wheel { column: 5, row: 7, lines: 3 })
+        );
+        assert_eq!(
+            wheel(MouseEventKind::ScrollUp),
+            Some(Action::Wheel { column: 5, row: 7, lines: -3 })
+        );
         assert_eq!(wheel(MouseEventKind::Moved), None);
         assert_eq!(
             Action::from_event(&Event::Resize(80, 24)),
@@ -219,8 +264,11 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice() {
-        let mut keys: Vec<String> =
-            BINDINGS.iter().flat_map(|b| b.map).map(|(c, ctrl, _)| format!("{c:?}{ctrl}")).collect();
+        let mut keys: Vec<String> = BINDINGS
+            .iter()
+            .flat_map(|b| b.map)
+            .map(|(c, ctrl, _)| format!("{c:?}{ctrl}"))
+            .collect();
         let count = keys.len();
         keys.sort();
         keys.dedup();

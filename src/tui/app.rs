@@ -90,11 +90,7 @@ impl<'a> App<'a> {
     /// Applies one action; returns whether anything on screen changed.
     pub fn update(&mut self, action: Action) -> bool {
         let before = self.snapshot();
-        let keyed = matches!(
-            action,
-            Action::NextStep | Action::PrevStep | Action::Scroll(_) | Action::FocusNext | Action::Help
-        );
-        if keyed {
+        if action.is_input() {
             self.notice = None;
         }
         match action {
@@ -102,7 +98,7 @@ impl<'a> App<'a> {
             Action::Help => self.help = !self.help,
             Action::Close => self.help = false,
             // The help covers the panes: nothing under it moves.
-            _ if self.help && !matches!(action, Action::Resize { .. } | Action::Lab(_) | Action::Tasks(_) | Action::Engine(_) | Action::Notice(_)) => {}
+            _ if self.help && action.is_input() => {}
             Action::NextStep => self.go_to(self.step + 1),
             Action::PrevStep => self.go_to(self.step.saturating_sub(1)),
             Action::Scroll(how) => self.scroll(self.focus, how),
@@ -114,16 +110,10 @@ impl<'a> App<'a> {
             }
             Action::Wheel { column, row, lines } => {
                 let at = Position::new(column, row);
-                let pane = self.screen().and_then(|s| {
-                    if s.lesson.contains(at) {
-                        Some(Pane::Lesson)
-                    } else if s.tasks.contains(at) {
-                        Some(Pane::Tasks)
-                    } else {
-                        None
-                    }
-                });
-                if let Some(pane) = pane {
+                let screen = self.screen();
+                let lesson = screen.filter(|s| s.lesson.contains(at)).map(|_| Pane::Lesson);
+                let tasks = screen.filter(|s| s.tasks.contains(at)).map(|_| Pane::Tasks);
+                if let Some(pane) = lesson.or(tasks) {
                     self.scroll_by(pane, isize::from(lines));
                 }
             }
@@ -134,7 +124,9 @@ impl<'a> App<'a> {
                 self.tasks_scroll = self.tasks_step_row();
             }
             Action::Lab(servers) => {
-                let ports = |s: &[ServerView]| s.iter().map(|v| (v.name.clone(), v.port)).collect::<Vec<_>>();
+                let ports = |s: &[ServerView]| {
+                    s.iter().map(|v| (v.name.clone(), v.port)).collect::<Vec<_>>()
+                };
                 if ports(&servers) != ports(&self.servers) {
                     // Ports appear in the lesson text.
                     self.pages.steps.clear();
@@ -251,7 +243,8 @@ impl<'a> App<'a> {
         let lesson_max = self.page().len().saturating_sub(self.pane_height(Pane::Lesson));
         self.lesson_scroll = self.lesson_scroll.min(lesson_max);
         let tasks = draw::tasks::lines(self, screen.tasks_text()).lines.len();
-        self.tasks_scroll = self.tasks_scroll.min(tasks.saturating_sub(self.pane_height(Pane::Tasks)));
+        self.tasks_scroll =
+            self.tasks_scroll.min(tasks.saturating_sub(self.pane_height(Pane::Tasks)));
     }
 
     /// Renders the current step if its page is not cached for this width and engine.
@@ -274,7 +267,9 @@ impl<'a> App<'a> {
         let body = fill(&step.body, |name| self.placeholder(name));
         let mut lines = markdown::render(&body, width, self.engine, &self.theme);
         let next = match steps.get(self.step + 1) {
-            Some(next) => format!("Next: {}/{} {} (press n)", self.step + 2, steps.len(), next.title),
+            Some(next) => {
+                format!("Next: {}/{} {} (press n)", self.step + 2, steps.len(), next.title)
+            }
             None => "End of the lesson.".to_owned(),
         };
         lines.push(Line::default());

@@ -49,18 +49,113 @@ struct Grammar {
 
 const SQL: Grammar = Grammar {
     keywords: &[
-        "ADD", "ALL", "ALTER", "AND", "AS", "ASC", "AUTO_INCREMENT", "BEGIN", "BETWEEN", "BIGINT",
-        "BINARY", "BINLOG", "BY", "CHANGE", "CHAR", "COLUMN", "COMMIT", "CREATE", "CROSS",
-        "CURRENT_TIMESTAMP", "DATABASE", "DATE", "DATETIME", "DEFAULT", "DELETE", "DESC",
-        "DISK", "DISTINCT", "DROP", "EXISTS", "FLUSH", "FOR", "FOREIGN", "FROM", "FULL",
-        "GLOBAL", "GRANT", "GRANTS", "GROUP", "HAVING", "IDENTIFIED", "IF", "IN", "INDEX",
-        "INNER", "INSERT", "INT", "INTEGER", "INTO", "IS", "JOIN", "KEY", "LEFT", "LIKE",
-        "LIMIT", "LOAD", "LOG", "LOGS", "MASTER", "MYSQL", "NOT", "NULL", "OFFSET", "ON", "OR",
-        "ORDER", "OUTER", "PRIMARY", "PRIVILEGES", "PROCESSLIST", "QUERY", "REFERENCES",
-        "REPLICA", "REPLICATION", "RESET", "REVOKE", "RIGHT", "ROLLBACK", "RULES", "RUNTIME",
-        "SAVE", "SELECT", "SESSION", "SET", "SHOW", "SLAVE", "SOURCE", "START", "STATUS", "STOP",
-        "TABLE", "TABLES", "TEXT", "TIMESTAMP", "TO", "TRANSACTION", "TRUNCATE", "UNION",
-        "UNIQUE", "UPDATE", "USE", "USER", "USING", "VALUES", "VARCHAR", "VARIABLES", "WHERE",
+        "ADD",
+        "ALL",
+        "ALTER",
+        "AND",
+        "AS",
+        "ASC",
+        "AUTO_INCREMENT",
+        "BEGIN",
+        "BETWEEN",
+        "BIGINT",
+        "BINARY",
+        "BINLOG",
+        "BY",
+        "CHANGE",
+        "CHAR",
+        "COLUMN",
+        "COMMIT",
+        "CREATE",
+        "CROSS",
+        "CURRENT_TIMESTAMP",
+        "DATABASE",
+        "DATE",
+        "DATETIME",
+        "DEFAULT",
+        "DELETE",
+        "DESC",
+        "DISK",
+        "DISTINCT",
+        "DROP",
+        "EXISTS",
+        "FLUSH",
+        "FOR",
+        "FOREIGN",
+        "FROM",
+        "FULL",
+        "GLOBAL",
+        "GRANT",
+        "GRANTS",
+        "GROUP",
+        "HAVING",
+        "IDENTIFIED",
+        "IF",
+        "IN",
+        "INDEX",
+        "INNER",
+        "INSERT",
+        "INT",
+        "INTEGER",
+        "INTO",
+        "IS",
+        "JOIN",
+        "KEY",
+        "LEFT",
+        "LIKE",
+        "LIMIT",
+        "LOAD",
+        "LOG",
+        "LOGS",
+        "MASTER",
+        "MYSQL",
+        "NOT",
+        "NULL",
+        "OFFSET",
+        "ON",
+        "OR",
+        "ORDER",
+        "OUTER",
+        "PRIMARY",
+        "PRIVILEGES",
+        "PROCESSLIST",
+        "QUERY",
+        "REFERENCES",
+        "REPLICA",
+        "REPLICATION",
+        "RESET",
+        "REVOKE",
+        "RIGHT",
+        "ROLLBACK",
+        "RULES",
+        "RUNTIME",
+        "SAVE",
+        "SELECT",
+        "SESSION",
+        "SET",
+        "SHOW",
+        "SLAVE",
+        "SOURCE",
+        "START",
+        "STATUS",
+        "STOP",
+        "TABLE",
+        "TABLES",
+        "TEXT",
+        "TIMESTAMP",
+        "TO",
+        "TRANSACTION",
+        "TRUNCATE",
+        "UNION",
+        "UNIQUE",
+        "UPDATE",
+        "USE",
+        "USER",
+        "USING",
+        "VALUES",
+        "VARCHAR",
+        "VARIABLES",
+        "WHERE",
         "WITH",
     ],
     any_case: true,
@@ -229,7 +324,8 @@ fn ini(code: &str) -> Vec<(Token, &str)> {
             let spaces = value.len() - value.trim_start().len();
             push_nonempty(&mut out, Token::Plain, &value[..spaces]);
             let value = &value[spaces..];
-            let numeric = !value.trim().is_empty() && value.trim().bytes().all(|b| b.is_ascii_digit());
+            let numeric =
+                !value.trim().is_empty() && value.trim().bytes().all(|b| b.is_ascii_digit());
             push_nonempty(&mut out, if numeric { Token::Number } else { Token::String }, value);
             push_nonempty(&mut out, Token::Comment, comment);
         } else {
@@ -311,7 +407,8 @@ mod tests {
 
     #[test]
     fn ini_sections_keys_values_and_comments() {
-        let t = marked("ini", "[mysqld]\n# the id\nserver-id = 2\nlog-bin   = mysql-bin # binlog\n");
+        let t =
+            marked("ini", "[mysqld]\n# the id\nserver-id = 2\nlog-bin   = mysql-bin # binlog\n");
         assert_eq!(of(&t, Token::Keyword), ["[mysqld]"]);
         assert_eq!(of(&t, Token::Comment), ["# the id", " # binlog"]);
         assert_eq!(of(&t, Token::Name), ["server-id ", "log-bin   "]);
@@ -321,7 +418,10 @@ mod tests {
 
     #[test]
     fn python_triple_quoted_strings_span_lines_and_prefixes_stay_with_strings() {
-        let t = marked("python", "def f(x):\n    s = f\"a{x}\"  # note\n    return \"\"\"one\ntwo\"\"\" if x else 10");
+        let t = marked(
+            "python",
+            "def f(x):\n    s = f\"a{x}\"  # note\n    return \"\"\"one\ntwo\"\"\" if x else 10",
+        );
         assert_eq!(of(&t, Token::Keyword), ["def", "return", "if", "else"]);
         assert_eq!(of(&t, Token::String), ["f\"a{x}\"", "\"\"\"one", "two\"\"\""]);
         assert_eq!(of(&t, Token::Comment), ["# note"]);

@@ -115,7 +115,10 @@ mod tests {
                 let area = Rect::new(0, 0, width, height);
                 let s = Screen::of(area, 5).expect("usable");
                 for pane in [s.header, s.lesson, s.tasks, s.lab, s.footer] {
-                    assert!(area.contains(pane.as_position()) && pane.right() <= width, "{width}x{height}");
+                    assert!(
+                        area.contains(pane.as_position()) && pane.right() <= width,
+                        "{width}x{height}"
+                    );
                     assert!(pane.height >= 1 && pane.width >= 10, "{width}x{height}: {pane:?}");
                 }
                 assert!(s.lesson_text().width <= MAX_TEXT_WIDTH && s.lesson_text().height >= 5);

@@ -33,14 +33,9 @@ const COLUMN_GAP: &str = " │ ";
 enum Container {
     /// A block quote; `started` once its first line is out, so a blank line before it
     /// carries no bar.
-    Quote {
-        started: bool,
-    },
+    Quote { started: bool },
     /// A list item; its marker shows on its first line only.
-    Item {
-        marker: String,
-        used: bool,
-    },
+    Item { marker: String, used: bool },
 }
 
 /// A table being collected: rows of cells of styled text.
@@ -338,9 +333,11 @@ impl<'t> Renderer<'t> {
         let widths = fit_columns(&natural, room);
         // When a first cell wraps, blank first cells no longer mark a row's continuation lines:
         // rule off every row instead.
-        let ruled = table.rows.iter().skip(table.head_rows).any(|row| {
-            row.first().is_some_and(|cell| wrap(cell, widths[0]).len() > 1)
-        });
+        let ruled = table
+            .rows
+            .iter()
+            .skip(table.head_rows)
+            .any(|row| row.first().is_some_and(|cell| wrap(cell, widths[0]).len() > 1));
         let separator = |theme: &Theme| {
             let parts: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
             vec![Span::styled(parts.join("─┼─"), theme.frame())]
@@ -354,7 +351,9 @@ impl<'t> Renderer<'t> {
                 .map(|c| {
                     let cell = row.get(c).map_or(&[][..], Vec::as_slice);
                     let cell: Vec<Span<'static>> = if head {
-                        cell.iter().map(|s| s.clone().patch_style(self.theme.table_header())).collect()
+                        cell.iter()
+                            .map(|s| s.clone().patch_style(self.theme.table_header()))
+                            .collect()
                     } else {
                         cell.to_vec()
                     };
@@ -392,7 +391,8 @@ fn fit_columns(natural: &[usize], room: usize) -> Vec<usize> {
     let mut space = room;
     while !open.is_empty() {
         let share = space / open.len();
-        let (fits, rest): (Vec<usize>, Vec<usize>) = open.iter().partition(|&&c| natural[c] <= share);
+        let (fits, rest): (Vec<usize>, Vec<usize>) =
+            open.iter().partition(|&&c| natural[c] <= share);
         if fits.is_empty() {
             let extra = space % open.len();
             for (k, c) in open.iter().enumerate() {
@@ -521,13 +521,24 @@ mod tests {
         let md = "3. Pick the slave\n4. Let it finish applying what it has\n5. Remove it";
         assert_eq!(
             show(md, 22),
-            ["3. Pick the slave", "4. Let it finish", "   applying what it", "   has", "5. Remove it"]
+            [
+                "3. Pick the slave",
+                "4. Let it finish",
+                "   applying what it",
+                "   has",
+                "5. Remove it"
+            ]
         );
     }
 
     #[test]
     fn block_quotes_carry_a_bar_on_every_line() {
-        let lines = render("> **Vocabulary.** Say source\n> and replica.\n>\n> Second.", 20, Engine::MariaDb, &COLOR);
+        let lines = render(
+            "> **Vocabulary.** Say source\n> and replica.\n>\n> Second.",
+            20,
+            Engine::MariaDb,
+            &COLOR,
+        );
         assert_eq!(
             text(&lines),
             ["┃ Vocabulary. Say", "┃ source and", "┃ replica.", "┃", "┃ Second."]
@@ -586,7 +597,11 @@ mod tests {
         let md = "| File | Position | Do |\n| --- | ---: | :-: |\n| mysql-bin.000002 | 785 | |";
         assert_eq!(
             show(md, 60),
-            ["File             │ Position │ Do", "─────────────────┼──────────┼───", "mysql-bin.000002 │      785 │"]
+            [
+                "File             │ Position │ Do",
+                "─────────────────┼──────────┼───",
+                "mysql-bin.000002 │      785 │"
+            ]
         );
     }
 
@@ -599,7 +614,10 @@ mod tests {
             ["│ SHOW VARIABLES LIK", "│ E 'server_id';", "│", "│   SELECT 1;"]
         );
         assert_eq!(style_of(&lines, "SHOW"), COLOR.token(super::super::highlight::Token::Keyword));
-        assert_eq!(style_of(&lines, "'server_id'"), COLOR.token(super::super::highlight::Token::String));
+        assert_eq!(
+            style_of(&lines, "'server_id'"),
+            COLOR.token(super::super::highlight::Token::String)
+        );
     }
 
     #[test]

@@ -26,15 +26,19 @@ use anyhow::Context;
 use ratatui::crossterm::event;
 use ratatui::layout::Rect;
 
-use action::Action;
 use crate::content::Day;
 use crate::workspace::Workspace;
+use action::Action;
 
 /// Opens the day's lesson full-screen until the learner quits.
 ///
 /// `workers` receives a sender for background work (the lab, the grader): whatever they send
 /// is shown as it arrives. The call returns when the learner quits.
-pub fn run(day: &Day, workspace: &Workspace, workers: impl FnOnce(Sender<Action>)) -> anyhow::Result<()> {
+pub fn run(
+    day: &Day,
+    workspace: &Workspace,
+    workers: impl FnOnce(Sender<Action>),
+) -> anyhow::Result<()> {
     let slug = &day.spec.slug;
     anyhow::ensure!(
         std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),

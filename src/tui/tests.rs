@@ -47,13 +47,19 @@ fn working(app: &mut App) {
     };
     app.update(Action::Lab(vec![
         server("master", ServerState::Ready, 13306, Some("MariaDB 11.8.3")),
-        server("slave", ServerState::Failed("unknown variable 'sever-id=2'".to_owned()), 13307, None),
+        server(
+            "slave",
+            ServerState::Failed("unknown variable 'sever-id=2'".to_owned()),
+            13307,
+            None,
+        ),
     ]));
     let mut tasks = TaskView::pending(app.day);
     tasks[0].state = TaskState::Done;
     tasks[1].state = TaskState::Failing;
     tasks[1].reason = Some("the slave runs with server_id 1, like the master".to_owned());
-    tasks[1].hint = Some("set server-id = 2 under [mysqld] in slave/my.cnf, then restart the slave".to_owned());
+    tasks[1].hint =
+        Some("set server-id = 2 under [mysqld] in slave/my.cnf, then restart the slave".to_owned());
     app.update(Action::Tasks(tasks));
 }
 
@@ -154,7 +160,11 @@ fn scrolling_moves_the_lesson_and_a_new_step_starts_at_its_top() {
     assert!(!screen(&app).contains("Read the master's coordinates:"));
     app.update(Action::Scroll(Scroll::PageDown));
     let height = app.screen().expect("usable").lesson_text().height;
-    assert_eq!(app.lesson_scroll, 1 + usize::from(height) - 1, "a page is the pane's height less one line");
+    assert_eq!(
+        app.lesson_scroll,
+        1 + usize::from(height) - 1,
+        "a page is the pane's height less one line"
+    );
     app.update(Action::Scroll(Scroll::Bottom));
     let end = screen(&app);
     assert!(end.contains("Next: 6/7 Send reads to the slave (press n)"), "{end}");
@@ -192,8 +202,14 @@ fn the_wheel_scrolls_the_pane_under_the_pointer() {
     let tasks_before = app.tasks_scroll;
     assert!(app.update(Action::Wheel { column: lesson.x + 5, row: lesson.y + 5, lines: 3 }));
     assert_eq!((app.lesson_scroll, app.tasks_scroll), (3, tasks_before));
-    assert!(!app.update(Action::Wheel { column: 3, row: 0, lines: 3 }), "the header does not scroll");
-    assert!(!app.update(Action::Wheel { column: lab.x + 2, row: lab.y + 2, lines: 3 }), "nor the lab");
+    assert!(
+        !app.update(Action::Wheel { column: 3, row: 0, lines: 3 }),
+        "the header does not scroll"
+    );
+    assert!(
+        !app.update(Action::Wheel { column: lab.x + 2, row: lab.y + 2, lines: 3 }),
+        "nor the lab"
+    );
     assert!(app.update(Action::Wheel { column: tasks.x + 2, row: tasks.y + 2, lines: -3 }));
     assert_eq!((app.lesson_scroll, app.tasks_scroll), (3, tasks_before - 3));
     assert!(app.update(Action::Wheel { column: lesson.x + 5, row: lesson.y + 5, lines: -3 }));
@@ -218,7 +234,11 @@ fn the_help_lists_every_key_and_holds_the_panes_still() {
     app.update(Action::Help);
     let shown = screen(&app);
     for binding in super::action::BINDINGS {
-        assert!(shown.contains(binding.keys) && shown.contains(binding.help), "{}\n{shown}", binding.keys);
+        assert!(
+            shown.contains(binding.keys) && shown.contains(binding.help),
+            "{}\n{shown}",
+            binding.keys
+        );
     }
     assert!(!app.update(Action::NextStep));
     assert_eq!(app.step, 0);
@@ -234,7 +254,10 @@ fn the_footer_shows_the_keys_that_work() {
     let (day, ws) = (fixture_day(), workspace());
     let mut app = app(&day, &ws, 80, 24);
     let footer = |app: &App| screen(app).lines().last().map(str::to_owned).expect("a last line");
-    assert_eq!(footer(&app).trim_matches('"').trim_end(), " n/b step  ↑↓ scroll  PgUp/PgDn page  Tab pane  ? help  q quit");
+    assert_eq!(
+        footer(&app).trim_matches('"').trim_end(),
+        " n/b step  ↑↓ scroll  PgUp/PgDn page  Tab pane  ? help  q quit"
+    );
     app.update(Action::Help);
     assert!(footer(&app).contains("Esc/? close help  q quit"));
     app.update(Action::Close);
@@ -286,9 +309,15 @@ fn the_lesson_shows_the_running_engine_and_ports() {
     assert!(screen(&app).contains("Two MariaDB servers run in Docker"));
     assert!(screen(&app).contains("/home/learner/sqlcourse/day20/master/my.cnf"));
     go_to_step(&mut app, "Point the slave at the master");
-    assert!(screen(&app).contains("SHOW MASTER STATUS;") && !screen(&app).contains("SHOW BINARY LOG STATUS;"));
+    assert!(
+        screen(&app).contains("SHOW MASTER STATUS;")
+            && !screen(&app).contains("SHOW BINARY LOG STATUS;")
+    );
     app.update(Action::Engine(Engine::MySql));
-    assert!(screen(&app).contains("SHOW BINARY LOG STATUS;") && !screen(&app).contains("SHOW MASTER STATUS;"));
+    assert!(
+        screen(&app).contains("SHOW BINARY LOG STATUS;")
+            && !screen(&app).contains("SHOW MASTER STATUS;")
+    );
 
     go_to_step(&mut app, "Send reads to the slave");
     assert!(screen(&app).contains("127.0.0.1:13306/shop"), "default port before the lab is up");
@@ -297,7 +326,10 @@ fn the_lesson_shows_the_running_engine_and_ports() {
     servers[0].state = ServerState::Starting;
     app.update(Action::Lab(servers));
     let shown = screen(&app);
-    assert!(shown.contains("127.0.0.1:23306/shop") && shown.contains("◌ starting  :23306"), "{shown}");
+    assert!(
+        shown.contains("127.0.0.1:23306/shop") && shown.contains("◌ starting  :23306"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -305,7 +337,10 @@ fn the_lab_pane_shows_every_server_state() {
     let (day, ws) = (fixture_day(), workspace());
     let mut app = app(&day, &ws, 120, 40);
     let shown = screen(&app);
-    assert!(shown.contains("Lab: not started") && shown.contains("slave   ○ not started  :13307"), "{shown}");
+    assert!(
+        shown.contains("Lab: not started") && shown.contains("slave   ○ not started  :13307"),
+        "{shown}"
+    );
     let states = [
         (ServerState::Starting, "◌ starting"),
         (ServerState::Ready, "● ready"),
@@ -334,8 +369,13 @@ fn no_colour_means_no_colour_anywhere() {
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
         terminal.draw(|frame| draw(frame, &app)).expect("draws");
         let buffer = terminal.backend().buffer();
-        let coloured = buffer.content.iter().filter(|c| c.fg != ratatui::style::Color::Reset || c.bg != ratatui::style::Color::Reset);
+        let coloured = buffer.content.iter().filter(|c| {
+            c.fg != ratatui::style::Color::Reset || c.bg != ratatui::style::Color::Reset
+        });
         assert_eq!(coloured.count(), 0);
-        assert!(buffer.content.iter().any(|c| !c.modifier.is_empty()), "modifiers still mark things");
+        assert!(
+            buffer.content.iter().any(|c| !c.modifier.is_empty()),
+            "modifiers still mark things"
+        );
     }
 }

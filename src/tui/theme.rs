@@ -59,12 +59,20 @@ impl Theme {
 
     /// Rules, bars, separators and other quiet decoration.
     pub fn frame(&self) -> Style {
-        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new().add_modifier(Modifier::DIM) }
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new().add_modifier(Modifier::DIM)
+        }
     }
 
     /// Secondary text: ids, hints, paths.
     pub fn muted(&self) -> Style {
-        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new().add_modifier(Modifier::DIM) }
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new().add_modifier(Modifier::DIM)
+        }
     }
 
     pub fn quote(&self) -> Style {
@@ -83,7 +91,9 @@ impl Theme {
             (Token::Keyword, false) => Style::new().add_modifier(Modifier::BOLD),
             (Token::String, true) => Style::new().fg(Color::Green),
             (Token::String, false) => Style::new(),
-            (Token::Comment, true) => Style::new().fg(Color::DarkGray).add_modifier(Modifier::ITALIC),
+            (Token::Comment, true) => {
+                Style::new().fg(Color::DarkGray).add_modifier(Modifier::ITALIC)
+            }
             (Token::Comment, false) => Style::new().add_modifier(Modifier::DIM | Modifier::ITALIC),
             (Token::Number, true) => Style::new().fg(Color::Cyan),
             (Token::Number, false) => Style::new(),

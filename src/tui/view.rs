@@ -39,7 +39,10 @@ pub struct ServerView {
 }
 
 /// Where a server is in its life.
-#[cfg_attr(not(test), expect(dead_code, reason = "the lab worker sets these once it is plugged in"))]
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "the lab worker sets these once it is plugged in")
+)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ServerState {
     NotStarted,

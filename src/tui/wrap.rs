@@ -10,7 +10,13 @@ pub type Row = Vec<Span<'static>>;
 /// Word-wraps styled text to `width` columns. Runs of spaces become one space, a `\n` forces
 /// a break, and a word longer than a line is cut.
 pub fn wrap(spans: &[Span<'_>], width: usize) -> Vec<Row> {
-    let mut w = WordWrap { width: width.max(1), rows: Vec::new(), row: RowBuilder::default(), word: Vec::new(), space: None };
+    let mut w = WordWrap {
+        width: width.max(1),
+        rows: Vec::new(),
+        row: RowBuilder::default(),
+        word: Vec::new(),
+        space: None,
+    };
     for span in spans {
         for c in span.content.chars() {
             match c {
@@ -157,7 +163,8 @@ mod tests {
     #[test]
     fn wraps_at_word_boundaries_and_keeps_styles() {
         let bold = Style::new().add_modifier(Modifier::BOLD);
-        let spans = [Span::raw("the "), Span::styled("binary log", bold), Span::raw(", read by slaves")];
+        let spans =
+            [Span::raw("the "), Span::styled("binary log", bold), Span::raw(", read by slaves")];
         let rows = wrap(&spans, 12);
         assert_eq!(plain(&rows), ["the binary", "log, read by", "slaves"]);
         assert_eq!(rows[0][1], Span::styled("binary", bold));

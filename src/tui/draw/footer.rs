@@ -28,9 +28,11 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, app: &App) {
         }
         spans.extend(hint);
     }
-    let [left, right] =
-        Layout::horizontal([Constraint::Fill(1), Constraint::Length(u16::try_from(notice_width).unwrap_or(0))])
-            .areas(area);
+    let [left, right] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(u16::try_from(notice_width).unwrap_or(0)),
+    ])
+    .areas(area);
     frame.render_widget(Paragraph::new(Line::from(spans)), left);
     if let Some(notice) = notice {
         let line = Line::from(Span::styled(format!("{notice} "), theme.notice()));

@@ -45,7 +45,10 @@ pub fn draw_lab(frame: &mut Frame, area: Rect, app: &App) {
     }
     let label = "Files  ";
     let files = truncate_start(&app.workspace_label(), width.saturating_sub(label.len()));
-    lines.push(Line::from(vec![Span::styled(label, theme.strong()), Span::styled(files, theme.muted())]));
+    lines.push(Line::from(vec![
+        Span::styled(label, theme.strong()),
+        Span::styled(files, theme.muted()),
+    ]));
     let idle = app.servers.iter().all(|s| s.state == ServerState::NotStarted);
     let title = if idle { " Lab: not started " } else { " Lab " };
     frame.render_widget(pane(Line::from(title), false, theme), area);

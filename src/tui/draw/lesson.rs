@@ -15,7 +15,10 @@ pub fn draw_lesson(frame: &mut Frame, area: Rect, app: &App) {
     let title = Line::from(format!(" Step {}/{}: {title} ", app.step + 1, steps.len()));
     let page = app.page();
     let block = pane(title, app.focus == Pane::Lesson, &app.theme);
-    frame.render_widget(scrolled(block, app.lesson_scroll, page.len(), text.height, &app.theme), area);
+    frame.render_widget(
+        scrolled(block, app.lesson_scroll, page.len(), text.height, &app.theme),
+        area,
+    );
     let visible: Vec<Line> =
         page.iter().skip(app.lesson_scroll).take(usize::from(text.height)).cloned().collect();
     frame.render_widget(Paragraph::new(visible), text);

@@ -47,7 +47,13 @@ fn pane<'a>(title: Line<'a>, focused: bool, theme: &Theme) -> Block<'a> {
 }
 
 /// Marks a pane whose text is longer than it is tall with where it is scrolled to.
-fn scrolled<'a>(block: Block<'a>, scroll: usize, len: usize, height: u16, theme: &Theme) -> Block<'a> {
+fn scrolled<'a>(
+    block: Block<'a>,
+    scroll: usize,
+    len: usize,
+    height: u16,
+    theme: &Theme,
+) -> Block<'a> {
     let height = usize::from(height);
     if len <= height {
         return block;

@@ -25,7 +25,13 @@ pub fn draw_tasks(frame: &mut Frame, area: Rect, app: &App) {
     let title = Line::from(format!(" Tasks {done}/{} ", app.tasks.len()));
     let Some(text) = app.screen().map(|s| s.tasks_text()) else { return };
     let list = lines(app, text);
-    let block = scrolled(pane(title, app.focus == Pane::Tasks, &app.theme), app.tasks_scroll, list.lines.len(), text.height, &app.theme);
+    let block = scrolled(
+        pane(title, app.focus == Pane::Tasks, &app.theme),
+        app.tasks_scroll,
+        list.lines.len(),
+        text.height,
+        &app.theme,
+    );
     frame.render_widget(block, area);
     let visible: Vec<Line> =
         list.lines.into_iter().skip(app.tasks_scroll).take(usize::from(text.height)).collect();
@@ -60,7 +66,11 @@ fn build(app: &App, width: usize, compact: bool) -> TaskLines {
             (" ", ratatui::style::Style::new())
         };
         let heading = truncate(&format!("{} {}", i + 1, step.title), width.saturating_sub(2));
-        lines.push(Line::from(vec![Span::styled(mark, style), Span::raw(" "), Span::styled(heading, style)]));
+        lines.push(Line::from(vec![
+            Span::styled(mark, style),
+            Span::raw(" "),
+            Span::styled(heading, style),
+        ]));
         for task in tasks {
             task_lines(&mut lines, task, width, compact, app);
         }
@@ -68,7 +78,13 @@ fn build(app: &App, width: usize, compact: bool) -> TaskLines {
     TaskLines { lines, step_rows }
 }
 
-fn task_lines(lines: &mut Vec<Line<'static>>, task: &TaskView, width: usize, compact: bool, app: &App) {
+fn task_lines(
+    lines: &mut Vec<Line<'static>>,
+    task: &TaskView,
+    width: usize,
+    compact: bool,
+    app: &App,
+) {
     let theme = &app.theme;
     let (mark, mark_style) = match task.state {
         TaskState::Pending => ("○", theme.muted()),
@@ -99,7 +115,9 @@ fn task_lines(lines: &mut Vec<Line<'static>>, task: &TaskView, width: usize, com
     }
     let notes = [
         task.reason.as_ref().map(|r| vec![Span::styled(r.clone(), theme.failing())]),
-        task.hint.as_ref().map(|h| vec![Span::styled("Hint: ", theme.strong()), Span::raw(h.clone())]),
+        task.hint
+            .as_ref()
+            .map(|h| vec![Span::styled("Hint: ", theme.strong()), Span::raw(h.clone())]),
     ];
     for note in notes.into_iter().flatten() {
         for row in wrap(&note, width.saturating_sub(TEXT_INDENT)) {

@@ -10,7 +10,8 @@ use crate::tui::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::tui::wrap::wrap;
 
 pub fn draw_too_small(frame: &mut Frame, area: Rect, app: &App) {
-    let size = format!("It is {}×{}; the lesson needs {MIN_WIDTH}×{MIN_HEIGHT}.", area.width, area.height);
+    let size =
+        format!("It is {}×{}; the lesson needs {MIN_WIDTH}×{MIN_HEIGHT}.", area.width, area.height);
     let message = [
         Span::styled("The terminal is too small.", app.theme.strong()),
         Span::raw(size),
