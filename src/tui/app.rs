@@ -1,6 +1,7 @@
 //! The screen's state, and the one place it changes: `App::update`.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -11,6 +12,7 @@ use super::layout::Screen;
 use super::markdown;
 use super::theme::Theme;
 use super::view::{ServerState, ServerView, TaskView};
+use super::wrap::truncate;
 use crate::content::Day;
 use crate::lesson::{Engine, fill};
 use crate::workspace::Workspace;
@@ -146,8 +148,8 @@ impl<'a> App<'a> {
         Screen::of(self.area, self.lab_rows())
     }
 
-    /// Lines the lab pane wants: a line per server, one more for a reason or detail, and the
-    /// workspace after a blank line.
+    /// Lines the lab pane wants: a line per server, one more for a reason or detail, then a
+    /// blank line and the workspace.
     pub fn lab_rows(&self) -> u16 {
         let extra = |s: &ServerView| {
             usize::from(s.detail.is_some() || matches!(s.state, ServerState::Failed(_)))
@@ -164,7 +166,7 @@ impl<'a> App<'a> {
     /// The value of a lesson placeholder: the running lab's, or the lab's defaults before it
     /// is up.
     pub fn placeholder(&self, name: &str) -> Option<String> {
-        let path = |p: std::path::PathBuf| p.display().to_string();
+        let path = |p: PathBuf| p.display().to_string();
         match name.split_once('.') {
             None if name == "workspace" => Some(path(self.workspace.root.clone())),
             None if name == "engine" => Some(self.engine.name().to_owned()),
@@ -184,7 +186,8 @@ impl<'a> App<'a> {
     /// The workspace folder, with the home folder written `~` to save room.
     pub fn workspace_label(&self) -> String {
         let root = &self.workspace.root;
-        match dirs::home_dir().and_then(|home| root.strip_prefix(home).ok().map(|p| p.to_owned())) {
+        match dirs::home_dir().and_then(|home| root.strip_prefix(home).map(Path::to_path_buf).ok())
+        {
             Some(rest) => format!("~/{}", rest.display()),
             None => root.display().to_string(),
         }
@@ -274,7 +277,7 @@ impl<'a> App<'a> {
         };
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
-            super::wrap::truncate(&next, usize::from(width)),
+            truncate(&next, usize::from(width)),
             self.theme.muted(),
         )));
         lines

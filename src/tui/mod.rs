@@ -20,9 +20,11 @@ mod wrap;
 mod tests;
 
 use std::io::IsTerminal;
-use std::sync::mpsc::{self, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 
 use anyhow::Context;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
 use ratatui::crossterm::event;
 use ratatui::layout::Rect;
 
@@ -54,6 +56,21 @@ pub fn run(
     let (sender, actions) = mpsc::channel();
     forward_terminal_events(sender.clone());
     workers(sender);
+    event_loop(&mut guard.terminal, &mut app, &actions)?;
+    Ok(())
+}
+
+/// Applies actions as they arrive and redraws when one changed the screen, until the learner
+/// quits or nothing can send any more. Blocks while nothing arrives. Returns the frames drawn.
+fn event_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut app::App,
+    actions: &Receiver<Action>,
+) -> anyhow::Result<usize>
+where
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    let mut frames = 0;
     while let Ok(action) = actions.recv() {
         let mut changed = app.update(action);
         // Take whatever else is queued (a burst of wheel notches, a resize drag) before drawing.
@@ -64,10 +81,11 @@ pub fn run(
             break;
         }
         if changed {
-            guard.terminal.draw(|frame| draw::draw(frame, &app)).context("cannot draw")?;
+            terminal.draw(|frame| draw::draw(frame, app)).context("cannot draw")?;
+            frames += 1;
         }
     }
-    Ok(())
+    Ok(frames)
 }
 
 /// Reads terminal events on a thread of its own (blocking, so no polling) and sends on those

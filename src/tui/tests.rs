@@ -379,3 +379,40 @@ fn no_colour_means_no_colour_anywhere() {
         );
     }
 }
+
+#[test]
+fn the_loop_draws_only_when_something_changed_and_stops_on_quit() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+
+    let (sender, actions) = std::sync::mpsc::channel();
+    sender.send(Action::Scroll(Scroll::LineUp)).expect("sends");
+    sender.send(Action::Resize { width: 80, height: 24 }).expect("sends");
+    drop(sender);
+    let frames = super::event_loop(&mut terminal, &mut app, &actions).expect("runs");
+    assert_eq!(frames, 0, "nothing changed, nothing drawn");
+
+    let (sender, actions) = std::sync::mpsc::channel();
+    let worker = sender.clone();
+    std::thread::spawn(move || {
+        let mut servers = ServerView::not_started(&fixture_day());
+        servers[1].state = ServerState::Ready;
+        worker.send(Action::Lab(servers)).expect("sends");
+    })
+    .join()
+    .expect("worker ran");
+    sender.send(Action::NextStep).expect("sends");
+    drop(sender);
+    let frames = super::event_loop(&mut terminal, &mut app, &actions).expect("runs");
+    assert_eq!(frames, 1, "both changes in one frame");
+    let shown = terminal.backend().to_string();
+    assert!(shown.contains("Step 2/7") && shown.contains("slave   ● ready"), "{shown}");
+
+    let (sender, actions) = std::sync::mpsc::channel();
+    sender.send(Action::Quit).expect("sends");
+    sender.send(Action::NextStep).expect("sends");
+    let frames = super::event_loop(&mut terminal, &mut app, &actions).expect("runs");
+    assert_eq!(frames, 0, "quit ends the loop before drawing, while a sender is still alive");
+    drop(sender);
+}

@@ -21,8 +21,7 @@ const TASK_INDENT: usize = 2;
 const TEXT_INDENT: usize = 4;
 
 pub fn draw_tasks(frame: &mut Frame, area: Rect, app: &App) {
-    let done = app.tasks.iter().filter(|t| t.state == TaskState::Done).count();
-    let title = Line::from(format!(" Tasks {done}/{} ", app.tasks.len()));
+    let title = Line::from(" Steps and tasks ");
     let Some(text) = app.screen().map(|s| s.tasks_text()) else { return };
     let list = lines(app, text);
     let block = scrolled(
