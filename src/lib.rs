@@ -14,4 +14,5 @@ pub mod routing_probe;
 pub mod shell;
 pub mod spec;
 pub mod sql;
+pub mod tui;
 pub mod workspace;
