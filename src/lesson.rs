@@ -215,15 +215,15 @@ mod tests {
 
     #[test]
     fn text_before_the_first_step_is_an_error_with_its_line() {
-        let err = Lesson::parse("# T\n\nstray words\n\n## S\n", "l.md").unwrap_err();
+        let err = Lesson::parse("# T\n\nstray words\n\n## S\n", "l.md").expect_err("an error");
         assert!(err.to_string().starts_with("l.md:3:"), "{err}");
     }
 
     #[test]
     fn missing_title_and_second_title_are_errors() {
-        let err = Lesson::parse("## S\n", "l.md").unwrap_err();
+        let err = Lesson::parse("## S\n", "l.md").expect_err("an error");
         assert!(err.to_string().contains("l.md:1:"), "{err}");
-        let err = Lesson::parse("# T\n## S\n# U\n", "l.md").unwrap_err();
+        let err = Lesson::parse("# T\n## S\n# U\n", "l.md").expect_err("an error");
         assert!(err.to_string().starts_with("l.md:3:"), "{err}");
     }
 

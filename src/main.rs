@@ -1,15 +1,10 @@
 //! `sqlcourse`: hands-on database lessons on real servers, in the terminal.
 
-mod cli;
-mod content;
-mod lesson;
-mod spec;
-mod workspace;
-
 use clap::Parser;
 
-use crate::cli::{Cli, Command, DayCli, Global};
-use crate::content::Content;
+use sqlcourse::cli::{Cli, Command, DayCli, Global};
+use sqlcourse::content::Content;
+use sqlcourse::lab_commands;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -30,8 +25,10 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let global = merge(cli.global, day_cli.global);
             let content = Content::new(global.content.clone());
             let day = content.day(&words[0])?;
-            let _ = (day, day_cli.command);
-            Ok(std::process::ExitCode::SUCCESS)
+            match day_cli.command {
+                Some(command) => lab_commands::run(day, &global, command),
+                None => Ok(std::process::ExitCode::SUCCESS),
+            }
         }
     }
 }
