@@ -111,6 +111,9 @@ fn reason(err: &bollard::errors::Error) -> String {
     use bollard::errors::Error;
     match err {
         Error::SocketNotFoundError(_) => "no socket".to_owned(),
+        Error::DockerResponseServerError { status_code, .. } => {
+            format!("answered HTTP {status_code}: not a Docker engine")
+        }
         other => {
             let text = other.to_string();
             let lower = text.to_lowercase();

@@ -11,6 +11,13 @@ use crate::content::Day;
 use crate::lab::{HOST, Lab, LabEvent, LabStatus, ServerInfo};
 use crate::workspace::Workspace;
 
+/// Prints a line on stdout; a reader that went away (`| head`) is not an error.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// Runs one lab command to completion.
 pub fn run(day: Day, global: &Global, command: DayCommand) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -39,7 +46,7 @@ async fn run_async(day: Day, global: &Global, command: DayCommand) -> anyhow::Re
         }
         DayCommand::Down => {
             lab.down(&progress).await?;
-            println!(
+            outln!(
                 "The lab is down. Your data and your files in {} are kept: `sqlcourse {slug} up` resumes.",
                 lab.workspace().root.display()
             );
@@ -47,7 +54,7 @@ async fn run_async(day: Day, global: &Global, command: DayCommand) -> anyhow::Re
         DayCommand::Status { json } => {
             let status = lab.status().await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&status)?);
+                outln!("{}", serde_json::to_string_pretty(&status)?);
             } else {
                 print_status(&status, &slug);
             }
@@ -55,11 +62,11 @@ async fn run_async(day: Day, global: &Global, command: DayCommand) -> anyhow::Re
         DayCommand::Restart { server } => {
             let info = lab.restart(&server, &progress).await?;
             let port = info.port.map_or_else(|| "?".to_owned(), |p| p.to_string());
-            println!("The {} restarted and accepts SQL on {HOST}:{port}.", info.name);
+            outln!("The {} restarted and accepts SQL on {HOST}:{port}.", info.name);
         }
         DayCommand::Reset { .. } => {
             let servers = lab.reset(&progress).await?;
-            println!("The lab is fresh: starting files restored, data and progress cleared.");
+            outln!("The lab is fresh: starting files restored, data and progress cleared.");
             print_reachable(&lab, &slug, &servers);
         }
     }
@@ -99,7 +106,11 @@ impl Printer {
                     return;
                 }
                 *shown = Some(percent);
-                format!("Pulling {image}: {} of {} MB ({percent}%)", fetched >> 20, total >> 20)
+                if total == 0 {
+                    format!("Pulling {image} …")
+                } else {
+                    format!("Pulling {image}: {} of {} MB ({percent}%)", fetched >> 20, total >> 20)
+                }
             }
             LabEvent::ImageFallback { wanted, using, reason } => {
                 format!("Cannot pull {wanted} ({reason}); using the offline image {using}.")
@@ -118,15 +129,15 @@ impl Printer {
 
 fn print_reachable(lab: &Lab, slug: &str, servers: &[ServerInfo]) {
     let workspace = &lab.workspace().root;
-    println!("Lab {} is up. Workspace: {}", lab.names().lab, workspace.display());
+    outln!("Lab {} is up. Workspace: {}", lab.names().lab, workspace.display());
     for server in servers {
         let port = server.port.map_or_else(|| "?".to_owned(), |p| p.to_string());
-        println!(
+        outln!(
             "  {:<8} {HOST}:{port:<6} mariadb -h {HOST} -P {port} -u root -p   (or: sqlcourse {slug} sql {})",
             server.name, server.name
         );
     }
-    println!(
+    outln!(
         "Root password: in {} . Inside the lab network the servers are `{}`, port 3306.",
         workspace.join(".root-password").display(),
         servers.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("`, `")
@@ -134,8 +145,8 @@ fn print_reachable(lab: &Lab, slug: &str, servers: &[ServerInfo]) {
 }
 
 fn print_status(status: &LabStatus, slug: &str) {
-    println!("Lab {} — workspace {}", status.lab, status.workspace.display());
-    println!("  {:<8} {:<16} {:<16} {:<10} {:<8} REPLICATION", "SERVER", "STATE", "ADDRESS", "SERVER_ID", "LOG_BIN");
+    outln!("Lab {} — workspace {}", status.lab, status.workspace.display());
+    outln!("  {:<8} {:<16} {:<16} {:<10} {:<8} REPLICATION", "SERVER", "STATE", "ADDRESS", "SERVER_ID", "LOG_BIN");
     for s in &status.servers {
         let state = match s.exit_code {
             Some(code) => format!("{} ({code})", s.state),
@@ -149,9 +160,9 @@ fn print_status(status: &LabStatus, slug: &str) {
             (None, Some(e)) => format!("(no answer: {e})"),
             (None, None) => "-".to_owned(),
         };
-        println!("  {:<8} {state:<16} {address:<16} {id:<10} {log_bin:<8} {replication}", s.name);
+        outln!("  {:<8} {state:<16} {address:<16} {id:<10} {log_bin:<8} {replication}", s.name);
     }
     if status.servers.iter().any(|s| s.state != "running") {
-        println!("Start the lab with `sqlcourse {slug} up`.");
+        outln!("Start the lab with `sqlcourse {slug} up`.");
     }
 }

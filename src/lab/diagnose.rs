@@ -99,7 +99,11 @@ fn normal(name: &str) -> String {
 /// The server's words, without the timestamp and program prefix.
 fn complaint(entry: &str) -> String {
     let text = entry.split_once("[ERROR] ").map_or(entry, |(_, t)| t);
-    let text = text.rsplit_once(": ").filter(|(p, _)| p.starts_with('/')).map_or(text, |(_, t)| t);
+    // `/usr/sbin/mariadbd: unknown variable …` → `unknown variable …`
+    let text = text
+        .split_once(": ")
+        .filter(|(program, _)| program.ends_with("mariadbd") || program.ends_with("mysqld"))
+        .map_or(text, |(_, t)| t);
     text.trim().to_owned()
 }
 

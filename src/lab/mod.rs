@@ -37,6 +37,8 @@ pub use names::{LAB_LABEL, LabNames, SERVER_LABEL};
 pub const HOST: &str = "127.0.0.1";
 /// How long a server may take to accept SQL (a first start initialises its data directory).
 const READY_LIMIT: Duration = Duration::from_secs(90);
+/// Log lines shown when a server fails to start.
+const LOG_TAIL: usize = 8;
 
 /// Progress of a lab operation, for the command line or the TUI to show.
 #[derive(Debug, Clone, PartialEq)]
@@ -213,14 +215,14 @@ impl Lab {
     /// Finds the Docker engine and describes the day's lab (named by `SQLCOURSE_LAB_NAME`,
     /// else the day's slug). When no engine answers, the error is a [`crate::docker::NoEngine`].
     pub async fn connect(day: Day, workspace: Workspace, image: Option<String>) -> anyhow::Result<Lab> {
+        let names = LabNames::for_day(&day.spec.slug)?;
         let engine = crate::docker::connect().await?;
-        Lab::new(engine, day, workspace, image)
+        Ok(Lab::new(engine, day, workspace, names, image))
     }
 
-    /// The lab on an engine already connected.
-    pub fn new(engine: Engine, day: Day, workspace: Workspace, image: Option<String>) -> anyhow::Result<Lab> {
-        let names = LabNames::for_day(&day.spec.slug)?;
-        Ok(Lab {
+    /// The lab on an engine already connected, under explicit names.
+    pub fn new(engine: Engine, day: Day, workspace: Workspace, names: LabNames, image: Option<String>) -> Lab {
+        Lab {
             docker: engine.docker,
             engine_address: engine.address,
             day,
@@ -228,7 +230,7 @@ impl Lab {
             names,
             image,
             starting: Mutex::new(BTreeSet::new()),
-        })
+        }
     }
 
     pub fn names(&self) -> &LabNames {
@@ -513,7 +515,7 @@ impl Lab {
             .map(|dir| setup::config_files(&dir))
             .unwrap_or_default();
         let offending = diagnose::find_offending(&log, &files);
-        let tail = log.len().saturating_sub(12);
+        let tail = log.len().saturating_sub(LOG_TAIL);
         ServerFailed {
             server: spec.name.clone(),
             reason,

@@ -175,11 +175,17 @@ impl Lab {
             ..Default::default()
         };
         let options = CreateContainerOptionsBuilder::default().name(&name).build();
-        self.docker
-            .create_container(Some(options), body)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot create the container {name}: {}", message(&e)))?;
-        Ok(())
+        match self.docker.create_container(Some(options), body).await {
+            Ok(_) => Ok(()),
+            // An interrupted run's request still completed after this one looked: use it.
+            Err(e) if is_conflict(&e) => {
+                let found = self.inspect(&spec.name).await?;
+                let labels = found.as_ref().and_then(|c| c.config.as_ref()).and_then(|c| c.labels.as_ref());
+                anyhow::ensure!(self.names.owns(labels), "cannot create the container {name}: {}", message(&e));
+                Ok(())
+            }
+            Err(e) => Err(anyhow::anyhow!("cannot create the container {name}: {}", message(&e))),
+        }
     }
 
     pub(super) async fn start_container(&self, name: &str) -> anyhow::Result<()> {
