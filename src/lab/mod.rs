@@ -11,6 +11,7 @@ mod names;
 mod objects;
 mod ports;
 mod setup;
+mod tls;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -449,7 +450,7 @@ impl Lab {
             Some(c) => {
                 progress(LabEvent::Starting(spec.name.clone()));
                 let name = self.names.container(&spec.name);
-                if self.start_container(&name).await.is_err() {
+                if self.install_tls(spec).await.is_err() || self.start_container(&name).await.is_err() {
                     // A container left by an interrupted run may point at a removed network or
                     // a port taken since: make it anew; its data lives on in the volume.
                     self.remove_container(&name, false).await?;

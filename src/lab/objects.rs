@@ -13,13 +13,14 @@ use bollard::models::{
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, ListContainersOptionsBuilder, ListNetworksOptionsBuilder,
     ListVolumesOptionsBuilder, LogsOptionsBuilder, RemoveContainerOptionsBuilder,
-    RestartContainerOptionsBuilder, StopContainerOptionsBuilder, WaitContainerOptionsBuilder,
+    RestartContainerOptionsBuilder, StopContainerOptionsBuilder, UploadToContainerOptionsBuilder,
+    WaitContainerOptionsBuilder,
 };
 use futures_util::StreamExt;
 use futures_util::future::join_all;
 use tokio::sync::OnceCell;
 
-use super::{HOST, Lab, LabEvent, Progress, first_error, ports};
+use super::{HOST, Lab, LabEvent, Progress, first_error, ports, tls};
 use crate::docker::{is_conflict, is_not_found};
 use crate::spec::ServerSpec;
 
@@ -145,6 +146,7 @@ impl Lab {
                 format!("MYSQL_ROOT_PASSWORD={password}"),
             ]),
             labels: Some(self.names.server_labels(&spec.name)),
+            cmd: Some(tls::server_args()),
             exposed_ports: Some(vec![SQL_PORT.to_owned()]),
             host_config: Some(HostConfig {
                 port_bindings: Some(HashMap::from([(SQL_PORT.to_owned(), Some(vec![binding]))])),
@@ -176,16 +178,27 @@ impl Lab {
         };
         let options = CreateContainerOptionsBuilder::default().name(&name).build();
         match self.docker.create_container(Some(options), body).await {
-            Ok(_) => Ok(()),
+            Ok(_) => {}
             // An interrupted run's request still completed after this one looked: use it.
             Err(e) if is_conflict(&e) => {
                 let found = self.inspect(&spec.name).await?;
                 let labels = found.as_ref().and_then(|c| c.config.as_ref()).and_then(|c| c.labels.as_ref());
                 anyhow::ensure!(self.names.owns(labels), "cannot create the container {name}: {}", message(&e));
-                Ok(())
             }
-            Err(e) => Err(anyhow::anyhow!("cannot create the container {name}: {}", message(&e))),
+            Err(e) => anyhow::bail!("cannot create the container {name}: {}", message(&e)),
         }
+        self.install_tls(spec).await
+    }
+
+    /// Copies a fresh TLS certificate into a server's container (before it starts).
+    pub(super) async fn install_tls(&self, spec: &ServerSpec) -> anyhow::Result<()> {
+        let name = self.names.container(&spec.name);
+        let archive = tls::archive(&spec.name)?;
+        let options = UploadToContainerOptionsBuilder::default().path(tls::PARENT).build();
+        self.docker
+            .upload_to_container(&name, Some(options), bollard::body_full(archive.into()))
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot copy the TLS certificate into {name}: {}", message(&e)))
     }
 
     pub(super) async fn start_container(&self, name: &str) -> anyhow::Result<()> {
