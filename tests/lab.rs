@@ -20,7 +20,7 @@ use bollard::query_parameters::{
 use mysql::prelude::Queryable;
 use serde_json::Value;
 use sqlcourse::content::Content;
-use sqlcourse::lab::{Lab, LabEvent, LabNames};
+use sqlcourse::lab::{ContainerState, Lab, LabEvent, LabNames};
 use sqlcourse::workspace::Workspace;
 
 /// Label of objects a test makes itself (not the lab's), so it can remove them afterwards.
@@ -224,6 +224,16 @@ fn text(out: &Output) -> String {
     )
 }
 
+fn mode(path: &Path) -> u32 {
+    let permissions = std::fs::metadata(path).expect("metadata").permissions();
+    std::os::unix::fs::PermissionsExt::mode(&permissions) & 0o777
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    let permissions = std::os::unix::fs::PermissionsExt::from_mode(mode);
+    std::fs::set_permissions(path, permissions).expect("chmod");
+}
+
 fn scalar<T: mysql::prelude::FromValue>(conn: &mut mysql::Conn, sql: &str) -> T {
     conn.query_first(sql).expect(sql).expect("one row")
 }
@@ -266,8 +276,8 @@ fn up_starts_two_servers_answering_sql_on_loopback_ports_and_reattaches() {
         assert_eq!(entry["server_id"], 1);
         assert_eq!(entry["log_bin"], false);
     }
-    let mode = std::fs::metadata(lab.workspace().join(".root-password")).expect("password").permissions();
-    assert_eq!(std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777, 0o600);
+    assert_eq!(mode(&lab.workspace().join(".root-password")), 0o600);
+    assert_eq!(mode(&lab.config_file("master")), 0o644);
 
     let ids = ["master", "slave"].map(|s| lab.inspect(s).and_then(|c| c.id));
     let again = Instant::now();
@@ -284,6 +294,8 @@ fn a_config_edit_and_restart_change_the_live_server_id() {
     let file = lab.config_file("slave");
     let config = std::fs::read_to_string(&file).expect("slave config");
     std::fs::write(&file, config.replace("# server-id = ?", "server-id = 7")).expect("edit");
+    // Saved world-writable, the server would ignore the file; the lab gives it 0644.
+    set_mode(&file, 0o666);
     let started = Instant::now();
     let out = lab.ok(&["restart", "slave"]);
     eprintln!("restart: {:?}", started.elapsed());
@@ -291,6 +303,7 @@ fn a_config_edit_and_restart_change_the_live_server_id() {
     assert_eq!(scalar::<u32>(&mut lab.sql("slave"), "SELECT @@server_id"), 7);
     assert_eq!(lab.server("slave")["server_id"], 7);
     assert_eq!(lab.server("master")["server_id"], 1, "the master was left alone");
+    assert_eq!(mode(&file), 0o644);
 }
 
 #[test]
@@ -464,16 +477,34 @@ fn the_library_reports_progress_and_servers_for_the_tui() {
     let engine = lab.block_on(sqlcourse::docker::connect()).expect("engine");
     let names = LabNames::new(&lab.name).expect("names");
     let image = std::env::var("SQLCOURSE_IMAGE").ok();
-    let api = Lab::new(engine, day, workspace, names, image);
-    let events = std::sync::Mutex::new(Vec::new());
-    let record = |e: LabEvent| events.lock().expect("events").push(e);
-    let servers = lab.block_on(api.up(&record)).expect("up");
-    let events = events.into_inner().expect("events");
+    let api = std::sync::Arc::new(Lab::new(engine, day, workspace, names, image));
+    // As the TUI does: `up` on a background task, progress through a channel, and the
+    // cheap `servers()` query polled meanwhile.
+    let runtime = runtime();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let task = runtime.spawn({
+        let api = api.clone();
+        async move {
+            let send = move |e: LabEvent| {
+                let _ = sender.send(e);
+            };
+            api.up(&send).await
+        }
+    });
+    let mut states = Vec::new();
+    while !task.is_finished() {
+        let now = runtime.block_on(api.servers()).expect("servers");
+        states.extend(now.into_iter().map(|s| s.state));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let servers = runtime.block_on(task).expect("the task ran").expect("up");
+    let events: Vec<LabEvent> = receiver.try_iter().collect();
     for name in ["master", "slave"] {
         let waiting = events.iter().position(|e| *e == LabEvent::Waiting(name.to_owned()));
         let ready = events.iter().position(|e| *e == LabEvent::Ready(name.to_owned()));
         assert!(waiting.is_some() && waiting < ready, "{name}: {events:?}");
     }
+    assert!(states.contains(&ContainerState::Starting), "servers() shows starting: {states:?}");
     assert_eq!(servers.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["master", "slave"]);
     for server in &servers {
         assert!(server.state.is_running(), "{server:?}");
@@ -489,6 +520,108 @@ fn the_library_reports_progress_and_servers_for_the_tui() {
         let endpoint = &networks[&format!("sqlcourse-{}", lab.name)];
         assert!(endpoint.aliases.iter().flatten().any(|a| a == server), "{endpoint:?}");
     }
+}
+
+#[test]
+fn replication_runs_over_tls_and_status_summarises_it() {
+    let Some(lab) = TestLab::new("replication") else { return };
+    // The learner turns on the binary log before the first start: the seed must stay out of it.
+    let master_cnf = lab.config_file("master");
+    std::fs::create_dir_all(master_cnf.parent().expect("folder")).expect("mkdir");
+    std::fs::write(&master_cnf, "[mysqld]\nlog-bin = mysql-bin\n").expect("master config");
+    lab.ok(&["up"]);
+    let mut master = lab.sql("master");
+    let events: Vec<mysql::Row> = master.query("SHOW BINLOG EVENTS IN 'mysql-bin.000001'").expect("events");
+    let logged = format!("{events:?}");
+    assert!(!logged.contains("shop"), "the seed reached the binary log: {logged}");
+    master
+        .query_drop("CREATE USER 'repl'@'%' IDENTIFIED BY 'repl-pw'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%'")
+        .expect("replication account");
+    let mut slave = lab.sql("slave");
+    slave
+        .query_drop(
+            "CHANGE MASTER TO MASTER_HOST='master', MASTER_USER='repl', MASTER_PASSWORD='repl-pw', \
+             MASTER_LOG_FILE='mysql-bin.000001', MASTER_LOG_POS=4; START SLAVE",
+        )
+        .expect("point the slave at the master");
+    // Both servers still run with server_id 1: the replica refuses, and status says why
+    // (MariaDB 11.8 says "equal MariaDB server ids", older servers "equal MySQL server ids").
+    let summary = wait_for_summary(&lab, |s| s.contains("server ids"));
+    assert!(summary.starts_with("IO No"), "{summary}");
+
+    let slave_cnf = lab.config_file("slave");
+    let text = std::fs::read_to_string(&slave_cnf).expect("slave config");
+    std::fs::write(&slave_cnf, text.replace("# server-id = ?", "server-id = 2")).expect("edit");
+    lab.ok(&["restart", "slave"]);
+    let summary = wait_for_summary(&lab, |s| s.starts_with("IO Yes, SQL Yes"));
+    assert!(summary.ends_with("s behind"), "{summary}");
+    let human = lab.ok(&["status"]);
+    assert!(human.contains("IO Yes, SQL Yes"), "{human}");
+
+    lab.sql("master").query_drop("INSERT INTO shop.customers (name, email) VALUES ('Ada', 'ada@example.org')").expect("insert");
+    let mut slave = lab.sql("slave");
+    let arrived = (0..100).any(|_| {
+        let n: u32 = scalar(&mut slave, "SELECT COUNT(*) FROM shop.customers WHERE name = 'Ada'");
+        n == 1 || {
+            std::thread::sleep(Duration::from_millis(100));
+            false
+        }
+    });
+    assert!(arrived, "the row reached the slave");
+    let status: mysql::Row = slave.query_first("SHOW SLAVE STATUS").expect("status").expect("a row");
+    let tls: Option<String> = status.get("Master_SSL_Allowed");
+    assert_eq!(tls.as_deref(), Some("Yes"), "replication runs over TLS");
+}
+
+/// Polls `status --json` until the slave's replication summary satisfies `done` (10 s at most).
+fn wait_for_summary(lab: &TestLab, done: impl Fn(&str) -> bool) -> String {
+    let mut summary = String::new();
+    for _ in 0..100 {
+        summary = lab.server("slave")["replication"]["summary"].as_str().unwrap_or_default().to_owned();
+        if done(&summary) {
+            return summary;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("replication summary never matched; last: {summary}")
+}
+
+#[test]
+fn a_missing_image_falls_back_to_the_offline_one_or_names_the_build_command() {
+    let Some(lab) = TestLab::new("image") else { return };
+    let offline = "sqlcourse/mariadb:11.8-offline";
+    let spec = |offline: &str| sqlcourse::spec::ImageSpec {
+        default: format!("sqlcourse-test/{}:none", lab.name),
+        offline: Some(offline.to_owned()),
+        build_command: Some("labs/image/build-offline.sh".to_owned()),
+    };
+    let events = std::sync::Mutex::new(Vec::new());
+    let record = |e: LabEvent| events.lock().expect("events").push(e);
+    let chosen = lab
+        .block_on(sqlcourse::image::ensure(&lab.docker, &spec(offline), None, &record))
+        .expect("the offline image is used");
+    assert_eq!(chosen, offline);
+    let events = events.into_inner().expect("events");
+    assert!(
+        events.iter().any(|e| matches!(e, LabEvent::ImageFallback { using, .. } if using == offline)),
+        "the fallback is announced: {events:?}"
+    );
+
+    let missing = format!("sqlcourse-test/{}:missing", lab.name);
+    let err = lab
+        .block_on(sqlcourse::image::ensure(&lab.docker, &spec(&missing), None, &|_| {}))
+        .expect_err("no image at all");
+    let message = err.to_string();
+    assert!(message.contains("labs/image/build-offline.sh"), "{message}");
+    assert!(message.contains(&missing), "{message}");
+}
+
+#[test]
+fn reset_converges_from_nothing() {
+    let Some(lab) = TestLab::new("reset-nothing") else { return };
+    lab.ok(&["reset", "--yes"]);
+    assert_eq!(scalar::<u32>(&mut lab.sql("slave"), "SELECT 1"), 1);
+    assert_eq!(lab.count_labelled(), (2, 1, 2));
 }
 
 #[test]
