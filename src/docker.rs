@@ -38,9 +38,15 @@ impl std::fmt::Display for NoEngine {
             self.tried.iter().map(|(addr, why)| format!("{addr} ({why})")).collect();
         write!(f, "no Docker engine answered; tried {}. ", tried.join(", "))?;
         if self.tried.iter().any(|(_, why)| why.contains("permission denied")) {
-            write!(f, "Give your user access to the socket (e.g. `sudo usermod -aG docker $USER`, then log in again)")
+            write!(
+                f,
+                "Give your user access to the socket (e.g. `sudo usermod -aG docker $USER`, then log in again)"
+            )
         } else if self.from_env {
-            write!(f, "Start the engine DOCKER_HOST names, or unset DOCKER_HOST to use the local one")
+            write!(
+                f,
+                "Start the engine DOCKER_HOST names, or unset DOCKER_HOST to use the local one"
+            )
         } else {
             write!(
                 f,
@@ -130,18 +136,12 @@ fn reason(err: &bollard::errors::Error) -> String {
 
 /// Whether a Docker error is "no such object".
 pub fn is_not_found(err: &bollard::errors::Error) -> bool {
-    matches!(
-        err,
-        bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }
-    )
+    matches!(err, bollard::errors::Error::DockerResponseServerError { status_code: 404, .. })
 }
 
 /// Whether a Docker error is "already exists" (or "already in that state").
 pub fn is_conflict(err: &bollard::errors::Error) -> bool {
-    matches!(
-        err,
-        bollard::errors::Error::DockerResponseServerError { status_code: 409 | 304, .. }
-    )
+    matches!(err, bollard::errors::Error::DockerResponseServerError { status_code: 409 | 304, .. })
 }
 
 #[cfg(test)]
@@ -153,7 +153,10 @@ mod tests {
         let err = NoEngine {
             tried: vec![
                 ("unix:///var/run/docker.sock".to_owned(), "no socket".to_owned()),
-                ("unix:///home/u/.colima/default/docker.sock".to_owned(), "connection refused".to_owned()),
+                (
+                    "unix:///home/u/.colima/default/docker.sock".to_owned(),
+                    "connection refused".to_owned(),
+                ),
             ],
             from_env: false,
         };

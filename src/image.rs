@@ -30,7 +30,9 @@ pub async fn ensure(
         Err(e) => e,
     };
     if chosen.is_some() {
-        anyhow::bail!("cannot pull the image {wanted}: {pull_error}. Check its name, or leave out --image / SQLCOURSE_IMAGE to use the lab's own");
+        anyhow::bail!(
+            "cannot pull the image {wanted}: {pull_error}. Check its name, or leave out --image / SQLCOURSE_IMAGE to use the lab's own"
+        );
     }
     if let Some(offline) = &spec.offline
         && is_present(docker, offline).await?
@@ -44,7 +46,9 @@ pub async fn ensure(
     }
     let build = match (&spec.offline, &spec.build_command) {
         (Some(offline), Some(command)) => {
-            format!(" and {offline} is not built here. Build it with `{command}` (from the course's source folder), then try again")
+            format!(
+                " and {offline} is not built here. Build it with `{command}` (from the course's source folder), then try again"
+            )
         }
         _ => ". Connect to the internet, or name a local image with --image".to_owned(),
     };

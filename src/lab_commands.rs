@@ -20,10 +20,8 @@ macro_rules! outln {
 
 /// Runs one lab command to completion.
 pub fn run(day: Day, global: &Global, command: DayCommand) -> anyhow::Result<ExitCode> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     runtime.block_on(run_async(day, global, command))
 }
 
@@ -134,7 +132,8 @@ fn print_reachable(lab: &Lab, slug: &str, servers: &[ServerInfo]) {
         let port = server.port.map_or_else(|| "?".to_owned(), |p| p.to_string());
         outln!(
             "  {:<8} {HOST}:{port:<6} mariadb -h {HOST} -P {port} -u root -p   (or: sqlcourse {slug} sql {})",
-            server.name, server.name
+            server.name,
+            server.name
         );
     }
     outln!(
@@ -146,7 +145,14 @@ fn print_reachable(lab: &Lab, slug: &str, servers: &[ServerInfo]) {
 
 fn print_status(status: &LabStatus, slug: &str) {
     outln!("Lab {} — workspace {}", status.lab, status.workspace.display());
-    outln!("  {:<8} {:<16} {:<16} {:<10} {:<8} REPLICATION", "SERVER", "STATE", "ADDRESS", "SERVER_ID", "LOG_BIN");
+    outln!(
+        "  {:<8} {:<16} {:<16} {:<10} {:<8} REPLICATION",
+        "SERVER",
+        "STATE",
+        "ADDRESS",
+        "SERVER_ID",
+        "LOG_BIN"
+    );
     for s in &status.servers {
         let state = match s.exit_code {
             Some(code) => format!("{} ({code})", s.state),

@@ -48,15 +48,15 @@ fn engine() -> Option<sqlcourse::docker::Engine> {
     }
 }
 
-/// Makes sure the image the lab will run is present, building the offline one if needed.
+/// Makes sure the offline image is present, building it when missing.
 fn ensure_image(docker: &Docker) {
-    let image = std::env::var("SQLCOURSE_IMAGE")
-        .unwrap_or_else(|_| "sqlcourse/mariadb:11.8-offline".to_owned());
-    if runtime().block_on(docker.inspect_image(&image)).is_ok() {
+    let image = "sqlcourse/mariadb:11.8-offline";
+    if runtime().block_on(docker.inspect_image(image)).is_ok() {
         return;
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("labs/image/build-offline.sh");
-    let status = Command::new(&script).status().unwrap_or_else(|e| {
+    // The script reads SQLCOURSE_IMAGE as the tag to build; it must build the offline one.
+    let status = Command::new(&script).env_remove("SQLCOURSE_IMAGE").status().unwrap_or_else(|e| {
         panic!("the image {image} is missing and {} cannot run: {e}", script.display())
     });
     assert!(status.success(), "{} failed", script.display());
@@ -174,17 +174,20 @@ impl TestLab {
         let by = |key: &str| HashMap::from([("label", vec![format!("{key}={}", self.name)])]);
         self.block_on(async {
             for key in ["io.sqlcourse.lab", TEST_LABEL] {
-                let options = ListContainersOptionsBuilder::default().all(true).filters(&by(key)).build();
+                let options =
+                    ListContainersOptionsBuilder::default().all(true).filters(&by(key)).build();
                 for c in docker.list_containers(Some(options)).await.unwrap_or_default() {
                     let force = RemoveContainerOptionsBuilder::default().force(true).build();
                     let _ = docker.remove_container(&c.id.unwrap_or_default(), Some(force)).await;
                 }
             }
-            let options = ListNetworksOptionsBuilder::default().filters(&by("io.sqlcourse.lab")).build();
+            let options =
+                ListNetworksOptionsBuilder::default().filters(&by("io.sqlcourse.lab")).build();
             for n in docker.list_networks(Some(options)).await.unwrap_or_default() {
                 let _ = docker.remove_network(&n.id.unwrap_or_default()).await;
             }
-            let options = ListVolumesOptionsBuilder::default().filters(&by("io.sqlcourse.lab")).build();
+            let options =
+                ListVolumesOptionsBuilder::default().filters(&by("io.sqlcourse.lab")).build();
             let volumes = docker.list_volumes(Some(options)).await.ok().and_then(|v| v.volumes);
             for v in volumes.unwrap_or_default() {
                 let _ = docker
@@ -203,7 +206,13 @@ impl TestLab {
             (
                 self.docker.list_containers(Some(c)).await.expect("containers").len(),
                 self.docker.list_networks(Some(n)).await.expect("networks").len(),
-                self.docker.list_volumes(Some(v)).await.expect("volumes").volumes.unwrap_or_default().len(),
+                self.docker
+                    .list_volumes(Some(v))
+                    .await
+                    .expect("volumes")
+                    .volumes
+                    .unwrap_or_default()
+                    .len(),
             )
         })
     }
@@ -261,11 +270,17 @@ fn up_starts_two_servers_answering_sql_on_loopback_ports_and_reattaches() {
             assert_eq!(binding.host_ip.as_deref(), Some("127.0.0.1"), "published on loopback only");
         }
         let env = container.config.and_then(|c| c.env).unwrap_or_default();
-        assert!(env.iter().all(|e| !e.starts_with("MARIADB_REPLICATION") && !e.starts_with("MARIADB_MASTER")));
+        assert!(
+            env.iter()
+                .all(|e| !e.starts_with("MARIADB_REPLICATION") && !e.starts_with("MARIADB_MASTER"))
+        );
 
         let mut conn = lab.sql(server);
         assert_eq!(scalar::<u32>(&mut conn, "SELECT 1"), 1);
-        let seeded: u32 = scalar(&mut conn, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop' AND TABLE_NAME = 'customers'");
+        let seeded: u32 = scalar(
+            &mut conn,
+            "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop' AND TABLE_NAME = 'customers'",
+        );
         assert_eq!(seeded, 1, "the seed ran on the {server}");
         let log: Vec<(String, String)> = conn
             .query("SHOW GLOBAL VARIABLES WHERE Variable_name IN ('general_log', 'log_output')")
@@ -354,7 +369,8 @@ fn down_then_up_keeps_the_learners_data_and_edits() {
     conn.query_drop("INSERT INTO learner.notes VALUES (1, 'kept')").expect("insert");
     drop(conn);
     let file = lab.config_file("master");
-    let edited = std::fs::read_to_string(&file).expect("config").replace("# server-id = ?", "server-id = 5");
+    let edited =
+        std::fs::read_to_string(&file).expect("config").replace("# server-id = ?", "server-id = 5");
     std::fs::write(&file, &edited).expect("edit");
     let password = lab.password();
 
@@ -403,9 +419,15 @@ fn reset_gives_a_fresh_lab_and_spares_unlabelled_lookalikes() {
     eprintln!("reset: {:?}", started.elapsed());
 
     let mut conn = lab.sql("master");
-    let learner: u32 = scalar(&mut conn, "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'learner'");
+    let learner: u32 = scalar(
+        &mut conn,
+        "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'learner'",
+    );
     assert_eq!(learner, 0, "the learner's tables are gone");
-    let seeded: u32 = scalar(&mut conn, "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'shop'");
+    let seeded: u32 = scalar(
+        &mut conn,
+        "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'shop'",
+    );
     assert_eq!(seeded, 1, "the fresh lab is seeded");
     assert_eq!(std::fs::read_to_string(&file).expect("config"), start, "starting config restored");
     assert_ne!(lab.password(), old_password, "a new root password");
@@ -437,12 +459,17 @@ fn an_abandoned_half_created_lab_converges_on_the_next_up() {
     lab.sql("master").query_drop("CREATE DATABASE learner").expect("create");
     let stop = StopContainerOptionsBuilder::default().t(2).build();
     for server in ["master", "slave"] {
-        lab.block_on(lab.docker.stop_container(&lab.container(server), Some(stop.clone()))).expect("stop");
+        lab.block_on(lab.docker.stop_container(&lab.container(server), Some(stop.clone())))
+            .expect("stop");
     }
-    lab.block_on(lab.docker.remove_network(&format!("sqlcourse-{}", lab.name))).expect("remove network");
+    lab.block_on(lab.docker.remove_network(&format!("sqlcourse-{}", lab.name)))
+        .expect("remove network");
     lab.ok(&["up"]);
     let mut conn = lab.sql("master");
-    let kept: u32 = scalar(&mut conn, "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'learner'");
+    let kept: u32 = scalar(
+        &mut conn,
+        "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'learner'",
+    );
     assert_eq!(kept, 1, "the data survived");
     assert!(lab.server("slave")["ip"].as_str().is_some(), "the slave is back on the lab network");
 }
@@ -458,7 +485,8 @@ fn a_taken_port_leads_to_another_free_port() {
     let busy = taken.local_addr().expect("addr").port();
     let lab_toml = content.join("labs/day20/lab.toml");
     let spec = std::fs::read_to_string(&lab_toml).expect("lab.toml");
-    std::fs::write(&lab_toml, spec.replace("port = 13306", &format!("port = {busy}"))).expect("write");
+    std::fs::write(&lab_toml, spec.replace("port = 13306", &format!("port = {busy}")))
+        .expect("write");
     lab.content = Some(content);
 
     let out = lab.ok(&["up"]);
@@ -531,7 +559,8 @@ fn replication_runs_over_tls_and_status_summarises_it() {
     std::fs::write(&master_cnf, "[mysqld]\nlog-bin = mysql-bin\n").expect("master config");
     lab.ok(&["up"]);
     let mut master = lab.sql("master");
-    let events: Vec<mysql::Row> = master.query("SHOW BINLOG EVENTS IN 'mysql-bin.000001'").expect("events");
+    let events: Vec<mysql::Row> =
+        master.query("SHOW BINLOG EVENTS IN 'mysql-bin.000001'").expect("events");
     let logged = format!("{events:?}");
     assert!(!logged.contains("shop"), "the seed reached the binary log: {logged}");
     master
@@ -558,7 +587,9 @@ fn replication_runs_over_tls_and_status_summarises_it() {
     let human = lab.ok(&["status"]);
     assert!(human.contains("IO Yes, SQL Yes"), "{human}");
 
-    lab.sql("master").query_drop("INSERT INTO shop.customers (name, email) VALUES ('Ada', 'ada@example.org')").expect("insert");
+    lab.sql("master")
+        .query_drop("INSERT INTO shop.customers (name, email) VALUES ('Ada', 'ada@example.org')")
+        .expect("insert");
     let mut slave = lab.sql("slave");
     let arrived = (0..100).any(|_| {
         let n: u32 = scalar(&mut slave, "SELECT COUNT(*) FROM shop.customers WHERE name = 'Ada'");
@@ -568,7 +599,8 @@ fn replication_runs_over_tls_and_status_summarises_it() {
         }
     });
     assert!(arrived, "the row reached the slave");
-    let status: mysql::Row = slave.query_first("SHOW SLAVE STATUS").expect("status").expect("a row");
+    let status: mysql::Row =
+        slave.query_first("SHOW SLAVE STATUS").expect("status").expect("a row");
     let tls: Option<String> = status.get("Master_SSL_Allowed");
     assert_eq!(tls.as_deref(), Some("Yes"), "replication runs over TLS");
 }
@@ -577,7 +609,8 @@ fn replication_runs_over_tls_and_status_summarises_it() {
 fn wait_for_summary(lab: &TestLab, done: impl Fn(&str) -> bool) -> String {
     let mut summary = String::new();
     for _ in 0..100 {
-        summary = lab.server("slave")["replication"]["summary"].as_str().unwrap_or_default().to_owned();
+        summary =
+            lab.server("slave")["replication"]["summary"].as_str().unwrap_or_default().to_owned();
         if done(&summary) {
             return summary;
         }
@@ -603,7 +636,9 @@ fn a_missing_image_falls_back_to_the_offline_one_or_names_the_build_command() {
     assert_eq!(chosen, offline);
     let events = events.into_inner().expect("events");
     assert!(
-        events.iter().any(|e| matches!(e, LabEvent::ImageFallback { using, .. } if using == offline)),
+        events
+            .iter()
+            .any(|e| matches!(e, LabEvent::ImageFallback { using, .. } if using == offline)),
         "the fallback is announced: {events:?}"
     );
 

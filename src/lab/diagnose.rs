@@ -43,8 +43,11 @@ pub fn find_offending(log: &[String], files: &[ConfigFile]) -> Option<Offending>
         }
         let option = refused_option(entry)?;
         files.iter().find_map(|file| {
-            let (index, text) =
-                file.text.lines().enumerate().find(|(_, l)| option_name(l) == Some(normal(&option)))?;
+            let (index, text) = file
+                .text
+                .lines()
+                .enumerate()
+                .find(|(_, l)| option_name(l) == Some(normal(&option)))?;
             Some(Offending {
                 file: file.host_path.clone(),
                 line: index + 1,
@@ -125,7 +128,8 @@ mod tests {
     fn an_unknown_variable_points_at_its_line() {
         let log = vec![
             "2025-11-25 14:00:00 0 [Note] Starting MariaDB".to_owned(),
-            "2025-11-25 14:00:00 0 [ERROR] /usr/sbin/mariadbd: unknown variable 'server-idd=2'".to_owned(),
+            "2025-11-25 14:00:00 0 [ERROR] /usr/sbin/mariadbd: unknown variable 'server-idd=2'"
+                .to_owned(),
             "2025-11-25 14:00:00 0 [ERROR] Aborting".to_owned(),
         ];
         let found = find_offending(&log, &master(CONFIG)).expect("found");
@@ -155,7 +159,8 @@ mod tests {
     #[test]
     fn a_bad_value_names_its_variable() {
         let log = vec![
-            "[ERROR] mariadbd: Unknown suffix 'x' used for variable 'server-id' (value '2x')".to_owned(),
+            "[ERROR] mariadbd: Unknown suffix 'x' used for variable 'server-id' (value '2x')"
+                .to_owned(),
         ];
         let found = find_offending(&log, &master("[mysqld]\nserver_id = 2x\n")).expect("found");
         assert_eq!(found.line, 2);

@@ -47,17 +47,21 @@ impl Replication {
         behind: Option<u64>,
         last_error: Option<String>,
     ) -> Self {
-        let threads = format!(
-            "IO {}, SQL {}",
-            io.as_deref().unwrap_or("?"),
-            sql.as_deref().unwrap_or("?")
-        );
+        let threads =
+            format!("IO {}, SQL {}", io.as_deref().unwrap_or("?"), sql.as_deref().unwrap_or("?"));
         let summary = match (&last_error, behind) {
             (Some(error), _) => format!("{threads}: {error}"),
             (None, Some(s)) => format!("{threads}, {s} s behind"),
             (None, None) => threads,
         };
-        Replication { configured: true, io_running: io, sql_running: sql, seconds_behind: behind, last_error, summary }
+        Replication {
+            configured: true,
+            io_running: io,
+            sql_running: sql,
+            seconds_behind: behind,
+            last_error,
+            summary,
+        }
     }
 }
 
@@ -65,9 +69,8 @@ impl Replication {
 pub async fn read(endpoint: &Endpoint) -> anyhow::Result<ServerFacts> {
     endpoint
         .run(|conn| {
-            let vars: Vec<(String, String)> = conn.query(
-                "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('server_id', 'log_bin')",
-            )?;
+            let vars: Vec<(String, String)> = conn
+                .query("SHOW GLOBAL VARIABLES WHERE Variable_name IN ('server_id', 'log_bin')")?;
             let var = |name: &str| vars.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
             let server_id = var("server_id").and_then(|v| v.parse().ok()).unwrap_or_default();
             let log_bin = var("log_bin").is_some_and(|v| v.eq_ignore_ascii_case("ON"));
@@ -110,7 +113,8 @@ mod tests {
     #[test]
     fn an_error_replaces_the_lag() {
         let error = "Fatal error: The slave I/O thread stops because master and slave have equal MySQL server ids";
-        let r = Replication::from_status(Some("No".to_owned()), yes(), None, Some(error.to_owned()));
+        let r =
+            Replication::from_status(Some("No".to_owned()), yes(), None, Some(error.to_owned()));
         assert_eq!(r.summary, format!("IO No, SQL Yes: {error}"));
     }
 

@@ -76,7 +76,9 @@ pub enum ContainerState {
     /// Running, and this process is still waiting for it to accept SQL.
     Starting,
     Running,
-    Exited { code: i64 },
+    Exited {
+        code: i64,
+    },
     Restarting,
     Other(String),
 }
@@ -137,7 +139,7 @@ pub struct ServerInfo {
     pub port: Option<u16>,
     /// The container's address on the lab network, while it runs (what other servers see).
     pub ip: Option<String>,
-    /// How to reach it over SQL from this machine, once it has a port.
+    /// How to reach it over SQL from this machine, once it has a port and the lab a password.
     pub endpoint: Option<Endpoint>,
 }
 
@@ -215,14 +217,24 @@ pub struct Lab {
 impl Lab {
     /// Finds the Docker engine and describes the day's lab (named by `SQLCOURSE_LAB_NAME`,
     /// else the day's slug). When no engine answers, the error is a [`crate::docker::NoEngine`].
-    pub async fn connect(day: Day, workspace: Workspace, image: Option<String>) -> anyhow::Result<Lab> {
+    pub async fn connect(
+        day: Day,
+        workspace: Workspace,
+        image: Option<String>,
+    ) -> anyhow::Result<Lab> {
         let names = LabNames::for_day(&day.spec.slug)?;
         let engine = crate::docker::connect().await?;
         Ok(Lab::new(engine, day, workspace, names, image))
     }
 
     /// The lab on an engine already connected, under explicit names.
-    pub fn new(engine: Engine, day: Day, workspace: Workspace, names: LabNames, image: Option<String>) -> Lab {
+    pub fn new(
+        engine: Engine,
+        day: Day,
+        workspace: Workspace,
+        names: LabNames,
+        image: Option<String>,
+    ) -> Lab {
         Lab {
             docker: engine.docker,
             engine_address: engine.address,
@@ -249,7 +261,7 @@ impl Lab {
 
     /// Each server as Docker sees it now, in the lab's order.
     pub async fn servers(&self) -> anyhow::Result<Vec<ServerInfo>> {
-        let password = self.workspace.root_password()?;
+        let password = self.workspace.saved_password();
         let inspected = join_all(self.day.spec.servers.iter().map(|s| self.inspect(&s.name))).await;
         let starting = self.starting.lock().map(|s| s.clone()).unwrap_or_default();
         self.day
@@ -258,7 +270,13 @@ impl Lab {
             .iter()
             .zip(inspected)
             .map(|(spec, found)| {
-                Ok(self.server_info(spec, found?.as_ref(), starting.contains(&spec.name), &password))
+                let found = found?;
+                Ok(self.server_info(
+                    spec,
+                    found.as_ref(),
+                    starting.contains(&spec.name),
+                    password.as_deref(),
+                ))
             })
             .collect()
     }
@@ -322,22 +340,24 @@ impl Lab {
         }
         self.ensure_network().await?;
         let image = OnceCell::new();
-        let preferred: Vec<Option<u16>> = specs
-            .iter()
-            .zip(&found)
-            .map(|(s, c)| c.is_none().then_some(s.port))
-            .collect();
+        let preferred: Vec<Option<u16>> =
+            specs.iter().zip(&found).map(|(s, c)| c.is_none().then_some(s.port)).collect();
         let ports = ports::choose(&preferred)?;
-        let results = join_all(specs.iter().zip(found).zip(ports).map(|((spec, container), port)| {
-            self.bring_up(spec, container, port, &image, &password, progress)
-        }))
-        .await;
+        let results =
+            join_all(specs.iter().zip(found).zip(ports).map(|((spec, container), port)| {
+                self.bring_up(spec, container, port, &image, &password, progress)
+            }))
+            .await;
         first_error(results)?;
         self.servers().await
     }
 
     /// Restarts one server so edits to its config file take effect.
-    pub async fn restart(&self, server: &str, progress: &Progress<'_>) -> anyhow::Result<ServerInfo> {
+    pub async fn restart(
+        &self,
+        server: &str,
+        progress: &Progress<'_>,
+    ) -> anyhow::Result<ServerInfo> {
         let spec = self.spec_of(server)?;
         let name = self.names.container(&spec.name);
         anyhow::ensure!(
@@ -389,7 +409,10 @@ impl Lab {
     fn spec_of(&self, server: &str) -> anyhow::Result<&ServerSpec> {
         self.day.spec.server(server).ok_or_else(|| {
             let known: Vec<&str> = self.day.spec.servers.iter().map(|s| s.name.as_str()).collect();
-            anyhow::anyhow!("there is no server `{server}` in this lab (servers: {})", known.join(", "))
+            anyhow::anyhow!(
+                "there is no server `{server}` in this lab (servers: {})",
+                known.join(", ")
+            )
         })
     }
 
@@ -409,7 +432,7 @@ impl Lab {
         spec: &ServerSpec,
         container: Option<&ContainerInspectResponse>,
         starting: bool,
-        password: &str,
+        password: Option<&str>,
     ) -> ServerInfo {
         let state = container.map_or(ContainerState::Missing, |c| ContainerState::of(c, starting));
         let port = container.and_then(objects::host_port);
@@ -420,7 +443,7 @@ impl Lab {
             state,
             port,
             ip,
-            endpoint: port.map(|port| Endpoint {
+            endpoint: port.zip(password).map(|(port, password)| Endpoint {
                 host: HOST.to_owned(),
                 port,
                 user: "root".to_owned(),
@@ -450,7 +473,9 @@ impl Lab {
             Some(c) => {
                 progress(LabEvent::Starting(spec.name.clone()));
                 let name = self.names.container(&spec.name);
-                if self.install_tls(spec).await.is_err() || self.start_container(&name).await.is_err() {
+                if self.install_tls(spec).await.is_err()
+                    || self.start_container(&name).await.is_err()
+                {
                     // A container left by an interrupted run may point at a removed network or
                     // a port taken since: make it anew; its data lives on in the volume.
                     self.remove_container(&name, false).await?;
@@ -465,7 +490,12 @@ impl Lab {
 
     /// Waits until a started server accepts SQL, then seeds it if fresh and turns on its
     /// general log. Fails at once, with its log, if the server exits meanwhile.
-    async fn until_ready(&self, spec: &ServerSpec, password: &str, progress: &Progress<'_>) -> anyhow::Result<()> {
+    async fn until_ready(
+        &self,
+        spec: &ServerSpec,
+        password: &str,
+        progress: &Progress<'_>,
+    ) -> anyhow::Result<()> {
         let container = self.names.container(&spec.name);
         let inspected = self.inspect(&spec.name).await?;
         let started_at = inspected.as_ref().and_then(objects::started_at);
@@ -498,8 +528,10 @@ impl Lab {
         }
         if let Some(seed) = &self.day.spec.seed {
             let sql = self.day.content.lab_file(&self.day.spec.slug, &seed.sql)?;
-            setup::seed_if_fresh(&endpoint, seed, sql, || progress(LabEvent::Seeding(spec.name.clone())))
-                .await?;
+            setup::seed_if_fresh(&endpoint, seed, sql, || {
+                progress(LabEvent::Seeding(spec.name.clone()))
+            })
+            .await?;
         }
         setup::log_statements(&endpoint).await?;
         progress(LabEvent::Ready(spec.name.clone()));
@@ -507,7 +539,12 @@ impl Lab {
     }
 
     /// Builds the failure report: log lines of this start, and the learner's line it names.
-    async fn failure(&self, spec: &ServerSpec, reason: String, started_at: Option<&str>) -> ServerFailed {
+    async fn failure(
+        &self,
+        spec: &ServerSpec,
+        reason: String,
+        started_at: Option<&str>,
+    ) -> ServerFailed {
         let container = self.names.container(&spec.name);
         let log = self.logs_since(&container, started_at, 200).await.unwrap_or_default();
         let files = self

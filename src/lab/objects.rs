@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use bollard::errors::Error as DockerError;
 use bollard::models::{
-    ContainerCreateBody, ContainerInspectResponse, EndpointSettings, HostConfig, Mount,
-    MountType, NetworkCreateRequest, NetworkingConfig, PortBinding, VolumeCreateRequest,
+    ContainerCreateBody, ContainerInspectResponse, EndpointSettings, HostConfig, Mount, MountType,
+    NetworkCreateRequest, NetworkingConfig, PortBinding, VolumeCreateRequest,
 };
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, ListContainersOptionsBuilder, ListNetworksOptionsBuilder,
@@ -36,7 +36,10 @@ const STOP_SECONDS: i32 = 2;
 
 impl Lab {
     /// A server's container, if it exists (labelled or not: the caller decides).
-    pub(super) async fn inspect(&self, server: &str) -> anyhow::Result<Option<ContainerInspectResponse>> {
+    pub(super) async fn inspect(
+        &self,
+        server: &str,
+    ) -> anyhow::Result<Option<ContainerInspectResponse>> {
         let name = self.names.container(server);
         match self.docker.inspect_container(&name, None).await {
             Ok(c) => Ok(Some(c)),
@@ -82,7 +85,12 @@ impl Lab {
     ) -> anyhow::Result<()> {
         let image = image
             .get_or_try_init(|| {
-                crate::image::ensure(&self.docker, &self.day.spec.image, self.image.as_deref(), progress)
+                crate::image::ensure(
+                    &self.docker,
+                    &self.day.spec.image,
+                    self.image.as_deref(),
+                    progress,
+                )
             })
             .await?;
         self.ensure_volume(&spec.name).await?;
@@ -136,7 +144,8 @@ impl Lab {
             .config_dir(&self.day, &spec.name)
             .ok_or_else(|| anyhow::anyhow!("the {} has no config file in lab.toml", spec.name))?;
         let network = self.names.network();
-        let binding = PortBinding { host_ip: Some(HOST.to_owned()), host_port: Some(port.to_string()) };
+        let binding =
+            PortBinding { host_ip: Some(HOST.to_owned()), host_port: Some(port.to_string()) };
         let body = ContainerCreateBody {
             image: Some(image.to_owned()),
             hostname: Some(spec.name.clone()),
@@ -171,7 +180,10 @@ impl Lab {
             networking_config: Some(NetworkingConfig {
                 endpoints_config: Some(HashMap::from([(
                     network,
-                    EndpointSettings { aliases: Some(vec![spec.name.clone()]), ..Default::default() },
+                    EndpointSettings {
+                        aliases: Some(vec![spec.name.clone()]),
+                        ..Default::default()
+                    },
                 )])),
             }),
             ..Default::default()
@@ -182,8 +194,13 @@ impl Lab {
             // An interrupted run's request still completed after this one looked: use it.
             Err(e) if is_conflict(&e) => {
                 let found = self.inspect(&spec.name).await?;
-                let labels = found.as_ref().and_then(|c| c.config.as_ref()).and_then(|c| c.labels.as_ref());
-                anyhow::ensure!(self.names.owns(labels), "cannot create the container {name}: {}", message(&e));
+                let labels =
+                    found.as_ref().and_then(|c| c.config.as_ref()).and_then(|c| c.labels.as_ref());
+                anyhow::ensure!(
+                    self.names.owns(labels),
+                    "cannot create the container {name}: {}",
+                    message(&e)
+                );
             }
             Err(e) => anyhow::bail!("cannot create the container {name}: {}", message(&e)),
         }
@@ -198,7 +215,9 @@ impl Lab {
         self.docker
             .upload_to_container(&name, Some(options), bollard::body_full(archive.into()))
             .await
-            .map_err(|e| anyhow::anyhow!("cannot copy the TLS certificate into {name}: {}", message(&e)))
+            .map_err(|e| {
+                anyhow::anyhow!("cannot copy the TLS certificate into {name}: {}", message(&e))
+            })
     }
 
     pub(super) async fn start_container(&self, name: &str) -> anyhow::Result<()> {
@@ -259,7 +278,9 @@ impl Lab {
             .await
             .map_err(|e| anyhow::anyhow!("cannot list the lab's containers: {e}"))?;
         let ids = containers.into_iter().filter_map(|c| c.id);
-        first_error(join_all(ids.map(|id| async move { self.remove_container(&id, graceful).await })).await)
+        first_error(
+            join_all(ids.map(|id| async move { self.remove_container(&id, graceful).await })).await,
+        )
     }
 
     /// Removes every network carrying the lab's label.
@@ -290,7 +311,11 @@ impl Lab {
             .await
             .map_err(|e| anyhow::anyhow!("cannot list the lab's volumes: {e}"))?;
         for volume in volumes.volumes.unwrap_or_default() {
-            match self.docker.remove_volume(&volume.name, None::<bollard::query_parameters::RemoveVolumeOptions>).await {
+            match self
+                .docker
+                .remove_volume(&volume.name, None::<bollard::query_parameters::RemoveVolumeOptions>)
+                .await
+            {
                 Err(e) if !is_not_found(&e) => {
                     anyhow::bail!("cannot remove the volume {}: {}", volume.name, message(&e))
                 }

@@ -41,7 +41,11 @@ pub fn config_files(dir: &Path) -> Vec<ConfigFile> {
         .filter_map(|path| {
             let text = std::fs::read_to_string(&path).ok()?;
             let file_name = path.file_name()?.to_str()?.to_owned();
-            Some(ConfigFile { container_path: format!("{CONFIG_DIR}/{file_name}"), host_path: path, text })
+            Some(ConfigFile {
+                container_path: format!("{CONFIG_DIR}/{file_name}"),
+                host_path: path,
+                text,
+            })
         })
         .collect()
 }

@@ -30,7 +30,8 @@ pub fn archive(server: &str) -> anyhow::Result<Vec<u8>> {
     dir.set_mode(0o755);
     dir.set_size(0);
     tar.append_data(&mut dir, format!("{FOLDER}/"), std::io::empty())?;
-    let files = [("cert.pem", certified.cert.pem()), ("key.pem", certified.signing_key.serialize_pem())];
+    let files =
+        [("cert.pem", certified.cert.pem()), ("key.pem", certified.signing_key.serialize_pem())];
     for (name, text) in files {
         let mut header = tar::Header::new_gnu();
         header.set_mode(0o644);
