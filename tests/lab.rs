@@ -168,6 +168,18 @@ impl TestLab {
         self.block_on(self.docker.inspect_container(&self.container(server), None)).ok()
     }
 
+    /// Creates (without starting) a container the lab does not own: it carries only the
+    /// test's label, so the test can remove it afterwards.
+    fn create_unlabelled(&self, name: &str) {
+        let body = ContainerCreateBody {
+            image: Some("sqlcourse/mariadb:11.8-offline".to_owned()),
+            labels: Some(HashMap::from([(TEST_LABEL.to_owned(), self.name.clone())])),
+            ..Default::default()
+        };
+        let options = CreateContainerOptionsBuilder::default().name(name).build();
+        self.block_on(self.docker.create_container(Some(options), body)).expect("a container");
+    }
+
     /// Removes every object labelled with this lab's name (the lab's and the test's own).
     fn remove_labelled(&self) {
         let docker = &self.docker;
@@ -402,13 +414,7 @@ fn reset_gives_a_fresh_lab_and_spares_unlabelled_lookalikes() {
 
     // A container named like the lab's but not labelled by it must survive.
     let lookalike = format!("{}-old", lab.container("master"));
-    let body = ContainerCreateBody {
-        image: Some("sqlcourse/mariadb:11.8-offline".to_owned()),
-        labels: Some(HashMap::from([(TEST_LABEL.to_owned(), lab.name.clone())])),
-        ..Default::default()
-    };
-    let options = CreateContainerOptionsBuilder::default().name(&lookalike).build();
-    lab.block_on(lab.docker.create_container(Some(options), body)).expect("a lookalike container");
+    lab.create_unlabelled(&lookalike);
 
     let refused = lab.sqlcourse(&["reset"]);
     assert!(!refused.status.success(), "reset without --yes and without a terminal asks first");
@@ -437,6 +443,21 @@ fn reset_gives_a_fresh_lab_and_spares_unlabelled_lookalikes() {
         "the unlabelled lookalike survives reset"
     );
     assert_eq!(lab.server("slave")["server_id"], 1);
+}
+
+#[test]
+fn a_container_with_the_labs_name_but_not_its_label_is_never_touched() {
+    let Some(lab) = TestLab::new("foreign") else { return };
+    let name = lab.container("master");
+    lab.create_unlabelled(&name);
+    for args in [&["up"][..], &["restart", "master"], &["reset", "--yes"]] {
+        let out = lab.sqlcourse(args);
+        assert!(!out.status.success(), "{args:?} must refuse:\n{}", text(&out));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("did not create"), "{}", text(&out));
+    }
+    let container = lab.inspect("master").expect("the foreign container is still there");
+    let state = container.state.and_then(|s| s.status).map(|s| s.to_string());
+    assert_eq!(state.as_deref(), Some("created"), "and was neither started nor stopped");
 }
 
 #[test]

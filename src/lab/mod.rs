@@ -332,9 +332,9 @@ impl Lab {
         for (spec, container) in specs.iter().zip(&found) {
             if let Some(c) = container {
                 anyhow::ensure!(
-                    self.names.owns(c.config.as_ref().and_then(|c| c.labels.as_ref())),
-                    "a container named {} exists that this lab did not create; rename or remove it, or set SQLCOURSE_LAB_NAME to use another name",
-                    self.names.container(&spec.name)
+                    self.owns(c),
+                    "{}",
+                    self.not_ours(&self.names.container(&spec.name))
                 );
             }
         }
@@ -360,11 +360,13 @@ impl Lab {
     ) -> anyhow::Result<ServerInfo> {
         let spec = self.spec_of(server)?;
         let name = self.names.container(&spec.name);
-        anyhow::ensure!(
-            self.inspect(&spec.name).await?.is_some(),
-            "the {server} is not there; start the lab with `sqlcourse {} up`",
-            self.day.spec.slug
-        );
+        let Some(container) = self.inspect(&spec.name).await? else {
+            anyhow::bail!(
+                "the {server} is not there; start the lab with `sqlcourse {} up`",
+                self.day.spec.slug
+            );
+        };
+        anyhow::ensure!(self.owns(&container), "{}", self.not_ours(&name));
         self.prepare_workspace()?;
         let password = self.workspace.root_password()?;
         progress(LabEvent::Starting(spec.name.clone()));
@@ -404,6 +406,17 @@ impl Lab {
     pub async fn log_tail(&self, server: &str, lines: usize) -> anyhow::Result<Vec<String>> {
         let spec = self.spec_of(server)?;
         self.logs_since(&self.names.container(&spec.name), None, lines).await
+    }
+
+    /// Whether a container carries this lab's label (only those are ever changed).
+    pub(super) fn owns(&self, container: &ContainerInspectResponse) -> bool {
+        self.names.owns(container.config.as_ref().and_then(|c| c.labels.as_ref()))
+    }
+
+    pub(super) fn not_ours(&self, name: &str) -> String {
+        format!(
+            "a container named {name} exists that this lab did not create; rename or remove it, or set SQLCOURSE_LAB_NAME to use another name"
+        )
     }
 
     fn spec_of(&self, server: &str) -> anyhow::Result<&ServerSpec> {

@@ -194,13 +194,7 @@ impl Lab {
             // An interrupted run's request still completed after this one looked: use it.
             Err(e) if is_conflict(&e) => {
                 let found = self.inspect(&spec.name).await?;
-                let labels =
-                    found.as_ref().and_then(|c| c.config.as_ref()).and_then(|c| c.labels.as_ref());
-                anyhow::ensure!(
-                    self.names.owns(labels),
-                    "cannot create the container {name}: {}",
-                    message(&e)
-                );
+                anyhow::ensure!(found.is_some_and(|c| self.owns(&c)), "{}", self.not_ours(&name));
             }
             Err(e) => anyhow::bail!("cannot create the container {name}: {}", message(&e)),
         }
