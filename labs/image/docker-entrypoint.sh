@@ -70,6 +70,21 @@ for a in "${ARGS[@]}"; do
 	esac
 done
 
+# Until mariadbd is exec'ed, bash is PID 1 and would ignore SIGTERM, so a
+# `docker stop` during initialisation would wait for the 10 s SIGKILL. Handle
+# it: stop (after the running command), and leave an uninitialised datadir
+# behind rather than a half-initialised one.
+INIT_WAS_EMPTY=0
+on_stop() {
+	warn "received a stop signal during initialization; exiting"
+	[ -n "${TEMP_SERVER_PID:-}" ] && kill -TERM "$TEMP_SERVER_PID" 2>/dev/null && wait "$TEMP_SERVER_PID" 2>/dev/null
+	if [ "$INIT_WAS_EMPTY" = 1 ] && [ -n "${DATADIR:-}" ]; then
+		find "$DATADIR" -mindepth 1 -delete 2>/dev/null || true
+	fi
+	exit 143
+}
+trap on_stop TERM INT
+
 note "Entrypoint script for MariaDB Server $(cat /etc/sqlcourse-mariadb-version 2>/dev/null || echo 11.8) started."
 
 # Where is the data directory / socket? Option files first, command line last.
@@ -106,6 +121,7 @@ initdb_with_temp_server() {
 		--skip-slave-start --loose-innodb-buffer-pool-load-at-startup=0 \
 		--loose-innodb-buffer-pool-dump-at-shutdown=0 &
 	pid=$!
+	TEMP_SERVER_PID=$pid
 	export MYSQL_PWD="$ROOT_PASSWORD"
 	for i in $(seq 1 600); do
 		if mariadb --protocol=socket --socket="$SOCKET" -uroot -e 'SELECT 1' >/dev/null 2>&1; then
@@ -131,6 +147,7 @@ initdb_with_temp_server() {
 	note "Stopping temporary server"
 	kill -TERM "$pid"
 	wait "$pid" || error "temporary server did not shut down cleanly"
+	TEMP_SERVER_PID=
 }
 
 init_datadir() {
@@ -166,6 +183,7 @@ init_datadir() {
 	fi
 
 	[ -z "$(ls -A "$DATADIR" 2>/dev/null)" ] && was_empty=1
+	INIT_WAS_EMPTY="$was_empty"
 
 	# Extra SQL run at the end of the bootstrap (as root, 0600, removed below).
 	sqlfile="$(mktemp /run/sqlcourse-bootstrap.XXXXXX 2>/dev/null || mktemp)"
@@ -253,6 +271,7 @@ init_datadir() {
 		chmod 600 "$INIT_FILE"
 		EXTRA_ARGS+=("--init-file=$INIT_FILE")
 	fi
+	INIT_WAS_EMPTY=0
 	note "MariaDB init process done. Ready for start up."
 }
 
@@ -262,4 +281,5 @@ else
 	note "Existing data directory $DATADIR: skipping initialization"
 fi
 
+trap - TERM INT
 exec mariadbd "${USER_ARG[@]}" "${ARGS[@]}" "${EXTRA_ARGS[@]}"
