@@ -2,8 +2,13 @@
 
 mod cli;
 mod content;
+mod diagnose;
+mod grade;
 mod lesson;
+mod mycnf;
+mod snapshot;
 mod spec;
+mod vocabulary;
 mod workspace;
 
 use clap::Parser;
