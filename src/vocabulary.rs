@@ -61,7 +61,10 @@ pub fn replica_value(row: &[(String, Option<String>)], field: ReplicaField) -> O
 /// Words that identify a situation in an error message, in every wording the servers use.
 /// Matched case-insensitively as substrings; the first matching entry wins.
 pub const MESSAGES: &[(Diagnosis, &[&str])] = &[
-    (Diagnosis::EqualServerIds, &["equal MySQL server ids", "equal server ids"]),
+    (
+        Diagnosis::EqualServerIds,
+        &["equal MariaDB server ids", "equal MySQL server ids", "equal server ids"],
+    ),
     (Diagnosis::HostNotAllowed, &["is not allowed to connect"]),
     (Diagnosis::AccessDenied, &["Access denied for user"]),
     (Diagnosis::UnknownHost, &["Unknown MySQL server host", "Unknown server host"]),
@@ -71,9 +74,13 @@ pub const MESSAGES: &[(Diagnosis, &[&str])] = &[
         Diagnosis::WrongLogFile,
         &["Could not find first log file name in binary log index file"],
     ),
-    (Diagnosis::PositionPastEnd, &["position > file size"]),
+    // MariaDB 11.8 says "impossible position", also for a position inside an event.
+    (Diagnosis::PositionPastEnd, &["position > file size", "impossible position"]),
     (Diagnosis::BinlogOff, &["You are not using binary logging", "Binary log is not open"]),
-    (Diagnosis::NotAReplica, &["not configured as slave", "not configured as replica"]),
+    (
+        Diagnosis::NotAReplica,
+        &["not configured as slave", "not configured as replica", "MASTER_HOST was not set"],
+    ),
     (Diagnosis::DuplicateEntry, &["Duplicate entry"]),
     (Diagnosis::ReadOnlyWrite, &["--read-only option"]),
 ];

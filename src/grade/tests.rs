@@ -17,7 +17,7 @@ fn spec() -> LabSpec {
     LabSpec::parse(include_str!("../../labs/day20/lab.toml"), "lab.toml").expect("day20 parses")
 }
 
-/// A healthy `SHOW SLAVE STATUS` row from MariaDB 11.8, replicating from `master`.
+/// A healthy `SHOW SLAVE STATUS` row, as MariaDB 11.8.9 printed it here.
 fn mariadb_row() -> Vec<(String, Option<String>)> {
     row(&[
         ("Slave_IO_State", "Waiting for master to send event"),
@@ -25,32 +25,60 @@ fn mariadb_row() -> Vec<(String, Option<String>)> {
         ("Master_User", "replica"),
         ("Master_Port", "3306"),
         ("Connect_Retry", "60"),
-        ("Master_Log_File", "mysql-bin.000002"),
-        ("Read_Master_Log_Pos", "785"),
+        ("Master_Log_File", "mysql-bin.000001"),
+        ("Read_Master_Log_Pos", "1199"),
         ("Relay_Log_File", "mysqld-relay-bin.000002"),
-        ("Relay_Log_Pos", "555"),
-        ("Relay_Master_Log_File", "mysql-bin.000002"),
+        ("Relay_Log_Pos", "756"),
+        ("Relay_Master_Log_File", "mysql-bin.000001"),
         ("Slave_IO_Running", "Yes"),
         ("Slave_SQL_Running", "Yes"),
+        ("Replicate_Do_DB", ""),
+        ("Replicate_Ignore_DB", ""),
+        ("Replicate_Do_Table", ""),
+        ("Replicate_Ignore_Table", ""),
+        ("Replicate_Wild_Do_Table", ""),
+        ("Replicate_Wild_Ignore_Table", ""),
         ("Last_Errno", "0"),
         ("Last_Error", ""),
         ("Skip_Counter", "0"),
-        ("Exec_Master_Log_Pos", "785"),
+        ("Exec_Master_Log_Pos", "1199"),
+        ("Relay_Log_Space", "1066"),
+        ("Until_Condition", "None"),
+        ("Until_Log_File", ""),
+        ("Until_Log_Pos", "0"),
         ("Master_SSL_Allowed", "Yes"),
+        ("Master_SSL_CA_File", ""),
+        ("Master_SSL_CA_Path", ""),
+        ("Master_SSL_Cert", ""),
+        ("Master_SSL_Cipher", ""),
+        ("Master_SSL_Key", ""),
         ("Seconds_Behind_Master", "0"),
         ("Master_SSL_Verify_Server_Cert", "Yes"),
         ("Last_IO_Errno", "0"),
         ("Last_IO_Error", ""),
         ("Last_SQL_Errno", "0"),
         ("Last_SQL_Error", ""),
+        ("Replicate_Ignore_Server_Ids", ""),
         ("Master_Server_Id", "1"),
+        ("Master_SSL_Crl", ""),
+        ("Master_SSL_Crlpath", ""),
         ("Using_Gtid", "No"),
         ("Gtid_IO_Pos", ""),
+        ("Replicate_Do_Domain_Ids", ""),
+        ("Replicate_Ignore_Domain_Ids", ""),
+        ("Parallel_Mode", "optimistic"),
+        ("SQL_Delay", "0"),
+        ("SQL_Remaining_Delay", "NULL"),
         ("Slave_SQL_Running_State", "Slave has read all relay log; waiting for more updates"),
+        ("Slave_DDL_Groups", "0"),
+        ("Slave_Non_Transactional_Groups", "0"),
+        ("Slave_Transactional_Groups", "2"),
+        ("Replicate_Rewrite_DB", ""),
     ])
 }
 
-/// A healthy `SHOW REPLICA STATUS` row from MySQL 8.4 (as documented), replicating from `master`.
+/// A healthy `SHOW REPLICA STATUS` row from MySQL 8.4: the columns of the manual's example,
+/// with this lab's values.
 fn mysql_row() -> Vec<(String, Option<String>)> {
     row(&[
         ("Replica_IO_State", "Waiting for source to send event"),
@@ -58,34 +86,70 @@ fn mysql_row() -> Vec<(String, Option<String>)> {
         ("Source_User", "replica"),
         ("Source_Port", "3306"),
         ("Connect_Retry", "60"),
-        ("Source_Log_File", "mysql-bin.000002"),
-        ("Read_Source_Log_Pos", "785"),
+        ("Source_Log_File", "mysql-bin.000001"),
+        ("Read_Source_Log_Pos", "1199"),
         ("Relay_Log_File", "replica-relay-bin.000002"),
         ("Relay_Log_Pos", "1145"),
-        ("Relay_Source_Log_File", "mysql-bin.000002"),
+        ("Relay_Source_Log_File", "mysql-bin.000001"),
         ("Replica_IO_Running", "Yes"),
         ("Replica_SQL_Running", "Yes"),
+        ("Replicate_Do_DB", ""),
+        ("Replicate_Ignore_DB", ""),
+        ("Replicate_Do_Table", ""),
+        ("Replicate_Ignore_Table", ""),
+        ("Replicate_Wild_Do_Table", ""),
+        ("Replicate_Wild_Ignore_Table", ""),
         ("Last_Errno", "0"),
         ("Last_Error", ""),
         ("Skip_Counter", "0"),
-        ("Exec_Source_Log_Pos", "785"),
+        ("Exec_Source_Log_Pos", "1199"),
+        ("Relay_Log_Space", "1355"),
+        ("Until_Condition", "None"),
+        ("Until_Log_File", ""),
+        ("Until_Log_Pos", "0"),
         ("Source_SSL_Allowed", "No"),
+        ("Source_SSL_CA_File", ""),
+        ("Source_SSL_CA_Path", ""),
+        ("Source_SSL_Cert", ""),
+        ("Source_SSL_Cipher", ""),
+        ("Source_SSL_Key", ""),
         ("Seconds_Behind_Source", "0"),
         ("Source_SSL_Verify_Server_Cert", "No"),
         ("Last_IO_Errno", "0"),
         ("Last_IO_Error", ""),
         ("Last_SQL_Errno", "0"),
         ("Last_SQL_Error", ""),
+        ("Replicate_Ignore_Server_Ids", ""),
         ("Source_Server_Id", "1"),
+        ("Source_UUID", "73f86016-978b-11ee-ade5-8d2a2a562feb"),
+        ("Source_Info_File", "mysql.slave_master_info"),
+        ("SQL_Delay", "0"),
+        ("SQL_Remaining_Delay", "NULL"),
         ("Replica_SQL_Running_State", "Replica has read all relay log; waiting for more updates"),
+        ("Source_Retry_Count", "10"),
+        ("Source_Bind", ""),
+        ("Last_IO_Error_Timestamp", ""),
+        ("Last_SQL_Error_Timestamp", ""),
+        ("Source_SSL_Crl", ""),
+        ("Source_SSL_Crlpath", ""),
+        ("Retrieved_Gtid_Set", ""),
+        ("Executed_Gtid_Set", ""),
         ("Auto_Position", "0"),
-        ("Get_Source_public_key", "1"),
+        ("Replicate_Rewrite_DB", ""),
         ("Channel_Name", ""),
+        ("Source_TLS_Version", ""),
+        ("Source_public_key_path", ""),
+        ("Get_Source_public_key", "1"),
+        ("Network_Namespace", ""),
     ])
 }
 
+/// Column/value pairs; `NULL` is SQL NULL, as the client prints it.
 fn row(pairs: &[(&str, &str)]) -> Vec<(String, Option<String>)> {
-    pairs.iter().map(|(c, v)| ((*c).to_owned(), Some((*v).to_owned()))).collect()
+    pairs
+        .iter()
+        .map(|(c, v)| ((*c).to_owned(), (*v != "NULL").then(|| (*v).to_owned())))
+        .collect()
 }
 
 /// A status column's name in each engine, for scenarios that change one.
@@ -173,11 +237,8 @@ impl World {
         w.master_cnf = MASTER_CNF.to_owned();
         w.slave_cnf = SLAVE_CNF.to_owned();
         w.master.log_bin = true;
-        w.master.binary_logs = vec![
-            BinaryLog { name: "mysql-bin.000001".into(), size: 329 },
-            BinaryLog { name: "mysql-bin.000002".into(), size: 1024 },
-        ];
-        w.master.current = Some(Coordinates { file: "mysql-bin.000002".into(), position: 1024 });
+        w.master.binary_logs = vec![BinaryLog { name: "mysql-bin.000001".into(), size: 1199 }];
+        w.master.current = Some(Coordinates { file: "mysql-bin.000001".into(), position: 1199 });
         w.add_account("replica", "%");
         w.master.binlog_dumps = vec!["172.18.0.3:41234".into()];
         w.slave.server_id = 2;
@@ -228,6 +289,11 @@ impl World {
             Some((_, v)) => *v = Some(value.to_owned()),
             None => row.push((column.to_owned(), Some(value.to_owned()))),
         }
+    }
+
+    /// The engine's own wording of a message.
+    fn says(&self, mariadb: &'static str, mysql: &'static str) -> &'static str {
+        if self.engine == Engine::MariaDb { mariadb } else { mysql }
     }
 
     fn io_error(&mut self, errno: u32, text: &str) {
@@ -659,10 +725,11 @@ fn change_master() {
             start: World::pointed,
             change: |w| {
                 w.set("host", "master_ip");
-                w.io_error(
-                    2005,
+                let text = w.says(
                     "error connecting to master 'replica@master_ip:3306' - retry-time: 60  maximum-retries: 100000  message: Unknown server host 'master_ip' (-2)",
+                    "error connecting to source 'replica@master_ip:3306' - retry-time: 60 retries: 1 message: Unknown MySQL server host 'master_ip' (-2)",
                 );
+                w.io_error(2005, text);
             },
             task: "change-master",
             status: TaskState::Failing,
@@ -733,7 +800,7 @@ fn change_master() {
             task: "change-master",
             status: TaskState::Failing,
             diagnosis: Some("position-past-end"),
-            reason: "position 99999 of 'mysql-bin.000002', which is only 1024 bytes long",
+            reason: "position 99999 of 'mysql-bin.000001', which is only 1199 bytes long",
         },
         Case {
             name: "no coordinates",
@@ -773,10 +840,11 @@ fn change_master() {
             name: "wrong password",
             start: World::pointed,
             change: |w| {
-                w.io_error(
-                    1045,
+                let text = w.says(
                     "error connecting to master 'replica@master:3306' - retry-time: 60  maximum-retries: 100000  message: Access denied for user 'replica'@'172.18.0.3' (using password: YES)",
+                    "error connecting to source 'replica@master:3306' - retry-time: 60 retries: 1 message: Access denied for user 'replica'@'172.18.0.3' (using password: YES)",
                 );
+                w.io_error(1045, text);
             },
             task: "change-master",
             status: TaskState::Failing,
@@ -787,10 +855,11 @@ fn change_master() {
             name: "master refuses the address",
             start: World::pointed,
             change: |w| {
-                w.io_error(
-                    1130,
+                let text = w.says(
                     "error connecting to master 'replica@master:3306' - retry-time: 60  maximum-retries: 100000  message: Host '172.18.0.3' is not allowed to connect to this MariaDB server",
+                    "error connecting to source 'replica@master:3306' - retry-time: 60 retries: 1 message: Host '172.18.0.3' is not allowed to connect to this MySQL server",
                 );
+                w.io_error(1130, text);
             },
             task: "change-master",
             status: TaskState::Failing,
@@ -880,11 +949,13 @@ fn replication_running() {
             change: |w| {
                 w.slave.server_id = 1;
                 w.set("io", "No");
-                w.set("io_errno", "1593");
-                w.set(
-                    "io_error",
-                    "Fatal error: The slave I/O thread stops because master and slave have equal MySQL server ids; these ids must be different for replication to work (or the --replicate-same-server-id option must be used on slave but this does not always make sense; please check the manual before using it).",
-                );
+                let (errno, text) = if w.engine == Engine::MariaDb {
+                    ("1593", "Fatal error: The slave I/O thread stops because master and slave have equal MariaDB server ids; these ids must be different for replication to work (or the --replicate-same-server-id option must be used on slave but this does not always make sense; please check the manual before using it).")
+                } else {
+                    ("13117", "Fatal error: The replica I/O thread stops because source and replica have equal MySQL server ids; these ids must be different for replication to work (or the --replicate-same-server-id option must be used on replica but this does not always make sense; please check the manual before using it).")
+                };
+                w.set("io_errno", errno);
+                w.set("io_error", text);
             },
             task: "replication-running",
             status: TaskState::Failing,
@@ -899,7 +970,7 @@ fn replication_running() {
                 w.set("sql_errno", "1062");
                 w.set(
                     "sql_error",
-                    "Error 'Duplicate entry '7' for key 'PRIMARY'' on query. Default database: 'demo'. Query: 'INSERT INTO hello (id, note) VALUES (7, 'x')'",
+                    "Error 'Duplicate entry '7' for key 'PRIMARY'' on query. Default database: ''. Query: 'INSERT INTO shop.customers (id,name,email) VALUES (7,'m','m')'",
                 );
             },
             task: "replication-running",
@@ -915,7 +986,7 @@ fn replication_running() {
                 w.set("sql_errno", "1062");
                 w.set(
                     "sql_error",
-                    "Coordinator stopped because there were error(s) in the worker(s). The most recent failure being: Worker 1 failed executing transaction 'ANONYMOUS' at source log mysql-bin.000002, end_log_pos 1054. See error log and/or performance_schema.replication_applier_status_by_worker table for more details about this failure or others, if any.",
+                    "Coordinator stopped because there were error(s) in the worker(s). The most recent failure being: Worker 1 failed executing transaction 'ANONYMOUS' at source log mysql-bin.000001, end_log_pos 1054. See error log and/or performance_schema.replication_applier_status_by_worker table for more details about this failure or others, if any.",
                 );
             },
             task: "replication-running",
@@ -1013,8 +1084,8 @@ fn both_vocabularies_read_the_same() {
     let mysql = ReplicaStatus::from_row(&mysql_row());
     assert_eq!(maria.source_host, "master");
     assert_eq!(maria.source_log_file, mysql.source_log_file);
-    assert_eq!(maria.read_source_log_pos, 785);
-    assert_eq!(mysql.exec_source_log_pos, 785);
+    assert_eq!(maria.read_source_log_pos, 1199);
+    assert_eq!(mysql.exec_source_log_pos, 1199);
     assert_eq!((maria.seconds_behind, mysql.seconds_behind), (Some(0), Some(0)));
     assert_eq!((maria.gtid, mysql.gtid), (false, false));
     assert!(mysql.get_public_key && !maria.get_public_key);
