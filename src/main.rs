@@ -1,20 +1,9 @@
 //! `sqlcourse`: hands-on database lessons on real servers, in the terminal.
 
-mod cli;
-mod content;
-mod diagnose;
-mod grade;
-mod lesson;
-mod mycnf;
-mod snapshot;
-mod spec;
-mod vocabulary;
-mod workspace;
-
 use clap::Parser;
 
-use crate::cli::{Cli, Command, DayCli, Global};
-use crate::content::Content;
+use sqlcourse::cli::{Cli, Command, DayCli, Global};
+use sqlcourse::content::Content;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();

@@ -1,0 +1,15 @@
+//! `sqlcourse`: hands-on database lessons on real servers, in the terminal.
+//!
+//! The binary (`main.rs`) is a thin edge over these modules; integration tests use them too.
+
+pub mod cli;
+pub mod content;
+pub mod diagnose;
+pub mod grade;
+pub mod lesson;
+pub mod mycnf;
+pub mod probe;
+pub mod snapshot;
+pub mod spec;
+pub mod vocabulary;
+pub mod workspace;
