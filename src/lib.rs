@@ -9,6 +9,8 @@ pub mod grade;
 pub mod lesson;
 pub mod mycnf;
 pub mod probe;
+pub mod progress;
+pub mod report;
 pub mod snapshot;
 pub mod spec;
 pub mod vocabulary;
