@@ -62,6 +62,14 @@ pub enum DayCommand {
         /// Which server.
         server: String,
     },
+    /// Open a server's own SQL client, or run statements on it and exit (`-e`).
+    Sql {
+        /// Which server.
+        server: String,
+        /// Statements to run, separated by `;` (end one with `\G` to show rows vertically).
+        #[arg(short = 'e', long = "execute", value_name = "SQL")]
+        execute: Option<String>,
+    },
     /// Remove everything the lab created, restore your starting files, start afresh.
     Reset {
         /// Do not ask for confirmation.

@@ -3,15 +3,20 @@
 //! The binary (`main.rs`) is a thin edge over these modules; integration tests use them too.
 
 pub mod cli;
+pub mod clipboard;
 pub mod content;
 pub mod diagnose;
+pub mod editor;
+pub mod endpoint;
 pub mod grade;
 pub mod lesson;
 pub mod mycnf;
 pub mod probe;
 pub mod progress;
 pub mod report;
+pub mod shell;
 pub mod snapshot;
 pub mod spec;
+pub mod sql;
 pub mod vocabulary;
 pub mod workspace;

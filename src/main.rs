@@ -1,8 +1,10 @@
 //! `sqlcourse`: hands-on database lessons on real servers, in the terminal.
 
+mod sql_command;
+
 use clap::Parser;
 
-use sqlcourse::cli::{Cli, Command, DayCli, Global};
+use sqlcourse::cli::{Cli, Command, DayCli, DayCommand, Global};
 use sqlcourse::content::Content;
 use sqlcourse::progress::Progress;
 
@@ -25,8 +27,12 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let global = merge(cli.global, day_cli.global);
             let content = Content::new(global.content.clone());
             let day = content.day(&words[0])?;
-            let _ = (day, day_cli.command);
-            Ok(std::process::ExitCode::SUCCESS)
+            match day_cli.command {
+                Some(DayCommand::Sql { server, execute }) => {
+                    sql_command::run(&day, &server, execute.as_deref())
+                }
+                _ => Ok(std::process::ExitCode::SUCCESS),
+            }
         }
     }
 }

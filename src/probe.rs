@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use mysql::prelude::Queryable;
 use mysql::{Conn, OptsBuilder, Row, Value};
 
+pub use crate::endpoint::Endpoint;
 use crate::snapshot::{
     Account, BinaryLog, CanaryOutcome, Coordinates, Engine, Flow, NetworkPlace, ReplicaStatus,
     ServerFacts, ServerSnapshot, ServerState, Snapshot, ThreadState,
@@ -22,15 +23,6 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Between two looks for the canary on the replica.
 const CANARY_POLL: Duration = Duration::from_millis(2);
-
-/// How to reach one server from this machine, as an administrator.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Endpoint {
-    pub host: String,
-    pub port: u16,
-    pub user: String,
-    pub password: String,
-}
 
 /// Opens an administrator session on a server: TCP only, with timeouts, out of the general log.
 pub fn connect(endpoint: &Endpoint) -> mysql::Result<Conn> {

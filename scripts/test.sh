@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit tests and the real-Docker end-to-end tests.
+# Builds what the tests need first: the offline MariaDB image when it is missing (and no
+# registry has the official one), and the Python packages of the lab's application.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! docker image inspect sqlcourse/mariadb:11.8-offline >/dev/null 2>&1 \
+   && ! docker image inspect mariadb:11.8 >/dev/null 2>&1; then
+  echo "==> building the offline MariaDB image (about a minute)"
+  labs/image/build-offline.sh
+fi
+
+if ! python3 -c 'import sqlalchemy, pymysql' 2>/dev/null; then
+  echo "==> installing the application's Python packages"
+  python3 -m pip install --quiet -r labs/day20/app/requirements.txt
+fi
+
+echo "==> cargo test"
+cargo test --locked "$@"
