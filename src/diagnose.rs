@@ -347,6 +347,14 @@ mod tests {
     }
 
     #[test]
+    fn every_diagnosis_is_documented_for_scripts() {
+        let doc = include_str!("../README-CHECK.md");
+        for diagnosis in Diagnosis::ALL {
+            assert!(doc.contains(&format!("| `{}` |", diagnosis.id())), "README-CHECK.md lacks {}", diagnosis.id());
+        }
+    }
+
+    #[test]
     fn quoted_detail_takes_the_value_after_the_words() {
         let unknown = ERRORS.iter().find(|e| e.0.contains("master_ip")).expect("master_ip").0;
         assert_eq!(quoted_detail(unknown, Diagnosis::UnknownHost).as_deref(), Some("master_ip"));
