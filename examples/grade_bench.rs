@@ -21,7 +21,7 @@ fn main() -> anyhow::Result<()> {
     let rounds: usize = args.get(3).map_or(Ok(200), |r| r.parse()).context("a number of rounds")?;
     let day = Content::Embedded.day("day20")?;
     let endpoint = |port| Endpoint { host: "127.0.0.1".into(), port, user: "root".into(), password: password.clone() };
-    let mut probe = Probe::new(vec![("master".into(), endpoint(master)), ("slave".into(), endpoint(slave))]);
+    let mut probe = Probe::new(vec![("master".into(), endpoint(master)), ("slave".into(), endpoint(slave))], None);
     let files = WorkspaceFiles::default();
     let mut times = Vec::with_capacity(rounds);
     let mut last = Vec::new();

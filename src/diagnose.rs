@@ -91,6 +91,24 @@ diagnoses! {
     CanaryFailed => "canary-failed",
     /// A write reached a read-only server (the application's writes went to the replica).
     ReadOnlyWrite => "read-only-write",
+    /// The application has not run yet.
+    RoutingNotRun => "routing-not-run",
+    /// The application changed after its last run, which is the one judged.
+    RoutingRerun => "routing-rerun",
+    /// A server refused the application's login.
+    RoutingLoginRefused => "routing-login-refused",
+    /// Plain reads went to the writer.
+    RoutingReadsOnWriter => "routing-reads-on-writer",
+    /// Writes went to the reader.
+    RoutingWritesOnReader => "routing-writes-on-reader",
+    /// The last run read nothing from the reader.
+    RoutingNoReads => "routing-no-reads",
+    /// The last run wrote nothing on the writer.
+    RoutingNoWrites => "routing-no-writes",
+    /// Rows the application wrote have not reached the reader.
+    RoutingRowsMissing => "routing-rows-missing",
+    /// The rows the application wrote cannot be followed.
+    RoutingRowsUnknown => "routing-rows-unknown",
 }
 
 impl serde::Serialize for Diagnosis {
@@ -100,6 +118,11 @@ impl serde::Serialize for Diagnosis {
 }
 
 impl Diagnosis {
+    /// The diagnosis with this id.
+    pub fn from_id(id: &str) -> Option<Diagnosis> {
+        Diagnosis::ALL.iter().copied().find(|d| d.id() == id)
+    }
+
     /// The hint text template a lab gives this diagnosis.
     pub fn template(self, hints: &std::collections::BTreeMap<String, String>) -> Option<&str> {
         hints.get(self.id()).map(String::as_str)
@@ -344,6 +367,13 @@ mod tests {
         let before = ids.len();
         ids.dedup();
         assert_eq!(before, ids.len());
+    }
+
+    #[test]
+    fn every_routing_hint_is_a_diagnosis() {
+        for id in crate::routing::HINT_IDS {
+            assert_eq!(Diagnosis::from_id(id).map(Diagnosis::id), Some(id));
+        }
     }
 
     #[test]

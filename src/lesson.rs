@@ -3,7 +3,7 @@
 //! Every `## ` heading starts a step. A comment right under it, `<!-- tasks: a, b -->`,
 //! names the tasks the step teaches. `{{name}}` placeholders are filled from the running lab.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::spec::LabSpec;
 
@@ -27,6 +27,43 @@ pub struct Step {
     pub body: String,
     /// 1-based line of the heading in the lesson file, for messages.
     pub line: usize,
+}
+
+/// The database engine a lab runs. A fenced block may name one after its language
+/// (```` ```sql mysql ````) to be shown only for that engine.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Engine {
+    #[default]
+    MariaDb,
+    MySql,
+}
+
+impl Engine {
+    /// The name the lesson's `{{engine}}` stands for.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::MariaDb => "MariaDB",
+            Engine::MySql => "MySQL",
+        }
+    }
+
+    /// The tag written after a code block's language.
+    fn tag(self) -> &'static str {
+        match self {
+            Engine::MariaDb => "mariadb",
+            Engine::MySql => "mysql",
+        }
+    }
+
+    /// The engine a code block's tag names.
+    fn from_tag(tag: &str) -> Option<Engine> {
+        [Engine::MariaDb, Engine::MySql].into_iter().find(|e| e.tag().eq_ignore_ascii_case(tag))
+    }
+
+    /// Whether a code block with this info string (`sql`, `sql mysql`) is shown for this engine.
+    pub fn shows(self, info: &str) -> bool {
+        info.split_whitespace().nth(1).is_none_or(|tag| tag.eq_ignore_ascii_case(self.tag()))
+    }
 }
 
 /// Markdown extensions the lessons use.
@@ -60,6 +97,19 @@ impl Lesson {
                         ),
                         HeadingLevel::H2 => heads.push((start, range.end, heading, line_of(start))),
                         _ => {}
+                    }
+                }
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                    if let Some(tag) = info.split_whitespace().nth(1) {
+                        anyhow::ensure!(
+                            Engine::from_tag(tag).is_some(),
+                            "{file}:{}: unknown engine `{tag}` after the code block's language \
+                             (use mariadb or mysql)",
+                            line_of(range.start)
+                        );
+                    }
+                    if heads.is_empty() && first_content.is_none() {
+                        first_content = Some(range.start);
                     }
                 }
                 Event::Text(t) | Event::Code(t) => {
@@ -215,16 +265,31 @@ mod tests {
 
     #[test]
     fn text_before_the_first_step_is_an_error_with_its_line() {
-        let err = Lesson::parse("# T\n\nstray words\n\n## S\n", "l.md").unwrap_err();
+        let err = Lesson::parse("# T\n\nstray words\n\n## S\n", "l.md").expect_err("must fail");
         assert!(err.to_string().starts_with("l.md:3:"), "{err}");
     }
 
     #[test]
     fn missing_title_and_second_title_are_errors() {
-        let err = Lesson::parse("## S\n", "l.md").unwrap_err();
+        let err = Lesson::parse("## S\n", "l.md").expect_err("must fail");
         assert!(err.to_string().contains("l.md:1:"), "{err}");
-        let err = Lesson::parse("# T\n## S\n# U\n", "l.md").unwrap_err();
+        let err = Lesson::parse("# T\n## S\n# U\n", "l.md").expect_err("must fail");
         assert!(err.to_string().starts_with("l.md:3:"), "{err}");
+    }
+
+    #[test]
+    fn engine_tags_pick_code_blocks() {
+        assert!(Engine::MariaDb.shows("sql") && Engine::MySql.shows("sql"));
+        assert!(Engine::MariaDb.shows("sql mariadb") && !Engine::MySql.shows("sql mariadb"));
+        assert!(Engine::MySql.shows("sql MySQL") && !Engine::MariaDb.shows("sql mysql"));
+        assert!(Engine::MariaDb.shows(""));
+    }
+
+    #[test]
+    fn an_unknown_engine_tag_is_an_error_with_its_line() {
+        let text = "# T\n\n## S\n\n```sql postgres\nSELECT 1;\n```\n";
+        let err = Lesson::parse(text, "l.md").expect_err("an unknown engine");
+        assert!(err.to_string().starts_with("l.md:5: unknown engine `postgres`"), "{err}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //!
 //! The binary (`main.rs`) is a thin edge over these modules; integration tests use them too.
 
+pub mod app_run;
 pub mod cli;
 pub mod clipboard;
 pub mod content;
@@ -14,9 +15,12 @@ pub mod mycnf;
 pub mod probe;
 pub mod progress;
 pub mod report;
+pub mod routing;
+pub mod routing_probe;
 pub mod shell;
 pub mod snapshot;
 pub mod spec;
 pub mod sql;
+pub mod tui;
 pub mod vocabulary;
 pub mod workspace;

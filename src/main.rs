@@ -7,6 +7,8 @@ use clap::Parser;
 use sqlcourse::cli::{Cli, Command, DayCli, DayCommand, Global};
 use sqlcourse::content::Content;
 use sqlcourse::progress::Progress;
+use sqlcourse::tui;
+use sqlcourse::workspace::Workspace;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -28,10 +30,15 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let content = Content::new(global.content.clone());
             let day = content.day(&words[0])?;
             match day_cli.command {
+                None => {
+                    let workspace = Workspace::for_day(&day.spec.slug)?;
+                    tui::run(&day, &workspace, |_| {})?;
+                    Ok(std::process::ExitCode::SUCCESS)
+                }
                 Some(DayCommand::Sql { server, execute }) => {
                     sql_command::run(&day, &server, execute.as_deref())
                 }
-                _ => Ok(std::process::ExitCode::SUCCESS),
+                Some(_) => Ok(std::process::ExitCode::SUCCESS),
             }
         }
     }

@@ -5,15 +5,18 @@
 //! Sessions run with `sql_log_off=1`: the general log is the application's, not ours.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use mysql::prelude::Queryable;
 use mysql::{Conn, OptsBuilder, Row, Value};
 
 pub use crate::endpoint::Endpoint;
+use crate::routing::RoutingFacts;
+use crate::routing_probe;
 use crate::snapshot::{
     Account, BinaryLog, CanaryOutcome, Coordinates, Engine, Flow, NetworkPlace, ReplicaStatus,
-    ServerFacts, ServerSnapshot, ServerState, Snapshot, ThreadState,
+    RoutingObservation, ServerFacts, ServerSnapshot, ServerState, Snapshot, ThreadState,
 };
 use crate::spec::{Check, LabSpec};
 
@@ -57,6 +60,8 @@ pub fn describe(error: &mysql::Error) -> String {
 /// The probe and its open connections.
 pub struct Probe {
     links: BTreeMap<String, Link>,
+    /// The learner's application folder, to date its last edit.
+    app_dir: Option<PathBuf>,
 }
 
 struct Link {
@@ -83,8 +88,8 @@ impl Link {
 
 impl Probe {
     /// A probe for these servers, by name in the lab spec.
-    pub fn new(endpoints: Vec<(String, Endpoint)>) -> Self {
-        let mut probe = Probe { links: BTreeMap::new() };
+    pub fn new(endpoints: Vec<(String, Endpoint)>, app_dir: Option<PathBuf>) -> Self {
+        let mut probe = Probe { links: BTreeMap::new(), app_dir };
         probe.set_endpoints(endpoints);
         probe
     }
@@ -104,9 +109,10 @@ impl Probe {
     }
 
     /// One round: every server's facts, then a canary row for each replication flow the
-    /// spec checks whose threads run. `places` is where Docker put each container.
+    /// spec checks whose threads run, then the application's traffic for each read-routing
+    /// check. `places` is where Docker put each container.
     pub fn round(&mut self, spec: &LabSpec, places: &BTreeMap<String, NetworkPlace>) -> Snapshot {
-        let mut snapshot = Snapshot::default();
+        let mut snapshot = Snapshot { taken_at: unix_now(), ..Snapshot::default() };
         for (name, link) in &mut self.links {
             let user = link.endpoint.user.clone();
             let state = match link.with(|conn| read_facts(conn, &user)) {
@@ -126,7 +132,42 @@ impl Probe {
                 snapshot.flows.push(Flow { source: source.clone(), replica: replica.clone(), outcome });
             }
         }
+        if let Some(app) = &spec.app {
+            for task in &spec.tasks {
+                let Check::ReadRouting { writer, reader } = &task.check else { continue };
+                if snapshot.facts(writer).is_some() && snapshot.facts(reader).is_some() {
+                    let facts = self.observe_routing(writer, reader, &app.account);
+                    snapshot.routing.push(RoutingObservation {
+                        writer: writer.clone(),
+                        reader: reader.clone(),
+                        facts,
+                    });
+                }
+            }
+        }
         snapshot
+    }
+
+    /// Reads the application account's traffic on both servers (their sessions are open:
+    /// both answered this round).
+    fn observe_routing(&mut self, writer: &str, reader: &str, account: &str) -> Result<RoutingFacts, String> {
+        let mut writer_link = self.links.remove(writer);
+        let mut reader_link = self.links.remove(reader);
+        let conns = (
+            writer_link.as_mut().and_then(|l| l.conn.as_mut()),
+            reader_link.as_mut().and_then(|l| l.conn.as_mut()),
+        );
+        let facts = match conns {
+            (Some(w), Some(r)) => routing_probe::observe(w, r, account, self.app_dir.as_deref())
+                .map_err(|e| format!("{e:#}")),
+            _ => Err(format!("the {writer} and the {reader} must be two answering servers")),
+        };
+        for (name, link) in [(writer, writer_link), (reader, reader_link)] {
+            if let Some(link) = link {
+                self.links.insert(name.to_owned(), link);
+            }
+        }
+        facts
     }
 
     /// Writes a fresh token on the source and waits for it on the replica.
@@ -291,6 +332,10 @@ fn text(row: &Row, index: usize) -> Option<String> {
 fn fresh_token() -> String {
     use rand::Rng;
     format!("{:016x}", rand::rng().random::<u64>())
+}
+
+fn unix_now() -> f64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
 }
 
 fn millis(d: Duration) -> u64 {

@@ -7,6 +7,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
+use crate::routing::RoutingFacts;
 use crate::vocabulary::{self, ReplicaField};
 
 /// Which server software answers.
@@ -39,6 +40,20 @@ pub struct Snapshot {
     pub servers: BTreeMap<String, ServerSnapshot>,
     /// Canary rows sent from a source to a replica this round.
     pub flows: Vec<Flow>,
+    /// The application's traffic, for each read-routing check.
+    #[serde(skip)]
+    pub routing: Vec<RoutingObservation>,
+    /// When the round was taken, in Unix seconds: dates what the servers saw.
+    pub taken_at: f64,
+}
+
+/// What the servers saw of the application, between a writer and a reader.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoutingObservation {
+    pub writer: String,
+    pub reader: String,
+    /// The facts, or why they could not be read (the general log is off, …).
+    pub facts: Result<RoutingFacts, String>,
 }
 
 /// One server as seen this round.
@@ -236,6 +251,11 @@ impl Snapshot {
     /// Where Docker placed a server, when known.
     pub fn place(&self, server: &str) -> Option<&NetworkPlace> {
         self.servers.get(server)?.place.as_ref()
+    }
+
+    /// What was seen of the application between `writer` and `reader` this round.
+    pub fn routing(&self, writer: &str, reader: &str) -> Option<&Result<RoutingFacts, String>> {
+        self.routing.iter().find(|r| r.writer == writer && r.reader == reader).map(|r| &r.facts)
     }
 
     /// The canary result from `source` to `replica` this round.

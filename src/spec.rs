@@ -68,6 +68,9 @@ pub struct FileSpec {
     pub from: String,
     /// Path relative to the workspace.
     pub to: String,
+    /// Fill `{{name}}` placeholders (such as `{{master.port}}`) when copying.
+    #[serde(default)]
+    pub template: bool,
 }
 
 /// Seed data applied to every fresh server outside the binary log.
@@ -90,6 +93,11 @@ pub struct AppSpec {
     pub account: String,
     /// Python requirements file relative to the workspace, for the install hint.
     pub requirements: Option<String>,
+    /// Environment variables set for the run (such as unbuffered output).
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// What to tell a learner whose machine lacks the program `run` starts.
+    pub install_hint: Option<String>,
 }
 
 /// A graded task.

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::content::Day;
+use crate::lesson;
+use crate::spec::FileSpec;
 
 /// Name of the file holding the lab's generated root password (mode 0600).
 const PASSWORD_FILE: &str = ".root-password";
@@ -49,20 +51,74 @@ impl Workspace {
     }
 
     /// Copies every starting file that is missing; `overwrite` restores all of them.
+    /// Templates get the lab's default ports; see `install_filled` for the live ones.
     pub fn install(&self, day: &Day, overwrite: bool) -> anyhow::Result<()> {
+        self.install_filled(day, overwrite, &|_| None)
+    }
+
+    /// Like `install`, filling templates with `value(name)` first (such as the ports the
+    /// running lab actually published) and the lab's defaults for the names it leaves out.
+    pub fn install_filled(
+        &self,
+        day: &Day,
+        overwrite: bool,
+        value: &dyn Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<()> {
         let configs = day.spec.servers.iter().map(|s| &s.config);
         for file in configs.chain(&day.spec.files) {
             let target = self.path(&file.to);
             if target.exists() && !overwrite {
                 continue;
             }
-            let text = day.content.lab_file(&day.spec.slug, &file.from)?;
+            let text = self.starting_text(day, file, value)?;
             if let Some(parent) = target.parent() {
                 create_dir(parent)?;
             }
             write_with_mode(&target, text.as_bytes(), 0o644)?;
         }
         Ok(())
+    }
+
+    /// A lab file as it lands in the workspace: a template has its `{{name}}` placeholders
+    /// filled from `value`, then from the lab's defaults.
+    pub fn starting_text(
+        &self,
+        day: &Day,
+        file: &FileSpec,
+        value: &dyn Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<String> {
+        let text = day.content.lab_file(&day.spec.slug, &file.from)?;
+        if !file.template {
+            return Ok(text);
+        }
+        let filled =
+            lesson::fill(&text, |name| value(name).or_else(|| self.default_value(day, name)));
+        if let Some((_, name)) = lesson::placeholders(&filled).first() {
+            anyhow::bail!(
+                "labs/{}/{}: unknown placeholder `{{{{{name}}}}}` (known: {})",
+                day.spec.slug,
+                file.from,
+                lesson::placeholder_names(&day.spec).join(", ")
+            );
+        }
+        Ok(filled)
+    }
+
+    /// What a placeholder means before the lab runs: default ports, workspace paths.
+    fn default_value(&self, day: &Day, name: &str) -> Option<String> {
+        match name {
+            "workspace" => Some(self.root.display().to_string()),
+            "app.dir" => self.app_dir(day).map(|d| d.display().to_string()),
+            _ => {
+                let (server, field) = name.rsplit_once('.')?;
+                let server = day.spec.server(server)?;
+                match field {
+                    "port" => Some(server.port.to_string()),
+                    "config" => Some(self.path(&server.config.to).display().to_string()),
+                    _ => None,
+                }
+            }
+        }
     }
 
     /// The lab's root password, generated once and kept in the workspace (0600).
@@ -109,4 +165,58 @@ fn write_with_mode(path: &Path, bytes: &[u8], mode: u32) -> anyhow::Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
         .with_context(|| format!("cannot set the mode of {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::Content;
+
+    fn day20() -> Day {
+        Content::Embedded.day("day20").expect("day 20 loads")
+    }
+
+    #[test]
+    fn templates_get_the_default_ports_or_the_live_ones() {
+        let day = day20();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let workspace = Workspace { root: dir.path().to_owned() };
+        workspace.install(&day, false).expect("installs");
+        let settings = workspace.path("app/settings.py");
+        let text = std::fs::read_to_string(&settings).expect("settings.py");
+        assert!(text.contains("WRITER_URL = \"mysql+pymysql://app:shop-app-pw@127.0.0.1:13306/shop\""));
+        assert!(text.contains("READER_URL = \"mysql+pymysql://app:shop-app-pw@127.0.0.1:13306/shop\""));
+        assert!(text.contains("the slave on port 13307"), "{text}");
+        // Not a template: copied as it is.
+        let app = std::fs::read_to_string(workspace.path("app/app.py")).expect("app.py");
+        assert_eq!(app, day.content.lab_file("day20", "app/app.py").expect("lab file"));
+
+        let live = |name: &str| (name == "master.port").then(|| "23306".to_owned());
+        workspace.install_filled(&day, true, &live).expect("installs");
+        let text = std::fs::read_to_string(&settings).expect("settings.py");
+        assert_eq!(text.matches("127.0.0.1:23306/shop").count(), 2, "{text}");
+        assert!(text.contains("the slave on port 13307"), "{text}");
+    }
+
+    #[test]
+    fn an_unknown_placeholder_in_a_template_is_an_error() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let content = tempfile::tempdir().expect("temp dir");
+        let lab = content.path().join("labs/day20");
+        std::fs::create_dir_all(&lab).expect("lab folder");
+        std::fs::create_dir_all(content.path().join("lessons")).expect("lessons folder");
+        for file in ["labs/day20/lab.toml", "lessons/day20.md"] {
+            std::fs::copy(manifest.join(file), content.path().join(file)).expect("copies");
+        }
+        std::fs::write(lab.join("odd.txt"), "port {{master.port}}, and {{master.colour}}\n")
+            .expect("writes");
+        let day = Content::Dir(content.path().to_owned()).day("day20").expect("day 20 loads");
+        let workspace = Workspace { root: content.path().join("home") };
+        let file = FileSpec { from: "odd.txt".into(), to: "odd.txt".into(), template: true };
+        let err = workspace.starting_text(&day, &file, &|_| None).expect_err("unknown name");
+        assert!(
+            err.to_string().starts_with("labs/day20/odd.txt: unknown placeholder `{{master.colour}}`"),
+            "{err}"
+        );
+    }
 }

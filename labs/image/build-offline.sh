@@ -245,6 +245,10 @@ host-cache-size  = 0
 pid-file         = /run/mysqld/mysqld.pid
 socket           = /run/mysqld/mysqld.sock
 datadir          = /var/lib/mysql
+# Pre-generated per image build (see build-offline.sh): avoids generating an
+# ephemeral RSA certificate at every start.
+ssl-cert         = /etc/mysql/ssl/server-cert.pem
+ssl-key          = /etc/mysql/ssl/server-key.pem
 # No log-error: errors go to stderr, i.e. `docker logs`.
 EOF
 # Nothing the image needs may live in /etc/mysql/conf.d (the labs mount over
@@ -253,6 +257,22 @@ if [ -f "$ROOT/etc/mysql/conf.d/mysqldump.cnf" ]; then
 	mv "$ROOT/etc/mysql/conf.d/mysqldump.cnf" "$ROOT/etc/mysql/mariadb.conf.d/40-mysqldump.cnf"
 fi
 rm -f "$ROOT"/etc/mysql/conf.d/*
+
+# TLS: with no ssl-cert configured, MariaDB 11.4+ generates a throw-away
+# self-signed RSA certificate in memory at EVERY start; on a busy 2-CPU box that
+# took 1-6 s per start. Generate one per image build instead (a course image,
+# not a secret: the key is only as private as the image). Clients and replicas
+# still verify it the 11.4+ "zero-configuration" way (password-derived
+# fingerprint), exactly as with the generated one. /etc/mysql/conf.d can
+# override ssl-cert/ssl-key (or set skip-ssl).
+command -v openssl >/dev/null 2>&1 || apt_install openssl
+mkdir -p "$ROOT/etc/mysql/ssl"
+openssl req -x509 -newkey rsa:2048 -nodes -days 36500 -sha256 \
+	-subj "/CN=sqlcourse-mariadb-offline" \
+	-keyout "$ROOT/etc/mysql/ssl/server-key.pem" -out "$ROOT/etc/mysql/ssl/server-cert.pem" 2>/dev/null
+in_root chown root:mysql /etc/mysql/ssl/server-key.pem
+chmod 640 "$ROOT/etc/mysql/ssl/server-key.pem"
+chmod 644 "$ROOT/etc/mysql/ssl/server-cert.pem"
 
 install -m 0755 "$HERE/docker-entrypoint.sh" "$ROOT/usr/local/bin/docker-entrypoint.sh"
 printf '%s\n' "$MARIADB_VERSION" >"$ROOT/etc/sqlcourse-mariadb-version"

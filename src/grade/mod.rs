@@ -4,6 +4,7 @@
 //! belong to check kinds, never to a day: server names come from the spec.
 
 mod host_pattern;
+mod read_routing;
 mod replication;
 mod server_config;
 #[cfg(test)]
@@ -137,9 +138,7 @@ impl<'a> Ctx<'a> {
             }
             Check::ReplicaSource { source, replica } => replication::source(self, source, replica),
             Check::ReplicationFlow { source, replica } => replication::flow(self, source, replica),
-            Check::ReadRouting { .. } => {
-                Verdict::Pending(Note::plain("comes with the application step".to_owned()))
-            }
+            Check::ReadRouting { writer, reader } => read_routing::check(self, writer, reader),
         }
     }
 

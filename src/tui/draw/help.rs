@@ -1,0 +1,41 @@
+//! The key help, over the panes.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use super::pane;
+use crate::tui::action::BINDINGS;
+use crate::tui::app::App;
+
+pub fn draw_help(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.theme;
+    let key_width = BINDINGS.iter().map(|b| b.keys.chars().count()).max().unwrap_or(0);
+    let mut lines: Vec<Line> = BINDINGS
+        .iter()
+        .map(|b| {
+            Line::from(vec![
+                Span::styled(format!("{:key_width$}", b.keys), theme.key()),
+                Span::raw("  "),
+                Span::raw(b.help),
+            ])
+        })
+        .collect();
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:key_width$}", "wheel"), theme.key()),
+        Span::raw("  scroll the pane under the pointer"),
+    ]));
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:key_width$}", "Shift+drag"), theme.key()),
+        Span::raw("  select text to copy"),
+    ]));
+    let content_width = lines.iter().map(Line::width).max().unwrap_or(0);
+    let width = u16::try_from(content_width + 4).unwrap_or(area.width).min(area.width);
+    let height = u16::try_from(lines.len() + 2).unwrap_or(area.height).min(area.height);
+    let popup = area.centered(Constraint::Length(width), Constraint::Length(height));
+    frame.render_widget(Clear, popup);
+    let block = pane(Line::from(" Keys "), true, theme);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}

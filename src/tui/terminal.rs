@@ -1,0 +1,94 @@
+//! Taking over the terminal, and always giving it back: on quit, on error and on panic.
+
+use std::fmt;
+use std::io::{self, Stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Once, OnceLock};
+use std::thread::ThreadId;
+
+use anyhow::Context;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::cursor::{Hide, Show};
+use ratatui::crossterm::event::DisableMouseCapture;
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+
+/// Whether the terminal is in the screen's mode (raw, alternate screen, mouse on).
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// The thread that draws; a panic anywhere else must not leave it drawing on a restored terminal.
+static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
+
+/// Holds the terminal in the screen's mode; dropping it gives the terminal back.
+pub struct TerminalGuard {
+    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl TerminalGuard {
+    /// Switches to raw mode and the alternate screen, with mouse wheel reports.
+    pub fn enter() -> anyhow::Result<Self> {
+        install_panic_hook();
+        let _ = UI_THREAD.set(std::thread::current().id());
+        enable_raw_mode().context("cannot switch the terminal to raw mode")?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        let guard = TerminalGuard {
+            terminal: Terminal::new(CrosstermBackend::new(io::stdout()))
+                .context("cannot use the terminal")?,
+        };
+        execute!(io::stdout(), EnterAlternateScreen, EnableWheel, Hide)
+            .context("cannot set up the terminal")?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Gives the terminal back, once, whoever asks first.
+fn restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        // Nothing better can be done if the terminal refuses; carry on restoring the rest.
+        let _ = execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen, Show);
+        let _ = disable_raw_mode();
+    }
+}
+
+/// On a panic: restore the terminal first so the message is readable, then report it.
+/// A panic off the drawing thread ends the program, rather than leave a screen that no
+/// longer updates.
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let was_active = ACTIVE.load(Ordering::SeqCst);
+            restore();
+            previous(info);
+            let on_ui = UI_THREAD.get() == Some(&std::thread::current().id());
+            if was_active && !on_ui {
+                std::process::exit(101);
+            }
+        }));
+    });
+}
+
+/// Mouse reports for buttons and the wheel only (modes 1000 and 1006): unlike crossterm's
+/// `EnableMouseCapture` it asks for no motion events, which would wake the program on every
+/// pointer move.
+struct EnableWheel;
+
+impl ratatui::crossterm::Command for EnableWheel {
+    fn write_ansi(&self, f: &mut impl fmt::Write) -> fmt::Result {
+        f.write_str("\x1b[?1000h\x1b[?1006h")
+    }
+
+    #[cfg(windows)]
+    fn execute_winapi(&self) -> io::Result<()> {
+        ratatui::crossterm::event::EnableMouseCapture.execute_winapi()
+    }
+}

@@ -1,0 +1,418 @@
+//! The screen as a learner sees it: snapshots at the sizes that matter, and navigation,
+//! driven headless by sending actions.
+
+use std::path::PathBuf;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+
+use super::action::{Action, Scroll};
+use super::app::{App, Pane};
+use super::draw::draw;
+use super::theme::Theme;
+use super::view::{ServerState, ServerView, TaskState, TaskView};
+use crate::content::{Content, Day};
+use crate::lesson::Engine;
+use crate::workspace::Workspace;
+
+fn fixture_day() -> Day {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content");
+    Content::Dir(dir).day("day20").expect("the fixture lesson loads")
+}
+
+fn workspace() -> Workspace {
+    Workspace { root: PathBuf::from("/home/learner/sqlcourse/day20") }
+}
+
+fn app<'a>(day: &'a Day, workspace: &'a Workspace, width: u16, height: u16) -> App<'a> {
+    App::new(day, workspace, Theme { color: true }, Rect::new(0, 0, width, height))
+}
+
+/// The screen's text, as a terminal of the app's size shows it.
+fn screen(app: &App) -> String {
+    let mut terminal =
+        Terminal::new(TestBackend::new(app.area.width, app.area.height)).expect("test terminal");
+    terminal.draw(|frame| draw(frame, app)).expect("draws");
+    terminal.backend().to_string()
+}
+
+/// A lab partway through the day: the master up, the slave failed, one task failing.
+fn working(app: &mut App) {
+    let server = |name: &str, state, port, detail: Option<&str>| ServerView {
+        name: name.to_owned(),
+        state,
+        port: Some(port),
+        detail: detail.map(str::to_owned),
+    };
+    app.update(Action::Lab(vec![
+        server("master", ServerState::Ready, 13306, Some("MariaDB 11.8.3")),
+        server(
+            "slave",
+            ServerState::Failed("unknown variable 'sever-id=2'".to_owned()),
+            13307,
+            None,
+        ),
+    ]));
+    let mut tasks = TaskView::pending(app.day);
+    tasks[0].state = TaskState::Done;
+    tasks[1].state = TaskState::Failing;
+    tasks[1].reason = Some("the slave runs with server_id 1, like the master".to_owned());
+    tasks[1].hint =
+        Some("set server-id = 2 under [mysqld] in slave/my.cnf, then restart the slave".to_owned());
+    app.update(Action::Tasks(tasks));
+}
+
+fn go_to_step(app: &mut App, title: &str) {
+    let index = app.day.lesson.steps.iter().position(|s| s.title == title).expect("step exists");
+    while app.step < index {
+        app.update(Action::NextStep);
+    }
+}
+
+#[test]
+fn first_screen_at_80x24() {
+    let (day, ws) = (fixture_day(), workspace());
+    let app = app(&day, &ws, 80, 24);
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn first_screen_at_120x40() {
+    let (day, ws) = (fixture_day(), workspace());
+    let app = app(&day, &ws, 120, 40);
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn working_screen_at_80x24() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    working(&mut app);
+    go_to_step(&mut app, "Configure the slave");
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn working_screen_at_120x40() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 120, 40);
+    working(&mut app);
+    go_to_step(&mut app, "Point the slave at the master");
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn help_overlay() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    assert!(app.update(Action::Help));
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn too_small_screen() {
+    let (day, ws) = (fixture_day(), workspace());
+    let app = app(&day, &ws, 40, 10);
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn tiny_terminals_do_not_panic() {
+    let (day, ws) = (fixture_day(), workspace());
+    for (w, h) in [(1, 1), (5, 2), (59, 30), (200, 17), (60, 18)] {
+        let mut app = app(&day, &ws, w, h);
+        working(&mut app);
+        app.update(Action::Help);
+        assert!(!screen(&app).is_empty());
+    }
+}
+
+#[test]
+fn next_and_back_change_the_step() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    assert!(screen(&app).contains("Step 1/7: Introduction"));
+    assert!(!app.update(Action::PrevStep), "nothing before the first step");
+    assert!(app.update(Action::NextStep));
+    let second = screen(&app);
+    assert!(second.contains("Step 2/7: How replication works"), "{second}");
+    assert!(second.contains("1. The master writes each change"), "{second}");
+    app.update(Action::PrevStep);
+    assert!(screen(&app).contains("Step 1/7: Introduction"));
+    for _ in 0..10 {
+        app.update(Action::NextStep);
+    }
+    assert_eq!(app.step, 6);
+    assert!(!app.update(Action::NextStep), "nothing after the last step");
+}
+
+#[test]
+fn scrolling_moves_the_lesson_and_a_new_step_starts_at_its_top() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 18);
+    go_to_step(&mut app, "Point the slave at the master");
+    let top = screen(&app);
+    assert!(top.contains("Read the master's coordinates:") && !top.contains("Next: 6/7"));
+    assert!(!app.update(Action::Scroll(Scroll::LineUp)), "already at the top");
+    assert!(app.update(Action::Scroll(Scroll::LineDown)));
+    assert_eq!(app.lesson_scroll, 1);
+    assert!(!screen(&app).contains("Read the master's coordinates:"));
+    app.update(Action::Scroll(Scroll::PageDown));
+    let height = app.screen().expect("usable").lesson_text().height;
+    assert_eq!(
+        app.lesson_scroll,
+        1 + usize::from(height) - 1,
+        "a page is the pane's height less one line"
+    );
+    app.update(Action::Scroll(Scroll::Bottom));
+    let end = screen(&app);
+    assert!(end.contains("Next: 6/7 Send reads to the slave (press n)"), "{end}");
+    assert!(end.contains("↑ end"));
+    assert!(!app.update(Action::Scroll(Scroll::LineDown)), "already at the end");
+    app.update(Action::Scroll(Scroll::Top));
+    assert_eq!(screen(&app), top);
+    app.update(Action::Scroll(Scroll::PageDown));
+    app.update(Action::NextStep);
+    assert_eq!(app.lesson_scroll, 0);
+}
+
+#[test]
+fn tab_moves_the_keys_to_the_tasks_pane() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    working(&mut app);
+    app.update(Action::FocusNext);
+    assert_eq!(app.focus, Pane::Tasks);
+    let before = screen(&app);
+    app.update(Action::Scroll(Scroll::LineDown));
+    assert_eq!((app.lesson_scroll, app.tasks_scroll), (0, 1));
+    assert_ne!(screen(&app), before);
+    app.update(Action::FocusNext);
+    assert_eq!(app.focus, Pane::Lesson);
+}
+
+#[test]
+fn the_wheel_scrolls_the_pane_under_the_pointer() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    go_to_step(&mut app, "Point the slave at the master");
+    let screen_of = app.screen().expect("usable");
+    let (lesson, tasks, lab) = (screen_of.lesson, screen_of.tasks, screen_of.lab);
+    let tasks_before = app.tasks_scroll;
+    assert!(app.update(Action::Wheel { column: lesson.x + 5, row: lesson.y + 5, lines: 3 }));
+    assert_eq!((app.lesson_scroll, app.tasks_scroll), (3, tasks_before));
+    assert!(
+        !app.update(Action::Wheel { column: 3, row: 0, lines: 3 }),
+        "the header does not scroll"
+    );
+    assert!(
+        !app.update(Action::Wheel { column: lab.x + 2, row: lab.y + 2, lines: 3 }),
+        "nor the lab"
+    );
+    assert!(app.update(Action::Wheel { column: tasks.x + 2, row: tasks.y + 2, lines: -3 }));
+    assert_eq!((app.lesson_scroll, app.tasks_scroll), (3, tasks_before - 3));
+    assert!(app.update(Action::Wheel { column: lesson.x + 5, row: lesson.y + 5, lines: -3 }));
+    assert_eq!(app.lesson_scroll, 0);
+    assert_eq!(app.focus, Pane::Lesson, "the wheel does not move the keyboard");
+}
+
+#[test]
+fn the_tasks_pane_follows_the_step_on_small_screens() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    go_to_step(&mut app, "Send reads to the slave");
+    let shown = screen(&app);
+    assert!(shown.contains("▸ 6 Send reads to the slave"), "{shown}");
+    assert!(shown.contains("○ Send the application's reads"), "{shown}");
+}
+
+#[test]
+fn the_help_lists_every_key_and_holds_the_panes_still() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    app.update(Action::Help);
+    let shown = screen(&app);
+    for binding in super::action::BINDINGS {
+        assert!(
+            shown.contains(binding.keys) && shown.contains(binding.help),
+            "{}\n{shown}",
+            binding.keys
+        );
+    }
+    assert!(!app.update(Action::NextStep));
+    assert_eq!(app.step, 0);
+    assert!(app.update(Action::Close));
+    assert!(!screen(&app).contains("this help"));
+    app.update(Action::Help);
+    assert!(app.update(Action::Help), "? closes it too");
+    assert!(!app.help);
+}
+
+#[test]
+fn the_footer_shows_the_keys_that_work() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    let footer = |app: &App| screen(app).lines().last().map(str::to_owned).expect("a last line");
+    assert_eq!(
+        footer(&app).trim_matches('"').trim_end(),
+        " n/b step  ↑↓ scroll  PgUp/PgDn page  Tab pane  ? help  q quit"
+    );
+    app.update(Action::Help);
+    assert!(footer(&app).contains("Esc/? close help  q quit"));
+    app.update(Action::Close);
+    app.update(Action::Notice("restarted the master".to_owned()));
+    assert!(footer(&app).contains("restarted the master"));
+    app.update(Action::NextStep);
+    assert!(!footer(&app).contains("restarted the master"), "a key press clears the notice");
+}
+
+#[test]
+fn quit_and_ctrl_c_quit() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    assert!(app.update(Action::Quit));
+    assert!(app.quit);
+}
+
+#[test]
+fn resizing_redraws_for_the_new_size() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 120, 40);
+    let wide = app.page().len();
+    assert!(app.update(Action::Resize { width: 40, height: 10 }));
+    assert!(screen(&app).contains("too small"));
+    assert!(app.update(Action::Resize { width: 60, height: 24 }));
+    assert!(app.page().len() > wide, "narrower text wraps onto more lines");
+    assert!(screen(&app).contains("Step 1/7"));
+}
+
+#[test]
+fn a_step_is_rendered_once_per_width_and_engine() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    let first = app.page().as_ptr();
+    app.update(Action::Scroll(Scroll::LineDown));
+    app.update(Action::FocusNext);
+    assert_eq!(app.page().as_ptr(), first, "keys do not re-render");
+    app.update(Action::NextStep);
+    app.update(Action::PrevStep);
+    assert_eq!(app.page().as_ptr(), first, "coming back reuses the rendered step");
+    app.update(Action::Engine(Engine::MySql));
+    assert_ne!(app.page().as_ptr(), first, "another engine renders again");
+}
+
+#[test]
+fn the_lesson_shows_the_running_engine_and_ports() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 120, 40);
+    assert!(screen(&app).contains("Two MariaDB servers run in Docker"));
+    assert!(screen(&app).contains("/home/learner/sqlcourse/day20/master/my.cnf"));
+    go_to_step(&mut app, "Point the slave at the master");
+    assert!(
+        screen(&app).contains("SHOW MASTER STATUS;")
+            && !screen(&app).contains("SHOW BINARY LOG STATUS;")
+    );
+    app.update(Action::Engine(Engine::MySql));
+    assert!(
+        screen(&app).contains("SHOW BINARY LOG STATUS;")
+            && !screen(&app).contains("SHOW MASTER STATUS;")
+    );
+
+    go_to_step(&mut app, "Send reads to the slave");
+    assert!(screen(&app).contains("127.0.0.1:13306/shop"), "default port before the lab is up");
+    let mut servers = ServerView::not_started(&day);
+    servers[0].port = Some(23306);
+    servers[0].state = ServerState::Starting;
+    app.update(Action::Lab(servers));
+    let shown = screen(&app);
+    assert!(
+        shown.contains("127.0.0.1:23306/shop") && shown.contains("◌ starting  :23306"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn the_lab_pane_shows_every_server_state() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 120, 40);
+    let shown = screen(&app);
+    assert!(
+        shown.contains("Lab: not started") && shown.contains("slave   ○ not started  :13307"),
+        "{shown}"
+    );
+    let states = [
+        (ServerState::Starting, "◌ starting"),
+        (ServerState::Ready, "● ready"),
+        (ServerState::Stopped, "○ stopped"),
+        (ServerState::Failed("port 13306 is taken".to_owned()), "✗ failed"),
+    ];
+    for (state, label) in states {
+        let mut servers = ServerView::not_started(&day);
+        servers[0].state = state;
+        app.update(Action::Lab(servers));
+        let shown = screen(&app);
+        assert!(shown.contains(&format!("master  {label}  :13306")), "{shown}");
+        assert!(!shown.contains("Lab: not started"));
+    }
+    assert!(screen(&app).contains("port 13306 is taken"));
+}
+
+#[test]
+fn no_colour_means_no_colour_anywhere() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = App::new(&day, &ws, Theme { color: false }, Rect::new(0, 0, 120, 40));
+    working(&mut app);
+    go_to_step(&mut app, "Configure the master");
+    for help in [false, true] {
+        app.help = help;
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+        terminal.draw(|frame| draw(frame, &app)).expect("draws");
+        let buffer = terminal.backend().buffer();
+        let coloured = buffer.content.iter().filter(|c| {
+            c.fg != ratatui::style::Color::Reset || c.bg != ratatui::style::Color::Reset
+        });
+        assert_eq!(coloured.count(), 0);
+        assert!(
+            buffer.content.iter().any(|c| !c.modifier.is_empty()),
+            "modifiers still mark things"
+        );
+    }
+}
+
+#[test]
+fn the_loop_draws_only_when_something_changed_and_stops_on_quit() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+
+    let (sender, actions) = std::sync::mpsc::channel();
+    sender.send(Action::Scroll(Scroll::LineUp)).expect("sends");
+    sender.send(Action::Resize { width: 80, height: 24 }).expect("sends");
+    drop(sender);
+    let frames = super::event_loop(&mut terminal, &mut app, &actions).expect("runs");
+    assert_eq!(frames, 0, "nothing changed, nothing drawn");
+
+    let (sender, actions) = std::sync::mpsc::channel();
+    let worker = sender.clone();
+    std::thread::spawn(move || {
+        let mut servers = ServerView::not_started(&fixture_day());
+        servers[1].state = ServerState::Ready;
+        worker.send(Action::Lab(servers)).expect("sends");
+    })
+    .join()
+    .expect("worker ran");
+    sender.send(Action::NextStep).expect("sends");
+    drop(sender);
+    let frames = super::event_loop(&mut terminal, &mut app, &actions).expect("runs");
+    assert_eq!(frames, 1, "both changes in one frame");
+    let shown = terminal.backend().to_string();
+    assert!(shown.contains("Step 2/7") && shown.contains("slave   ● ready"), "{shown}");
+
+    let (sender, actions) = std::sync::mpsc::channel();
+    sender.send(Action::Quit).expect("sends");
+    sender.send(Action::NextStep).expect("sends");
+    let frames = super::event_loop(&mut terminal, &mut app, &actions).expect("runs");
+    assert_eq!(frames, 0, "quit ends the loop before drawing, while a sender is still alive");
+    drop(sender);
+}
