@@ -19,6 +19,7 @@ pub mod routing;
 pub mod routing_probe;
 pub mod shell;
 pub mod snapshot;
+pub mod solve;
 pub mod spec;
 pub mod sql;
 pub mod tui;
