@@ -1,11 +1,10 @@
 //! `sqlcourse`: hands-on database lessons on real servers, in the terminal.
 
-mod sql_command;
-
 use clap::Parser;
 
-use sqlcourse::cli::{Cli, Command, DayCli, DayCommand, Global};
+use sqlcourse::cli::{Cli, Command, DayCli, Global};
 use sqlcourse::content::Content;
+use sqlcourse::lab_commands;
 use sqlcourse::progress::Progress;
 use sqlcourse::tui;
 use sqlcourse::workspace::Workspace;
@@ -35,10 +34,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     tui::run(&day, &workspace, |_| {})?;
                     Ok(std::process::ExitCode::SUCCESS)
                 }
-                Some(DayCommand::Sql { server, execute }) => {
-                    sql_command::run(&day, &server, execute.as_deref())
-                }
-                Some(_) => Ok(std::process::ExitCode::SUCCESS),
+                Some(command) => lab_commands::run(day, &global, command),
             }
         }
     }

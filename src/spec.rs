@@ -77,8 +77,11 @@ pub struct FileSpec {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SeedSpec {
-    /// SQL file relative to the lab folder.
+    /// SQL file relative to the lab folder. It must be safe to apply twice (`IF NOT EXISTS`).
     pub sql: String,
+    /// A table the seed creates (`schema.table`), created last: while it is missing, the seed
+    /// is applied again, so each data volume is seeded once even if a start was interrupted.
+    pub marker: String,
 }
 
 /// The learner's application.
@@ -207,6 +210,13 @@ impl LabSpec {
                 );
             }
         }
+        if let Some(seed) = &self.seed {
+            anyhow::ensure!(
+                seed.marker_table().is_some(),
+                "[seed] marker `{}` must name a table as `schema.table`",
+                seed.marker
+            );
+        }
         let mut ids: Vec<&str> = self.tasks.iter().map(|t| t.id.as_str()).collect();
         ids.sort_unstable();
         if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
@@ -223,6 +233,14 @@ impl LabSpec {
     /// The task with this id.
     pub fn task(&self, id: &str) -> Option<&TaskSpec> {
         self.tasks.iter().find(|t| t.id == id)
+    }
+}
+
+impl SeedSpec {
+    /// The marker as (schema, table).
+    pub fn marker_table(&self) -> Option<(&str, &str)> {
+        let (schema, table) = self.marker.split_once('.')?;
+        (!schema.is_empty() && !table.is_empty() && !table.contains('.')).then_some((schema, table))
     }
 }
 

@@ -3,11 +3,11 @@
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow, bail};
-use sqlcourse::sql::{Session, StatementResult, outcome_lines};
-use sqlcourse::{endpoint, shell};
+use crate::sql::{Session, StatementResult, outcome_lines};
+use crate::{endpoint, shell};
 
-use sqlcourse::content::Day;
-use sqlcourse::workspace::Workspace;
+use crate::content::Day;
+use crate::workspace::Workspace;
 
 /// Runs `-e` statements, or opens the client when there are none.
 pub fn run(day: &Day, server: &str, execute: Option<&str>) -> anyhow::Result<ExitCode> {

@@ -134,17 +134,21 @@ impl Workspace {
 
     /// The lab's root password, generated once and kept in the workspace (0600).
     pub fn root_password(&self) -> anyhow::Result<String> {
-        let file = self.path(PASSWORD_FILE);
-        if let Ok(text) = std::fs::read_to_string(&file) {
-            let password = text.trim();
-            if !password.is_empty() {
-                return Ok(password.to_owned());
-            }
+        if let Some(password) = self.saved_password() {
+            return Ok(password);
         }
+        let file = self.path(PASSWORD_FILE);
         let password = generate_password();
         create_dir(&self.root)?;
         write_with_mode(&file, format!("{password}\n").as_bytes(), 0o600)?;
         Ok(password)
+    }
+
+    /// The lab's root password if one was generated already (reading never creates one).
+    pub fn saved_password(&self) -> Option<String> {
+        let text = std::fs::read_to_string(self.path(PASSWORD_FILE)).ok()?;
+        let password = text.trim();
+        (!password.is_empty()).then(|| password.to_owned())
     }
 
     /// Forgets the root password, so the next lab gets a new one.

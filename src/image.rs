@@ -1,0 +1,129 @@
+//! Making sure the servers' image is present: local, else pulled with progress, else the lab's
+//! offline image, else a message naming the command that builds it.
+
+use std::collections::HashMap;
+
+use bollard::Docker;
+use bollard::query_parameters::CreateImageOptionsBuilder;
+use futures_util::StreamExt;
+
+use crate::docker::is_not_found;
+use crate::lab::LabEvent;
+use crate::spec::ImageSpec;
+
+/// Returns the image the servers will run, pulling it when missing.
+///
+/// `chosen` (`--image` / `SQLCOURSE_IMAGE`) replaces the lab's default and has no fallback:
+/// whoever names an image wants that one.
+pub async fn ensure(
+    docker: &Docker,
+    spec: &ImageSpec,
+    chosen: Option<&str>,
+    progress: &(dyn Fn(LabEvent) + Send + Sync),
+) -> anyhow::Result<String> {
+    let wanted = chosen.unwrap_or(&spec.default);
+    if is_present(docker, wanted).await? {
+        return Ok(wanted.to_owned());
+    }
+    let pull_error = match pull(docker, wanted, progress).await {
+        Ok(()) => return Ok(wanted.to_owned()),
+        Err(e) => e,
+    };
+    if chosen.is_some() {
+        anyhow::bail!(
+            "cannot pull the image {wanted}: {pull_error}. Check its name, or leave out --image / SQLCOURSE_IMAGE to use the lab's own"
+        );
+    }
+    if let Some(offline) = &spec.offline
+        && is_present(docker, offline).await?
+    {
+        progress(LabEvent::ImageFallback {
+            wanted: wanted.to_owned(),
+            using: offline.clone(),
+            reason: pull_error,
+        });
+        return Ok(offline.clone());
+    }
+    let build = match (&spec.offline, &spec.build_command) {
+        (Some(offline), Some(command)) => {
+            format!(
+                " and {offline} is not built here. Build it with `{command}` (from the course's source folder), then try again"
+            )
+        }
+        _ => ". Connect to the internet, or name a local image with --image".to_owned(),
+    };
+    anyhow::bail!("cannot pull the image {wanted} ({pull_error}){build}")
+}
+
+/// Whether the engine holds this image.
+pub async fn is_present(docker: &Docker, image: &str) -> anyhow::Result<bool> {
+    match docker.inspect_image(image).await {
+        Ok(_) => Ok(true),
+        Err(e) if is_not_found(&e) => Ok(false),
+        Err(e) => Err(anyhow::anyhow!("cannot look up the image {image}: {e}")),
+    }
+}
+
+/// Pulls an image, reporting the bytes fetched so far over all its layers.
+async fn pull(
+    docker: &Docker,
+    image: &str,
+    progress: &(dyn Fn(LabEvent) + Send + Sync),
+) -> Result<(), String> {
+    let (name, tag) = split_tag(image);
+    let options = CreateImageOptionsBuilder::default().from_image(name).tag(tag).build();
+    let mut stream = docker.create_image(Some(options), None, None);
+    // Per layer: (bytes fetched, layer size).
+    let mut layers: HashMap<String, (u64, u64)> = HashMap::new();
+    progress(LabEvent::Pulling { image: image.to_owned(), fetched: 0, total: 0 });
+    while let Some(item) = stream.next().await {
+        let info = item.map_err(|e| short_pull_error(&e))?;
+        let (Some(id), Some(detail)) = (info.id, info.progress_detail) else { continue };
+        if let (Some(current), Some(total)) = (detail.current, detail.total) {
+            let is_download = info.status.as_deref() == Some("Downloading");
+            if is_download {
+                layers.insert(id, (current.max(0) as u64, total.max(0) as u64));
+                let fetched = layers.values().map(|l| l.0).sum();
+                let total = layers.values().map(|l| l.1).sum();
+                progress(LabEvent::Pulling { image: image.to_owned(), fetched, total });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The engine's reason, without the request plumbing around it.
+fn short_pull_error(err: &bollard::errors::Error) -> String {
+    match err {
+        bollard::errors::Error::DockerResponseServerError { message, .. } => message.clone(),
+        bollard::errors::Error::DockerStreamError { error } => error.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `registry:5000/name:tag` → (`registry:5000/name`, `tag`); no tag means `latest`.
+/// A digest (`name@sha256:…`) is passed whole as the name.
+fn split_tag(image: &str) -> (&str, &str) {
+    if image.contains('@') {
+        return (image, "");
+    }
+    let last_slash = image.rfind('/').map_or(0, |i| i + 1);
+    match image[last_slash..].rfind(':') {
+        Some(colon) => (&image[..last_slash + colon], &image[last_slash + colon + 1..]),
+        None => (image, "latest"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_tag;
+
+    #[test]
+    fn tags_are_split_after_the_last_slash_only() {
+        assert_eq!(split_tag("mariadb:11.8"), ("mariadb", "11.8"));
+        assert_eq!(split_tag("mariadb"), ("mariadb", "latest"));
+        assert_eq!(split_tag("localhost:5000/team/db"), ("localhost:5000/team/db", "latest"));
+        assert_eq!(split_tag("localhost:5000/db:1"), ("localhost:5000/db", "1"));
+        assert_eq!(split_tag("db@sha256:abc"), ("db@sha256:abc", ""));
+    }
+}

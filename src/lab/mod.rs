@@ -1,0 +1,609 @@
+//! The lab: a day's database servers as Docker containers, driven through the Docker API.
+//!
+//! `up` creates (or resumes, or re-attaches to) the network, volumes and containers, waits
+//! until every server accepts SQL and prepares it; `restart` applies config edits; `down`
+//! keeps data; `reset` starts over. Nothing here prints: progress goes to a callback, so the
+//! command line and the TUI report it each in their own way.
+
+mod diagnose;
+mod facts;
+mod names;
+mod objects;
+mod ports;
+mod setup;
+mod tls;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use bollard::Docker;
+use bollard::models::{ContainerInspectResponse, ContainerStateStatusEnum};
+use futures_util::future::join_all;
+use serde::Serialize;
+use tokio::sync::OnceCell;
+
+use crate::content::Day;
+use crate::docker::Engine;
+use crate::ready::{self, Endpoint, NotReady};
+use crate::spec::ServerSpec;
+use crate::workspace::Workspace;
+
+pub use diagnose::Offending;
+pub use facts::{Replication, ServerFacts};
+pub use names::{LAB_LABEL, LabNames, SERVER_LABEL};
+
+/// The address every port is published on.
+pub const HOST: &str = "127.0.0.1";
+/// How long a server may take to accept SQL (a first start initialises its data directory).
+const READY_LIMIT: Duration = Duration::from_secs(90);
+/// Log lines shown when a server fails to start.
+const LOG_TAIL: usize = 8;
+
+/// Progress of a lab operation, for the command line or the TUI to show.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LabEvent {
+    /// Pulling an image: bytes fetched so far of all layers seen so far.
+    Pulling { image: String, fetched: u64, total: u64 },
+    /// The lab's image could not be pulled; its offline image is used instead.
+    ImageFallback { wanted: String, using: String, reason: String },
+    /// Creating a server's container.
+    Creating(String),
+    /// Starting (or restarting) a server's container.
+    Starting(String),
+    /// Waiting until a server accepts SQL.
+    Waiting(String),
+    /// Loading a fresh server's starting data.
+    Seeding(String),
+    /// A server accepts SQL and is prepared.
+    Ready(String),
+    /// A server did not come up.
+    Failed { server: String, reason: String },
+    /// Stopping and removing the lab's objects (`down`, `reset`).
+    Removing(String),
+}
+
+/// The progress callback every operation takes.
+pub type Progress<'a> = dyn Fn(LabEvent) + Send + Sync + 'a;
+
+/// A container's state, as the learner reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContainerState {
+    Missing,
+    Created,
+    /// Running, and this process is still waiting for it to accept SQL.
+    Starting,
+    Running,
+    Exited {
+        code: i64,
+    },
+    Restarting,
+    Other(String),
+}
+
+impl ContainerState {
+    fn of(container: &ContainerInspectResponse, starting: bool) -> Self {
+        let Some(state) = &container.state else { return ContainerState::Other(String::new()) };
+        match state.status {
+            Some(ContainerStateStatusEnum::RUNNING) if starting => ContainerState::Starting,
+            Some(ContainerStateStatusEnum::RUNNING) => ContainerState::Running,
+            Some(ContainerStateStatusEnum::CREATED) => ContainerState::Created,
+            Some(ContainerStateStatusEnum::RESTARTING) => ContainerState::Restarting,
+            Some(ContainerStateStatusEnum::EXITED | ContainerStateStatusEnum::DEAD) => {
+                ContainerState::Exited { code: state.exit_code.unwrap_or_default() }
+            }
+            Some(other) => ContainerState::Other(other.to_string()),
+            None => ContainerState::Other(String::new()),
+        }
+    }
+
+    /// One word: `missing`, `created`, `starting`, `running`, `exited`, `restarting`, …
+    pub fn word(&self) -> &str {
+        match self {
+            ContainerState::Missing => "missing",
+            ContainerState::Created => "created",
+            ContainerState::Starting => "starting",
+            ContainerState::Running => "running",
+            ContainerState::Exited { .. } => "exited",
+            ContainerState::Restarting => "restarting",
+            ContainerState::Other(word) => word,
+        }
+    }
+
+    /// Whether the server's process is up (it may still be starting).
+    pub fn is_running(&self) -> bool {
+        matches!(self, ContainerState::Running | ContainerState::Starting)
+    }
+}
+
+impl std::fmt::Display for ContainerState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ContainerState::Exited { code } => write!(f, "exited (code {code})"),
+            other => f.write_str(other.word()),
+        }
+    }
+}
+
+/// One server as Docker sees it now: cheap to ask for every second.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerInfo {
+    /// The server's name in the lab (`master`).
+    pub name: String,
+    /// Its container's name.
+    pub container: String,
+    pub state: ContainerState,
+    /// Host port on 127.0.0.1, once the container exists.
+    pub port: Option<u16>,
+    /// The container's address on the lab network, while it runs (what other servers see).
+    pub ip: Option<String>,
+    /// How to reach it over SQL from this machine, once it has a port and the lab a password.
+    pub endpoint: Option<Endpoint>,
+}
+
+/// A server that did not come up: why, the line of the learner's config it refused (when
+/// the log names one), and the last lines of its log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerFailed {
+    pub server: String,
+    pub reason: String,
+    pub offending: Option<Offending>,
+    pub log_tail: Vec<String>,
+    /// The command that tries again once the cause is fixed.
+    pub retry: String,
+}
+
+impl std::fmt::Display for ServerFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "the {} did not start: {}", self.server, self.reason)?;
+        if let Some(o) = &self.offending {
+            writeln!(f, "  {}:{}: {}", o.file.display(), o.line, o.text.trim())?;
+            writeln!(f, "  the server says: {}", o.complaint)?;
+        }
+        if !self.log_tail.is_empty() {
+            writeln!(f, "last lines of its log:")?;
+            for line in &self.log_tail {
+                writeln!(f, "  {line}")?;
+            }
+        }
+        let what = if self.offending.is_some() { "Fix that line" } else { "Fix the cause" };
+        write!(f, "{what}, then run `{}`.", self.retry)
+    }
+}
+
+impl std::error::Error for ServerFailed {}
+
+/// The whole lab as `status` reports it (its JSON form is documented for scripts).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabStatus {
+    pub lab: String,
+    pub workspace: PathBuf,
+    pub servers: Vec<ServerStatus>,
+}
+
+/// One server in `status`: Docker's view, and the server's own when it answers SQL.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServerStatus {
+    pub name: String,
+    pub container: String,
+    /// `missing`, `created`, `running`, `exited`, `restarting`, …
+    pub state: String,
+    pub exit_code: Option<i64>,
+    pub host: String,
+    pub port: Option<u16>,
+    pub ip: Option<String>,
+    pub server_id: Option<u64>,
+    pub log_bin: Option<bool>,
+    pub replication: Option<Replication>,
+    /// Why the SQL facts are missing, when the server runs but did not answer.
+    pub error: Option<String>,
+}
+
+/// One lab instance of one day.
+pub struct Lab {
+    docker: Docker,
+    engine_address: String,
+    day: Day,
+    workspace: Workspace,
+    names: LabNames,
+    /// `--image` / `SQLCOURSE_IMAGE`, replacing the lab's own image.
+    image: Option<String>,
+    /// Servers this process is waiting for, shown as `starting`.
+    starting: Mutex<BTreeSet<String>>,
+}
+
+impl Lab {
+    /// Finds the Docker engine and describes the day's lab (named by `SQLCOURSE_LAB_NAME`,
+    /// else the day's slug). When no engine answers, the error is a [`crate::docker::NoEngine`].
+    pub async fn connect(
+        day: Day,
+        workspace: Workspace,
+        image: Option<String>,
+    ) -> anyhow::Result<Lab> {
+        let names = LabNames::for_day(&day.spec.slug)?;
+        let engine = crate::docker::connect().await?;
+        Ok(Lab::new(engine, day, workspace, names, image))
+    }
+
+    /// The lab on an engine already connected, under explicit names.
+    pub fn new(
+        engine: Engine,
+        day: Day,
+        workspace: Workspace,
+        names: LabNames,
+        image: Option<String>,
+    ) -> Lab {
+        Lab {
+            docker: engine.docker,
+            engine_address: engine.address,
+            day,
+            workspace,
+            names,
+            image,
+            starting: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    pub fn names(&self) -> &LabNames {
+        &self.names
+    }
+
+    pub fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+
+    /// Where the Docker engine answered (`unix:///var/run/docker.sock`).
+    pub fn engine_address(&self) -> &str {
+        &self.engine_address
+    }
+
+    /// Each server as Docker sees it now, in the lab's order.
+    pub async fn servers(&self) -> anyhow::Result<Vec<ServerInfo>> {
+        let password = self.workspace.saved_password();
+        let inspected = join_all(self.day.spec.servers.iter().map(|s| self.inspect(&s.name))).await;
+        let starting = self.starting.lock().map(|s| s.clone()).unwrap_or_default();
+        self.day
+            .spec
+            .servers
+            .iter()
+            .zip(inspected)
+            .map(|(spec, found)| {
+                let found = found?;
+                Ok(self.server_info(
+                    spec,
+                    found.as_ref(),
+                    starting.contains(&spec.name),
+                    password.as_deref(),
+                ))
+            })
+            .collect()
+    }
+
+    /// Docker's view plus, for each server that answers, its server_id, log_bin and
+    /// replication state.
+    pub async fn status(&self) -> anyhow::Result<LabStatus> {
+        let servers = self.servers().await?;
+        let rows = join_all(servers.into_iter().map(|info| async move {
+            let (facts, error) = match (&info.endpoint, info.state.is_running()) {
+                (Some(endpoint), true) => match facts::read(endpoint).await {
+                    Ok(facts) => (Some(facts), None),
+                    Err(e) => (None, Some(e.to_string())),
+                },
+                _ => (None, None),
+            };
+            ServerStatus {
+                name: info.name,
+                container: info.container,
+                state: info.state.word().to_owned(),
+                exit_code: match info.state {
+                    ContainerState::Exited { code } => Some(code),
+                    _ => None,
+                },
+                host: HOST.to_owned(),
+                port: info.port,
+                ip: info.ip,
+                server_id: facts.as_ref().map(|f| f.server_id),
+                log_bin: facts.as_ref().map(|f| f.log_bin),
+                replication: facts.map(|f| f.replication),
+                error,
+            }
+        }))
+        .await;
+        Ok(LabStatus {
+            lab: self.names.lab.clone(),
+            workspace: self.workspace.root.clone(),
+            servers: rows,
+        })
+    }
+
+    /// Starts the lab, resumes a stopped or half-created one, or re-attaches to a running one;
+    /// returns once every server accepts SQL.
+    pub async fn up(&self, progress: &Progress<'_>) -> anyhow::Result<Vec<ServerInfo>> {
+        self.prepare_workspace()?;
+        let password = self.workspace.root_password()?;
+        let specs = &self.day.spec.servers;
+        let found: Vec<Option<ContainerInspectResponse>> =
+            join_all(specs.iter().map(|s| self.inspect(&s.name)))
+                .await
+                .into_iter()
+                .collect::<anyhow::Result<_>>()?;
+        for (spec, container) in specs.iter().zip(&found) {
+            if let Some(c) = container {
+                anyhow::ensure!(
+                    self.owns(c),
+                    "{}",
+                    self.not_ours(&self.names.container(&spec.name))
+                );
+            }
+        }
+        self.ensure_network().await?;
+        let image = OnceCell::new();
+        let preferred: Vec<Option<u16>> =
+            specs.iter().zip(&found).map(|(s, c)| c.is_none().then_some(s.port)).collect();
+        let ports = ports::choose(&preferred)?;
+        let results =
+            join_all(specs.iter().zip(found).zip(ports).map(|((spec, container), port)| {
+                self.bring_up(spec, container, port, &image, &password, progress)
+            }))
+            .await;
+        first_error(results)?;
+        self.servers().await
+    }
+
+    /// Restarts one server so edits to its config file take effect.
+    pub async fn restart(
+        &self,
+        server: &str,
+        progress: &Progress<'_>,
+    ) -> anyhow::Result<ServerInfo> {
+        let spec = self.spec_of(server)?;
+        let name = self.names.container(&spec.name);
+        let Some(container) = self.inspect(&spec.name).await? else {
+            anyhow::bail!(
+                "the {server} is not there; start the lab with `sqlcourse {} up`",
+                self.day.spec.slug
+            );
+        };
+        anyhow::ensure!(self.owns(&container), "{}", self.not_ours(&name));
+        self.prepare_workspace()?;
+        let password = self.workspace.root_password()?;
+        progress(LabEvent::Starting(spec.name.clone()));
+        self.restart_container(&name).await?;
+        self.until_ready(spec, &password, progress).await?;
+        let info = self.servers().await?;
+        info.into_iter()
+            .find(|s| s.name == spec.name)
+            .ok_or_else(|| anyhow::anyhow!("the {server} vanished right after its restart"))
+    }
+
+    /// Removes the lab's containers and network; data volumes and the workspace stay, so `up`
+    /// resumes where the learner left off.
+    pub async fn down(&self, progress: &Progress<'_>) -> anyhow::Result<()> {
+        progress(LabEvent::Removing("containers".to_owned()));
+        self.remove_containers(true).await?;
+        progress(LabEvent::Removing("network".to_owned()));
+        self.remove_networks().await
+    }
+
+    /// Removes every object carrying the lab's label, restores the starting files, forgets
+    /// the root password, clears the day's progress and brings a fresh lab up.
+    pub async fn reset(&self, progress: &Progress<'_>) -> anyhow::Result<Vec<ServerInfo>> {
+        progress(LabEvent::Removing("containers".to_owned()));
+        self.remove_containers(false).await?;
+        progress(LabEvent::Removing("network and data".to_owned()));
+        let (networks, volumes) = tokio::join!(self.remove_networks(), self.remove_volumes());
+        networks?;
+        volumes?;
+        self.workspace.install(&self.day, true)?;
+        self.workspace.forget_password()?;
+        clear_progress(&self.day.spec.slug)?;
+        self.up(progress).await
+    }
+
+    /// The last lines a server's container printed (its error log).
+    pub async fn log_tail(&self, server: &str, lines: usize) -> anyhow::Result<Vec<String>> {
+        let spec = self.spec_of(server)?;
+        self.logs_since(&self.names.container(&spec.name), None, lines).await
+    }
+
+    /// Whether a container carries this lab's label (only those are ever changed).
+    pub(super) fn owns(&self, container: &ContainerInspectResponse) -> bool {
+        self.names.owns(container.config.as_ref().and_then(|c| c.labels.as_ref()))
+    }
+
+    pub(super) fn not_ours(&self, name: &str) -> String {
+        format!(
+            "a container named {name} exists that this lab did not create; rename or remove it, or set SQLCOURSE_LAB_NAME to use another name"
+        )
+    }
+
+    fn spec_of(&self, server: &str) -> anyhow::Result<&ServerSpec> {
+        self.day.spec.server(server).ok_or_else(|| {
+            let known: Vec<&str> = self.day.spec.servers.iter().map(|s| s.name.as_str()).collect();
+            anyhow::anyhow!(
+                "there is no server `{server}` in this lab (servers: {})",
+                known.join(", ")
+            )
+        })
+    }
+
+    /// Copies missing starting files and makes config files readable by the server.
+    fn prepare_workspace(&self) -> anyhow::Result<()> {
+        self.workspace.install(&self.day, false)?;
+        for spec in &self.day.spec.servers {
+            if let Some(dir) = self.workspace.config_dir(&self.day, &spec.name) {
+                setup::make_config_readable(&dir)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn server_info(
+        &self,
+        spec: &ServerSpec,
+        container: Option<&ContainerInspectResponse>,
+        starting: bool,
+        password: Option<&str>,
+    ) -> ServerInfo {
+        let state = container.map_or(ContainerState::Missing, |c| ContainerState::of(c, starting));
+        let port = container.and_then(objects::host_port);
+        let ip = container.and_then(|c| objects::network_ip(c, &self.names.network()));
+        ServerInfo {
+            name: spec.name.clone(),
+            container: self.names.container(&spec.name),
+            state,
+            port,
+            ip,
+            endpoint: port.zip(password).map(|(port, password)| Endpoint {
+                host: HOST.to_owned(),
+                port,
+                user: "root".to_owned(),
+                password: password.to_owned(),
+            }),
+        }
+    }
+
+    /// Creates or starts one server as needed, then waits until it is ready.
+    async fn bring_up(
+        &self,
+        spec: &ServerSpec,
+        container: Option<ContainerInspectResponse>,
+        port: u16,
+        image: &OnceCell<String>,
+        password: &str,
+        progress: &Progress<'_>,
+    ) -> anyhow::Result<()> {
+        let running = container
+            .as_ref()
+            .and_then(|c| c.state.as_ref())
+            .and_then(|s| s.running)
+            .unwrap_or(false);
+        match container {
+            None => self.create_and_start(spec, port, image, password, progress).await?,
+            Some(_) if running => {}
+            Some(c) => {
+                progress(LabEvent::Starting(spec.name.clone()));
+                let name = self.names.container(&spec.name);
+                if self.install_tls(spec).await.is_err()
+                    || self.start_container(&name).await.is_err()
+                {
+                    // A container left by an interrupted run may point at a removed network or
+                    // a port taken since: make it anew; its data lives on in the volume.
+                    self.remove_container(&name, false).await?;
+                    let port = objects::host_port(&c).unwrap_or(spec.port);
+                    let port = ports::choose(&[Some(port)])?[0];
+                    self.create_and_start(spec, port, image, password, progress).await?;
+                }
+            }
+        }
+        self.until_ready(spec, password, progress).await
+    }
+
+    /// Waits until a started server accepts SQL, then seeds it if fresh and turns on its
+    /// general log. Fails at once, with its log, if the server exits meanwhile.
+    async fn until_ready(
+        &self,
+        spec: &ServerSpec,
+        password: &str,
+        progress: &Progress<'_>,
+    ) -> anyhow::Result<()> {
+        let container = self.names.container(&spec.name);
+        let inspected = self.inspect(&spec.name).await?;
+        let started_at = inspected.as_ref().and_then(objects::started_at);
+        let port = inspected
+            .as_ref()
+            .and_then(objects::host_port)
+            .ok_or_else(|| anyhow::anyhow!("the {} has no published port", spec.name))?;
+        let endpoint = Endpoint {
+            host: HOST.to_owned(),
+            port,
+            user: "root".to_owned(),
+            password: password.to_owned(),
+        };
+        progress(LabEvent::Waiting(spec.name.clone()));
+        self.mark_starting(&spec.name, true);
+        let outcome = tokio::select! {
+            ready = ready::wait_until_ready(&endpoint, READY_LIMIT) => ready.map_err(|e| match e {
+                NotReady::Rejected(_) => format!(
+                    "{e}. Its data was made with another password; `sqlcourse {} reset` starts afresh",
+                    self.day.spec.slug
+                ),
+                NotReady::TimedOut(_) => e.to_string(),
+            }),
+            code = self.exit_code(&container) => Err(format!("it exited with code {code}")),
+        };
+        self.mark_starting(&spec.name, false);
+        if let Err(reason) = outcome {
+            progress(LabEvent::Failed { server: spec.name.clone(), reason: reason.clone() });
+            return Err(self.failure(spec, reason, started_at.as_deref()).await.into());
+        }
+        if let Some(seed) = &self.day.spec.seed {
+            let sql = self.day.content.lab_file(&self.day.spec.slug, &seed.sql)?;
+            setup::seed_if_fresh(&endpoint, seed, sql, || {
+                progress(LabEvent::Seeding(spec.name.clone()))
+            })
+            .await?;
+        }
+        setup::log_statements(&endpoint).await?;
+        progress(LabEvent::Ready(spec.name.clone()));
+        Ok(())
+    }
+
+    /// Builds the failure report: log lines of this start, and the learner's line it names.
+    async fn failure(
+        &self,
+        spec: &ServerSpec,
+        reason: String,
+        started_at: Option<&str>,
+    ) -> ServerFailed {
+        let container = self.names.container(&spec.name);
+        let log = self.logs_since(&container, started_at, 200).await.unwrap_or_default();
+        let files = self
+            .workspace
+            .config_dir(&self.day, &spec.name)
+            .map(|dir| setup::config_files(&dir))
+            .unwrap_or_default();
+        let offending = diagnose::find_offending(&log, &files);
+        let tail = log.len().saturating_sub(LOG_TAIL);
+        ServerFailed {
+            server: spec.name.clone(),
+            reason,
+            offending,
+            log_tail: log[tail..].to_vec(),
+            retry: format!("sqlcourse {} restart {}", self.day.spec.slug, spec.name),
+        }
+    }
+
+    fn mark_starting(&self, server: &str, on: bool) {
+        if let Ok(mut set) = self.starting.lock() {
+            if on {
+                set.insert(server.to_owned());
+            } else {
+                set.remove(server);
+            }
+        }
+    }
+}
+
+/// The first error of several concurrent steps (each server reports its own).
+fn first_error(results: Vec<anyhow::Result<()>>) -> anyhow::Result<()> {
+    results.into_iter().collect::<anyhow::Result<Vec<()>>>().map(|_| ())
+}
+
+/// Where the day's progress is remembered (`$XDG_DATA_HOME/sqlcourse/progress/<slug>.json`).
+pub fn progress_file(slug: &str) -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("sqlcourse").join("progress").join(format!("{slug}.json")))
+}
+
+/// Forgets the day's progress.
+pub fn clear_progress(slug: &str) -> anyhow::Result<()> {
+    let Some(file) = progress_file(slug) else { return Ok(()) };
+    match std::fs::remove_file(&file) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(anyhow::anyhow!("cannot remove {}: {e}", file.display()))
+        }
+        _ => Ok(()),
+    }
+}

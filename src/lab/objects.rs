@@ -1,0 +1,407 @@
+//! The lab's Docker objects: network, data volumes, containers, and their logs.
+//!
+//! Lookups go by name; removals go by label only, so nothing the lab did not create is touched.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use bollard::errors::Error as DockerError;
+use bollard::models::{
+    ContainerCreateBody, ContainerInspectResponse, EndpointSettings, HostConfig, Mount, MountType,
+    NetworkCreateRequest, NetworkingConfig, PortBinding, VolumeCreateRequest,
+};
+use bollard::query_parameters::{
+    CreateContainerOptionsBuilder, ListContainersOptionsBuilder, ListNetworksOptionsBuilder,
+    ListVolumesOptionsBuilder, LogsOptionsBuilder, RemoveContainerOptionsBuilder,
+    RestartContainerOptionsBuilder, StopContainerOptionsBuilder, UploadToContainerOptionsBuilder,
+    WaitContainerOptionsBuilder,
+};
+use futures_util::StreamExt;
+use futures_util::future::join_all;
+use tokio::sync::OnceCell;
+
+use super::{HOST, Lab, LabEvent, Progress, first_error, ports, tls};
+use crate::docker::{is_conflict, is_not_found};
+use crate::spec::ServerSpec;
+
+/// The server's port inside its container.
+const SQL_PORT: &str = "3306/tcp";
+/// Where the image keeps its data.
+const DATA_DIR: &str = "/var/lib/mysql";
+/// The folder the image reads extra config files from (the learner's folder is mounted here).
+pub const CONFIG_DIR: &str = "/etc/mysql/conf.d";
+/// Seconds a server gets to shut down cleanly before it is killed: a small lab's server
+/// stops well within this, and a restart must feel instant.
+const STOP_SECONDS: i32 = 2;
+
+impl Lab {
+    /// A server's container, if it exists (labelled or not: the caller decides).
+    pub(super) async fn inspect(
+        &self,
+        server: &str,
+    ) -> anyhow::Result<Option<ContainerInspectResponse>> {
+        let name = self.names.container(server);
+        match self.docker.inspect_container(&name, None).await {
+            Ok(c) => Ok(Some(c)),
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(anyhow::anyhow!("cannot look up the container {name}: {e}")),
+        }
+    }
+
+    /// Creates the lab's network unless it exists (refusing one the lab did not create).
+    pub(super) async fn ensure_network(&self) -> anyhow::Result<()> {
+        let name = self.names.network();
+        match self.docker.inspect_network(&name, None).await {
+            Ok(n) if self.names.owns(n.labels.as_ref()) => return Ok(()),
+            Ok(_) => anyhow::bail!(
+                "a network named {name} exists that this lab did not create; remove it, or set SQLCOURSE_LAB_NAME to use another name"
+            ),
+            Err(e) if is_not_found(&e) => {}
+            Err(e) => anyhow::bail!("cannot look up the network {name}: {e}"),
+        }
+        let request = NetworkCreateRequest {
+            name: name.clone(),
+            driver: Some("bridge".to_owned()),
+            labels: Some(self.names.labels()),
+            ..Default::default()
+        };
+        match self.docker.create_network(request).await {
+            Ok(_) => Ok(()),
+            // Another `up` made it meanwhile.
+            Err(e) if is_conflict(&e) => Ok(()),
+            Err(e) => Err(anyhow::anyhow!("cannot create the network {name}: {e}")),
+        }
+    }
+
+    /// Creates a server's volume and container and starts it; a port taken meanwhile is
+    /// replaced by another free one.
+    pub(super) async fn create_and_start(
+        &self,
+        spec: &ServerSpec,
+        mut port: u16,
+        image: &OnceCell<String>,
+        password: &str,
+        progress: &Progress<'_>,
+    ) -> anyhow::Result<()> {
+        let image = image
+            .get_or_try_init(|| {
+                crate::image::ensure(
+                    &self.docker,
+                    &self.day.spec.image,
+                    self.image.as_deref(),
+                    progress,
+                )
+            })
+            .await?;
+        self.ensure_volume(&spec.name).await?;
+        let name = self.names.container(&spec.name);
+        for attempt in 0..3 {
+            progress(LabEvent::Creating(spec.name.clone()));
+            self.create_container(spec, image, port, password).await?;
+            progress(LabEvent::Starting(spec.name.clone()));
+            match self.start_container(&name).await {
+                Ok(()) => return Ok(()),
+                Err(e) if attempt < 2 && ports::is_port_taken(&e.to_string()) => {
+                    self.remove_container(&name, false).await?;
+                    port = ports::choose(&[None])?[0];
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        anyhow::bail!("cannot find a free port for the {}", spec.name)
+    }
+
+    async fn ensure_volume(&self, server: &str) -> anyhow::Result<()> {
+        let name = self.names.volume(server);
+        let request = VolumeCreateRequest {
+            name: Some(name.clone()),
+            labels: Some(self.names.server_labels(server)),
+            ..Default::default()
+        };
+        // Creating an existing volume returns it unchanged: check it is the lab's.
+        let volume = self
+            .docker
+            .create_volume(request)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot create the volume {name}: {e}"))?;
+        anyhow::ensure!(
+            self.names.owns(Some(&volume.labels)),
+            "a volume named {name} exists that this lab did not create; remove it, or set SQLCOURSE_LAB_NAME to use another name"
+        );
+        Ok(())
+    }
+
+    async fn create_container(
+        &self,
+        spec: &ServerSpec,
+        image: &str,
+        port: u16,
+        password: &str,
+    ) -> anyhow::Result<()> {
+        let name = self.names.container(&spec.name);
+        let config_dir = self
+            .workspace
+            .config_dir(&self.day, &spec.name)
+            .ok_or_else(|| anyhow::anyhow!("the {} has no config file in lab.toml", spec.name))?;
+        let network = self.names.network();
+        let binding =
+            PortBinding { host_ip: Some(HOST.to_owned()), host_port: Some(port.to_string()) };
+        let body = ContainerCreateBody {
+            image: Some(image.to_owned()),
+            hostname: Some(spec.name.clone()),
+            // Both names: the MariaDB image reads either, the MySQL image only the second.
+            env: Some(vec![
+                format!("MARIADB_ROOT_PASSWORD={password}"),
+                format!("MYSQL_ROOT_PASSWORD={password}"),
+            ]),
+            labels: Some(self.names.server_labels(&spec.name)),
+            cmd: Some(tls::server_args()),
+            exposed_ports: Some(vec![SQL_PORT.to_owned()]),
+            host_config: Some(HostConfig {
+                port_bindings: Some(HashMap::from([(SQL_PORT.to_owned(), Some(vec![binding]))])),
+                mounts: Some(vec![
+                    Mount {
+                        typ: Some(MountType::VOLUME),
+                        source: Some(self.names.volume(&spec.name)),
+                        target: Some(DATA_DIR.to_owned()),
+                        ..Default::default()
+                    },
+                    Mount {
+                        typ: Some(MountType::BIND),
+                        source: Some(config_dir.display().to_string()),
+                        target: Some(CONFIG_DIR.to_owned()),
+                        read_only: Some(true),
+                        ..Default::default()
+                    },
+                ]),
+                network_mode: Some(network.clone()),
+                ..Default::default()
+            }),
+            networking_config: Some(NetworkingConfig {
+                endpoints_config: Some(HashMap::from([(
+                    network,
+                    EndpointSettings {
+                        aliases: Some(vec![spec.name.clone()]),
+                        ..Default::default()
+                    },
+                )])),
+            }),
+            ..Default::default()
+        };
+        let options = CreateContainerOptionsBuilder::default().name(&name).build();
+        match self.docker.create_container(Some(options), body).await {
+            Ok(_) => {}
+            // An interrupted run's request still completed after this one looked: use it.
+            Err(e) if is_conflict(&e) => {
+                let found = self.inspect(&spec.name).await?;
+                anyhow::ensure!(found.is_some_and(|c| self.owns(&c)), "{}", self.not_ours(&name));
+            }
+            Err(e) => anyhow::bail!("cannot create the container {name}: {}", message(&e)),
+        }
+        self.install_tls(spec).await
+    }
+
+    /// Copies a fresh TLS certificate into a server's container (before it starts).
+    pub(super) async fn install_tls(&self, spec: &ServerSpec) -> anyhow::Result<()> {
+        let name = self.names.container(&spec.name);
+        let archive = tls::archive(&spec.name)?;
+        let options = UploadToContainerOptionsBuilder::default().path(tls::PARENT).build();
+        self.docker
+            .upload_to_container(&name, Some(options), bollard::body_full(archive.into()))
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!("cannot copy the TLS certificate into {name}: {}", message(&e))
+            })
+    }
+
+    pub(super) async fn start_container(&self, name: &str) -> anyhow::Result<()> {
+        match self.docker.start_container(name, None).await {
+            Ok(()) => Ok(()),
+            Err(e) if is_conflict(&e) => Ok(()),
+            Err(e) => Err(anyhow::anyhow!("cannot start the container {name}: {}", message(&e))),
+        }
+    }
+
+    pub(super) async fn restart_container(&self, name: &str) -> anyhow::Result<()> {
+        let options = RestartContainerOptionsBuilder::default().t(STOP_SECONDS).build();
+        self.docker
+            .restart_container(name, Some(options))
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot restart the container {name}: {}", message(&e)))
+    }
+
+    /// Removes one of the lab's containers (its volume stays); `graceful` lets the server
+    /// shut down cleanly first.
+    pub(super) async fn remove_container(&self, name: &str, graceful: bool) -> anyhow::Result<()> {
+        if graceful {
+            let options = StopContainerOptionsBuilder::default().t(STOP_SECONDS).build();
+            match self.docker.stop_container(name, Some(options)).await {
+                Err(e) if !is_not_found(&e) && !is_conflict(&e) => {
+                    anyhow::bail!("cannot stop the container {name}: {}", message(&e))
+                }
+                _ => {}
+            }
+        }
+        let options = RemoveContainerOptionsBuilder::default().force(true).build();
+        match self.docker.remove_container(name, Some(options)).await {
+            Ok(()) => Ok(()),
+            Err(e) if is_not_found(&e) => Ok(()),
+            // Removal already in progress (another process): wait until it is gone.
+            Err(e) if is_conflict(&e) => self.until_gone(name).await,
+            Err(e) => Err(anyhow::anyhow!("cannot remove the container {name}: {}", message(&e))),
+        }
+    }
+
+    async fn until_gone(&self, name: &str) -> anyhow::Result<()> {
+        for _ in 0..200 {
+            match self.docker.inspect_container(name, None).await {
+                Err(e) if is_not_found(&e) => return Ok(()),
+                _ => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+        anyhow::bail!("the container {name} is still being removed; try again in a moment")
+    }
+
+    /// Removes every container carrying the lab's label.
+    pub(super) async fn remove_containers(&self, graceful: bool) -> anyhow::Result<()> {
+        let options =
+            ListContainersOptionsBuilder::default().all(true).filters(&self.names.filter()).build();
+        let containers = self
+            .docker
+            .list_containers(Some(options))
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot list the lab's containers: {e}"))?;
+        let ids = containers.into_iter().filter_map(|c| c.id);
+        first_error(
+            join_all(ids.map(|id| async move { self.remove_container(&id, graceful).await })).await,
+        )
+    }
+
+    /// Removes every network carrying the lab's label.
+    pub(super) async fn remove_networks(&self) -> anyhow::Result<()> {
+        let options = ListNetworksOptionsBuilder::default().filters(&self.names.filter()).build();
+        let networks = self
+            .docker
+            .list_networks(Some(options))
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot list the lab's networks: {e}"))?;
+        for id in networks.into_iter().filter_map(|n| n.id) {
+            match self.docker.remove_network(&id).await {
+                Err(e) if !is_not_found(&e) => {
+                    anyhow::bail!("cannot remove the lab's network: {}", message(&e))
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes every volume carrying the lab's label (the learner's data).
+    pub(super) async fn remove_volumes(&self) -> anyhow::Result<()> {
+        let options = ListVolumesOptionsBuilder::default().filters(&self.names.filter()).build();
+        let volumes = self
+            .docker
+            .list_volumes(Some(options))
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot list the lab's volumes: {e}"))?;
+        for volume in volumes.volumes.unwrap_or_default() {
+            match self
+                .docker
+                .remove_volume(&volume.name, None::<bollard::query_parameters::RemoveVolumeOptions>)
+                .await
+            {
+                Err(e) if !is_not_found(&e) => {
+                    anyhow::bail!("cannot remove the volume {}: {}", volume.name, message(&e))
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Resolves when the container stops running, with its exit code; never resolves if
+    /// Docker cannot tell (the readiness limit then decides).
+    pub(super) async fn exit_code(&self, name: &str) -> i64 {
+        let options = WaitContainerOptionsBuilder::default().condition("not-running").build();
+        match self.docker.wait_container(name, Some(options)).next().await {
+            Some(Ok(response)) => response.status_code,
+            Some(Err(DockerError::DockerContainerWaitError { code, .. })) => code,
+            _ => std::future::pending().await,
+        }
+    }
+
+    /// The container's log lines printed since `since` (Docker's RFC 3339 time), at most
+    /// `limit` of the latest.
+    pub(super) async fn logs_since(
+        &self,
+        name: &str,
+        since: Option<&str>,
+        limit: usize,
+    ) -> anyhow::Result<Vec<String>> {
+        let options = LogsOptionsBuilder::default()
+            .stdout(true)
+            .stderr(true)
+            .timestamps(true)
+            .tail(&limit.to_string())
+            .build();
+        let mut stream = self.docker.logs(name, Some(options));
+        let mut text = String::new();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| anyhow::anyhow!("cannot read the log of {name}: {e}"))?;
+            text.push_str(&chunk.to_string());
+        }
+        let since = since.map(time_key);
+        Ok(text
+            .lines()
+            .filter_map(|line| line.split_once(' '))
+            .filter(|(stamp, _)| since.as_ref().is_none_or(|s| time_key(stamp) >= *s))
+            .map(|(_, message)| message.trim_end().to_owned())
+            .collect())
+    }
+}
+
+/// The published host port of a container (configured, so known even while it is stopped).
+pub(super) fn host_port(container: &ContainerInspectResponse) -> Option<u16> {
+    let bindings = container.host_config.as_ref()?.port_bindings.as_ref()?;
+    let binding = bindings.get(SQL_PORT)?.as_ref()?.first()?;
+    binding.host_port.as_ref()?.parse().ok()
+}
+
+/// The container's address on a network, while it runs.
+pub(super) fn network_ip(container: &ContainerInspectResponse, network: &str) -> Option<String> {
+    let settings = container.network_settings.as_ref()?.networks.as_ref()?.get(network)?;
+    settings.ip_address.clone().filter(|ip| !ip.is_empty())
+}
+
+/// When the container last started (RFC 3339).
+pub(super) fn started_at(container: &ContainerInspectResponse) -> Option<String> {
+    container.state.as_ref()?.started_at.clone()
+}
+
+/// Docker writes times with trimmed (`StartedAt`) or fixed (logs) fractions: pad them to
+/// nanoseconds so they compare as text.
+fn time_key(stamp: &str) -> String {
+    let stamp = stamp.trim_end_matches('Z');
+    let (seconds, fraction) = stamp.split_once('.').unwrap_or((stamp, ""));
+    format!("{seconds}.{fraction:0<9}")
+}
+
+/// The engine's own words for an error.
+fn message(err: &DockerError) -> String {
+    match err {
+        DockerError::DockerResponseServerError { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::time_key;
+
+    #[test]
+    fn trimmed_and_fixed_fractions_compare_in_time_order() {
+        assert!(time_key("2025-11-25T14:00:01.5Z") > time_key("2025-11-25T14:00:01.123456789Z"));
+        assert!(time_key("2025-11-25T14:00:01Z") < time_key("2025-11-25T14:00:01.000000001Z"));
+        assert_eq!(time_key("2025-11-25T14:00:01.1Z"), time_key("2025-11-25T14:00:01.100000000Z"));
+    }
+}

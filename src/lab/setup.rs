@@ -1,0 +1,92 @@
+//! Preparing a server: its config files readable, its starting data, its statement log.
+
+use std::path::Path;
+
+use mysql::prelude::Queryable;
+
+use super::diagnose::ConfigFile;
+use super::objects::CONFIG_DIR;
+use crate::ready::Endpoint;
+use crate::spec::SeedSpec;
+
+/// The server ignores a world-writable config file and cannot read a private one: give the
+/// learner's config files mode 0644 (and their folder 0755) when they have another.
+pub fn make_config_readable(dir: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let set = |path: &Path, wanted: u32| -> anyhow::Result<()> {
+        let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
+        if mode != wanted {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(wanted))
+                .map_err(|e| anyhow::anyhow!("cannot set the mode of {}: {e}", path.display()))?;
+        }
+        Ok(())
+    };
+    set(dir, 0o755)?;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "cnf") && path.is_file() {
+            set(&path, 0o644)?;
+        }
+    }
+    Ok(())
+}
+
+/// The server's config files as it sees them, for tracing an error back to a line.
+pub fn config_files(dir: &Path) -> Vec<ConfigFile> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "cnf"))
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let file_name = path.file_name()?.to_str()?.to_owned();
+            Some(ConfigFile {
+                container_path: format!("{CONFIG_DIR}/{file_name}"),
+                host_path: path,
+                text,
+            })
+        })
+        .collect()
+}
+
+/// Applies the seed unless its marker table exists, outside the binary log (like a replica
+/// restored from a backup, so any coordinates the learner reads later are valid).
+pub async fn seed_if_fresh(
+    endpoint: &Endpoint,
+    seed: &SeedSpec,
+    sql: String,
+    on_seed: impl FnOnce(),
+) -> anyhow::Result<()> {
+    let (schema, table) = seed
+        .marker_table()
+        .ok_or_else(|| anyhow::anyhow!("[seed] marker `{}` is not `schema.table`", seed.marker))?;
+    let (schema, table) = (schema.to_owned(), table.to_owned());
+    let marked = endpoint
+        .run(move |conn| {
+            conn.exec_first::<u64, _, _>(
+                "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+                (schema, table),
+            )
+        })
+        .await?;
+    if marked.unwrap_or_default() > 0 {
+        return Ok(());
+    }
+    on_seed();
+    endpoint
+        .run(move |conn| {
+            conn.query_drop("SET SESSION sql_log_bin = 0")?;
+            conn.query_drop(sql)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("loading the starting data failed: {e}"))
+}
+
+/// Logs every statement to `mysql.general_log`, where grading reads the application's.
+pub async fn log_statements(endpoint: &Endpoint) -> anyhow::Result<()> {
+    endpoint
+        .run(|conn| conn.query_drop("SET GLOBAL log_output = 'TABLE', general_log = ON"))
+        .await
+        .map_err(|e| anyhow::anyhow!("turning on the general query log failed: {e}"))
+}

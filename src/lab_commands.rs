@@ -1,0 +1,178 @@
+//! The lab's commands on the command line: `up`, `down`, `status`, `restart`, `reset`.
+//!
+//! Progress goes to stderr, results to stdout (so `status --json` pipes cleanly).
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use crate::cli::{DayCommand, Global};
+use crate::content::Day;
+use crate::lab::{HOST, Lab, LabEvent, LabStatus, ServerInfo};
+use crate::workspace::Workspace;
+
+/// Prints a line on stdout; a reader that went away (`| head`) is not an error.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// Runs one lab command to completion.
+pub fn run(day: Day, global: &Global, command: DayCommand) -> anyhow::Result<ExitCode> {
+    if let DayCommand::Sql { server, execute } = command {
+        return crate::sql_command::run(&day, &server, execute.as_deref());
+    }
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    runtime.block_on(run_async(day, global, command))
+}
+
+async fn run_async(day: Day, global: &Global, command: DayCommand) -> anyhow::Result<ExitCode> {
+    let slug = day.spec.slug.clone();
+    let workspace = Workspace::for_day(&slug)?;
+    if let DayCommand::Reset { yes: false } = command
+        && !confirm_reset(&slug, &workspace)?
+    {
+        eprintln!("Nothing was changed.");
+        return Ok(ExitCode::FAILURE);
+    }
+    let lab = Lab::connect(day, workspace, global.image.clone()).await?;
+    let printer = Printer::default();
+    let progress = |event| printer.show(event);
+    match command {
+        DayCommand::Up => {
+            let servers = lab.up(&progress).await?;
+            print_reachable(&lab, &slug, &servers);
+        }
+        DayCommand::Down => {
+            lab.down(&progress).await?;
+            outln!(
+                "The lab is down. Your data and your files in {} are kept: `sqlcourse {slug} up` resumes.",
+                lab.workspace().root.display()
+            );
+        }
+        DayCommand::Status { json } => {
+            let status = lab.status().await?;
+            if json {
+                outln!("{}", serde_json::to_string_pretty(&status)?);
+            } else {
+                print_status(&status, &slug);
+            }
+        }
+        DayCommand::Restart { server } => {
+            let info = lab.restart(&server, &progress).await?;
+            let port = info.port.map_or_else(|| "?".to_owned(), |p| p.to_string());
+            outln!("The {} restarted and accepts SQL on {HOST}:{port}.", info.name);
+        }
+        DayCommand::Reset { .. } => {
+            let servers = lab.reset(&progress).await?;
+            outln!("The lab is fresh: starting files restored, data and progress cleared.");
+            print_reachable(&lab, &slug, &servers);
+        }
+        DayCommand::Sql { .. } => unreachable!("handled before the runtime starts"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Asks on the terminal before `reset` throws the learner's work away.
+fn confirm_reset(slug: &str, workspace: &Workspace) -> anyhow::Result<bool> {
+    anyhow::ensure!(
+        std::io::stdin().is_terminal(),
+        "reset deletes the lab's data and restores your starting files; run `sqlcourse {slug} reset --yes` to confirm"
+    );
+    eprint!(
+        "This deletes the {slug} servers' data, restores the starting files in {} (your edits are lost) and clears your progress.\nContinue? [y/N] ",
+        workspace.root.display()
+    );
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
+}
+
+/// Prints progress events as lines on stderr; pull progress rewrites one line on a terminal.
+#[derive(Default)]
+struct Printer {
+    /// Last pull percentage shown, so a stream of events prints a few lines, not thousands.
+    shown: Mutex<Option<u64>>,
+}
+
+impl Printer {
+    fn show(&self, event: LabEvent) {
+        let line = match event {
+            LabEvent::Pulling { image, fetched, total } => {
+                let percent = (fetched * 100).checked_div(total).unwrap_or(0);
+                let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+                if shown.is_some_and(|s| percent < s + 5) && percent < 100 {
+                    return;
+                }
+                *shown = Some(percent);
+                if total == 0 {
+                    format!("Pulling {image} …")
+                } else {
+                    format!("Pulling {image}: {} of {} MB ({percent}%)", fetched >> 20, total >> 20)
+                }
+            }
+            LabEvent::ImageFallback { wanted, using, reason } => {
+                format!("Cannot pull {wanted} ({reason}); using the offline image {using}.")
+            }
+            LabEvent::Creating(server) => format!("{server}: creating its container"),
+            LabEvent::Starting(server) => format!("{server}: starting"),
+            LabEvent::Waiting(server) => format!("{server}: waiting until it accepts SQL"),
+            LabEvent::Seeding(server) => format!("{server}: loading the starting data"),
+            LabEvent::Ready(server) => format!("{server}: ready"),
+            LabEvent::Failed { server, reason } => format!("{server}: failed: {reason}"),
+            LabEvent::Removing(what) => format!("Removing the lab's {what}"),
+        };
+        eprintln!("{line}");
+    }
+}
+
+fn print_reachable(lab: &Lab, slug: &str, servers: &[ServerInfo]) {
+    let workspace = &lab.workspace().root;
+    outln!("Lab {} is up. Workspace: {}", lab.names().lab, workspace.display());
+    for server in servers {
+        let port = server.port.map_or_else(|| "?".to_owned(), |p| p.to_string());
+        outln!(
+            "  {:<8} {HOST}:{port:<6} mariadb -h {HOST} -P {port} -u root -p   (or: sqlcourse {slug} sql {})",
+            server.name,
+            server.name
+        );
+    }
+    outln!(
+        "Root password: in {} . Inside the lab network the servers are `{}`, port 3306.",
+        workspace.join(".root-password").display(),
+        servers.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("`, `")
+    );
+}
+
+fn print_status(status: &LabStatus, slug: &str) {
+    outln!("Lab {} — workspace {}", status.lab, status.workspace.display());
+    outln!(
+        "  {:<8} {:<16} {:<16} {:<10} {:<8} REPLICATION",
+        "SERVER",
+        "STATE",
+        "ADDRESS",
+        "SERVER_ID",
+        "LOG_BIN"
+    );
+    for s in &status.servers {
+        let state = match s.exit_code {
+            Some(code) => format!("{} ({code})", s.state),
+            None => s.state.clone(),
+        };
+        let address = s.port.map_or_else(|| "-".to_owned(), |p| format!("{}:{p}", s.host));
+        let id = s.server_id.map_or_else(|| "-".to_owned(), |i| i.to_string());
+        let log_bin = s.log_bin.map_or("-", |on| if on { "ON" } else { "OFF" });
+        let replication = match (&s.replication, &s.error) {
+            (Some(r), _) => r.summary.clone(),
+            (None, Some(e)) => format!("(no answer: {e})"),
+            (None, None) => "-".to_owned(),
+        };
+        outln!("  {:<8} {state:<16} {address:<16} {id:<10} {log_bin:<8} {replication}", s.name);
+    }
+    if status.servers.iter().any(|s| s.state != "running") {
+        outln!("Start the lab with `sqlcourse {slug} up`.");
+    }
+}
