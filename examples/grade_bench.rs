@@ -1,42 +1,52 @@
-//! One probe + grade round on both servers, timed: p50 and p95 over many rounds.
+//! One probe + grade round on both servers of a running day-20 lab, timed: p50 and p95 over
+//! many rounds (what the TUI does every second).
 //!
-//! `cargo run --example grade_bench -- MASTER_PORT SLAVE_PORT ROOT_PASSWORD [ROUNDS]`
-//! against a running day-20 lab on 127.0.0.1.
+//! ```sh
+//! sqlcourse day20 up && sqlcourse day20 solve     # a lab in full swing: the canary travels
+//! cargo run --release --example grade_bench -- [ROUNDS]
+//! ```
+//! The lab is the one `SQLCOURSE_LAB_NAME` / `SQLCOURSE_HOME` name, as for `sqlcourse`.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use sqlcourse::check::Grader;
 use sqlcourse::content::Content;
-use sqlcourse::grade::{WorkspaceFiles, grade};
-use sqlcourse::probe::{Endpoint, Probe};
+use sqlcourse::lab::Lab;
+use sqlcourse::workspace::Workspace;
 
 fn main() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let port = |i: usize| -> anyhow::Result<u16> {
-        args.get(i).context("usage: grade_bench MASTER_PORT SLAVE_PORT ROOT_PASSWORD [ROUNDS]")?.parse().context("a port number")
+    let rounds: usize = match std::env::args().nth(1) {
+        Some(n) => n.parse().context("ROUNDS is a number")?,
+        None => 200,
     };
-    let (master, slave) = (port(0)?, port(1)?);
-    let password = args.get(2).context("the root password")?.clone();
-    let rounds: usize = args.get(3).map_or(Ok(200), |r| r.parse()).context("a number of rounds")?;
+    anyhow::ensure!(rounds > 0, "ROUNDS must be at least 1");
     let day = Content::Embedded.day("day20")?;
-    let endpoint = |port| Endpoint { host: "127.0.0.1".into(), port, user: "root".into(), password: password.clone() };
-    let mut probe = Probe::new(vec![("master".into(), endpoint(master)), ("slave".into(), endpoint(slave))], None);
-    let files = WorkspaceFiles::default();
+    let workspace = Workspace::for_day(&day.spec.slug)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let lab = runtime.block_on(Lab::connect(day.clone(), workspace.clone(), None))?;
+    let servers = runtime.block_on(lab.servers())?;
+    anyhow::ensure!(
+        servers.iter().all(|s| s.state.is_running()),
+        "the lab is not running: start it with `sqlcourse day20 up`"
+    );
+    let mut grader = Grader::new(day, workspace);
     let mut times = Vec::with_capacity(rounds);
-    let mut last = Vec::new();
+    let mut report = grader.round(&servers);
     for _ in 0..rounds {
         let start = Instant::now();
-        let snapshot = probe.round(&day.spec, &BTreeMap::new());
-        last = grade(&day.spec, &files, &snapshot);
+        report = grader.round(&servers);
         times.push(start.elapsed());
     }
     times.sort();
     let at = |q: f64| times[((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1];
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!("rounds {rounds}: p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms", ms(at(0.5)), ms(at(0.95)), ms(at(1.0)));
-    for s in last {
-        println!("{:<20} {:?} {}", s.id, s.status, s.reason.unwrap_or_default());
-    }
+    println!(
+        "{rounds} rounds (probe + grade, both servers): p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        ms(at(0.5)),
+        ms(at(0.95)),
+        ms(at(1.0))
+    );
+    print!("{}", report.to_text());
     Ok(())
 }

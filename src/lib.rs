@@ -3,6 +3,7 @@
 //! The binary (`main.rs`) is a thin edge over these modules; integration tests use them too.
 
 pub mod app_run;
+pub mod check;
 pub mod cli;
 pub mod clipboard;
 pub mod content;

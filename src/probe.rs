@@ -9,9 +9,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use mysql::prelude::Queryable;
-use mysql::{Conn, OptsBuilder, Row, Value};
+use mysql::{Conn, Row, Value};
 
-pub use crate::endpoint::Endpoint;
+pub use crate::ready::Endpoint;
 use crate::routing::RoutingFacts;
 use crate::routing_probe;
 use crate::snapshot::{
@@ -22,26 +22,15 @@ use crate::spec::{Check, LabSpec};
 
 /// How long a canary row may take to reach the replica.
 pub const CANARY_WAIT: Duration = Duration::from_secs(5);
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
-const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long an arrived canary speaks for a replica whose threads keep running.
+pub const CANARY_TRUSTED: Duration = Duration::from_secs(60);
 /// Between two looks for the canary on the replica.
 const CANARY_POLL: Duration = Duration::from_millis(2);
 
-/// Opens an administrator session on a server: TCP only, with timeouts, out of the general log.
+/// Opens an administrator session for grading: the lab's connection options, kept out of the
+/// general log.
 pub fn connect(endpoint: &Endpoint) -> mysql::Result<Conn> {
-    let opts = OptsBuilder::new()
-        .ip_or_hostname(Some(endpoint.host.clone()))
-        .tcp_port(endpoint.port)
-        .user(Some(endpoint.user.clone()))
-        .pass(Some(endpoint.password.clone()))
-        // Otherwise the client switches to the server's Unix socket path, which is inside
-        // the container.
-        .prefer_socket(false)
-        .tcp_connect_timeout(Some(CONNECT_TIMEOUT))
-        .read_timeout(Some(READ_TIMEOUT))
-        .write_timeout(Some(READ_TIMEOUT))
-        .init(vec!["SET SESSION sql_log_off = 1"]);
-    Conn::new(opts)
+    Conn::new(endpoint.opts().init(vec!["SET SESSION sql_log_off = 1"]))
 }
 
 /// A client error in a line a learner can read.
@@ -60,6 +49,8 @@ pub fn describe(error: &mysql::Error) -> String {
 /// The probe and its open connections.
 pub struct Probe {
     links: BTreeMap<String, Link>,
+    /// The last canary of each (source, replica) flow, while its threads keep running.
+    canaries: BTreeMap<(String, String), SentCanary>,
     /// The learner's application folder, to date its last edit.
     app_dir: Option<PathBuf>,
 }
@@ -86,10 +77,29 @@ impl Link {
     }
 }
 
+/// A canary sent earlier: each one adds rows to the replica's general log, which every round
+/// reads, so an arrival is trusted for a while as long as the threads keep running.
+struct SentCanary {
+    at: Instant,
+    /// (host, port, user) the replica read from.
+    route: (String, u16, String),
+    outcome: CanaryOutcome,
+}
+
+impl SentCanary {
+    /// Whether this arrival still speaks for a replica that has run without a break since,
+    /// from the same source.
+    fn still_proves(&self, route: &(String, u16, String)) -> bool {
+        matches!(self.outcome, CanaryOutcome::Arrived { .. })
+            && &self.route == route
+            && self.at.elapsed() < CANARY_TRUSTED
+    }
+}
+
 impl Probe {
     /// A probe for these servers, by name in the lab spec.
     pub fn new(endpoints: Vec<(String, Endpoint)>, app_dir: Option<PathBuf>) -> Self {
-        let mut probe = Probe { links: BTreeMap::new(), app_dir };
+        let mut probe = Probe { links: BTreeMap::new(), canaries: BTreeMap::new(), app_dir };
         probe.set_endpoints(endpoints);
         probe
     }
@@ -124,13 +134,25 @@ impl Probe {
         }
         for task in &spec.tasks {
             let Check::ReplicationFlow { source, replica } = &task.check else { continue };
-            let running = snapshot.facts(replica).and_then(|f| f.replica.as_ref()).is_some_and(|r| {
-                r.io_running == ThreadState::Yes && r.sql_running == ThreadState::Yes
-            });
-            if running && snapshot.facts(source).is_some() {
-                let outcome = self.canary(source, replica);
-                snapshot.flows.push(Flow { source: source.clone(), replica: replica.clone(), outcome });
-            }
+            let key = (source.clone(), replica.clone());
+            let status = snapshot.facts(replica).and_then(|f| f.replica.as_ref());
+            let route = status
+                .filter(|r| r.io_running == ThreadState::Yes && r.sql_running == ThreadState::Yes)
+                .map(|r| (r.source_host.clone(), r.source_port, r.source_user.clone()));
+            let (Some(route), Some(_)) = (route, snapshot.facts(source)) else {
+                self.canaries.remove(&key);
+                continue;
+            };
+            let outcome = match self.canaries.get(&key) {
+                Some(sent) if sent.still_proves(&route) => sent.outcome.clone(),
+                _ => {
+                    let outcome = self.canary(source, replica);
+                    let sent = SentCanary { at: Instant::now(), route, outcome: outcome.clone() };
+                    self.canaries.insert(key, sent);
+                    outcome
+                }
+            };
+            snapshot.flows.push(Flow { source: source.clone(), replica: replica.clone(), outcome });
         }
         if let Some(app) = &spec.app {
             for task in &spec.tasks {
@@ -266,13 +288,20 @@ fn read_facts(conn: &mut Conn, login_user: &str) -> mysql::Result<ServerFacts> {
 }
 
 /// Where the source will write next (`SHOW MASTER STATUS`), `None` when it logs nothing.
-pub fn current_coordinates(
+fn current_coordinates(
     conn: &mut Conn,
     engine: Engine,
     version: &str,
 ) -> mysql::Result<Option<Coordinates>> {
     let row: Option<Row> = conn.query_first(vocabulary_statement(engine, version, Statement::MasterStatus))?;
     Ok(row.and_then(|r| Some(Coordinates { file: text(&r, 0)?, position: text(&r, 1)?.parse().ok()? })))
+}
+
+/// Where a server will write next, asking it for its version first (for `solve`).
+pub fn coordinates_now(conn: &mut Conn) -> anyhow::Result<Option<Coordinates>> {
+    let version: Option<(String, String)> = conn.query_first("SHOW GLOBAL VARIABLES LIKE 'version'")?;
+    let version = version.map(|(_, v)| v).unwrap_or_default();
+    Ok(current_coordinates(conn, Engine::from_version(&version), &version)?)
 }
 
 /// Statements whose spelling depends on the engine and its version.

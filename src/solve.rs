@@ -4,11 +4,141 @@
 //! For a stuck learner, and for the checks themselves: a check is trusted once it fails on a
 //! fresh lab and passes after the reference solution.
 
-use anyhow::Context;
+use std::time::{Duration, Instant};
 
+use anyhow::Context;
+use mysql::prelude::Queryable;
+
+use crate::check::{Grader, record_progress};
+use crate::content::Day;
+use crate::grade::TaskState;
+use crate::lab::{Lab, Progress, ServerInfo};
 use crate::lesson;
+use crate::probe;
+use crate::report::Report;
 use crate::snapshot::Coordinates;
-use crate::spec::{LabSpec, TaskSpec};
+use crate::spec::{LabSpec, SolutionSpec, TaskSpec};
+
+/// How long a solved task may take to show as done (a canary row waits up to 5 s).
+const SETTLE_LIMIT: Duration = Duration::from_secs(30);
+/// Between two grading rounds while waiting.
+const SETTLE_POLL: Duration = Duration::from_millis(250);
+
+/// Applies the solutions of `task` and every task before it, each followed by grading rounds
+/// until it is done. Tasks already done are left alone; `say` reports each step. Returns the
+/// last round.
+pub async fn run(
+    lab: &Lab,
+    day: &Day,
+    task: Option<&str>,
+    progress: &Progress<'_>,
+    say: &dyn Fn(String),
+) -> anyhow::Result<Report> {
+    let tasks = tasks_up_to(&day.spec, task)?;
+    let mut grader = Grader::new(day.clone(), lab.workspace().clone());
+    let mut report = round(lab, &mut grader).await?;
+    for task in tasks {
+        if is_done(&report, &task.id) {
+            say(format!("{}: already done", task.id));
+            continue;
+        }
+        let Some(solution) = &task.solution else {
+            say(format!("{}: no reference solution; left for you", task.id));
+            continue;
+        };
+        apply(lab, day, solution, progress, say).await.with_context(|| format!("solving {}", task.id))?;
+        let started = Instant::now();
+        report = round(lab, &mut grader).await?;
+        while !is_done(&report, &task.id) && started.elapsed() < SETTLE_LIMIT {
+            tokio::time::sleep(SETTLE_POLL).await;
+            report = round(lab, &mut grader).await?;
+        }
+        let status = report.tasks.iter().find(|t| t.id == task.id);
+        match status {
+            Some(s) if s.status == TaskState::Done => say(format!("{}: done", task.id)),
+            Some(s) => anyhow::bail!(
+                "{} is still not done after its reference solution: {}",
+                task.id,
+                s.reason.as_deref().unwrap_or("no reason given")
+            ),
+            None => anyhow::bail!("{} was not graded", task.id),
+        }
+    }
+    if let Some(warning) = record_progress(&day.spec.slug, &report.tasks) {
+        say(warning);
+    }
+    Ok(report)
+}
+
+async fn round(lab: &Lab, grader: &mut Grader) -> anyhow::Result<Report> {
+    let servers = lab.servers().await?;
+    Ok(tokio::task::block_in_place(|| grader.round(&servers)))
+}
+
+fn is_done(report: &Report, id: &str) -> bool {
+    report.tasks.iter().any(|t| t.id == id && t.status == TaskState::Done)
+}
+
+/// Files, then restarts, then SQL: the order a learner follows.
+async fn apply(
+    lab: &Lab,
+    day: &Day,
+    solution: &SolutionSpec,
+    progress: &Progress<'_>,
+    say: &dyn Fn(String),
+) -> anyhow::Result<()> {
+    let workspace = lab.workspace();
+    let servers = lab.servers().await?;
+    let live_port = |name: &str| {
+        let (server, field) = name.rsplit_once('.')?;
+        let info = servers.iter().find(|s| s.name == server)?;
+        (field == "port").then(|| info.port.map(|p| p.to_string())).flatten()
+    };
+    for file in &solution.files {
+        workspace.write_file(day, file, &live_port)?;
+        say(format!("  wrote {}", workspace.path(&file.to).display()));
+    }
+    for server in &solution.restart {
+        say(format!("  restarting the {server}"));
+        lab.restart(server, progress).await?;
+    }
+    for step in &solution.sql {
+        let text = day.content.lab_file(&day.spec.slug, &step.file)?;
+        let servers = lab.servers().await?;
+        let endpoint = |name: &str| endpoint_of(&servers, name, &day.spec.slug);
+        say(format!("  running {} on the {}", step.file, step.server));
+        tokio::task::block_in_place(|| {
+            // Coordinates are read now, right before the statement that needs them.
+            let sql = fill_sql(&text, |server| {
+                let mut conn = probe::connect(&endpoint(server)?)?;
+                probe::coordinates_now(&mut conn)?.with_context(|| {
+                    format!("the {server} keeps no binary log, so it has no coordinates")
+                })
+            })?;
+            run_sql(&endpoint(&step.server)?, &sql)
+        })
+        .with_context(|| format!("{} on the {}", step.file, step.server))?;
+    }
+    Ok(())
+}
+
+fn endpoint_of(servers: &[ServerInfo], name: &str, slug: &str) -> anyhow::Result<probe::Endpoint> {
+    servers
+        .iter()
+        .find(|s| s.name == name && s.state.is_running())
+        .and_then(|s| s.endpoint.clone())
+        .with_context(|| format!("the {name} is not running; start the lab with `sqlcourse {slug} up`"))
+}
+
+/// Runs statements one by one, stopping at the first error.
+fn run_sql(endpoint: &probe::Endpoint, sql: &str) -> anyhow::Result<()> {
+    let mut conn = probe::connect(endpoint).map_err(|e| anyhow::anyhow!(probe::describe(&e)))?;
+    for statement in crate::sql::split(sql).into_statements() {
+        conn.query_drop(&statement.text)
+            .map_err(|e| anyhow::anyhow!("{}: {}", statement.text, probe::describe(&e)))?;
+    }
+    Ok(())
+}
 
 /// The tasks `solve TASK` works through: TASK and every task before it; all without TASK.
 pub fn tasks_up_to<'a>(spec: &'a LabSpec, task: Option<&str>) -> anyhow::Result<Vec<&'a TaskSpec>> {
