@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use crate::content::Day;
 use crate::grade::{TaskStatus, WorkspaceFiles, grade};
-use crate::lab::{Lab, ServerInfo};
+use crate::lab::{ContainerState, Lab, ServerInfo};
 use crate::probe::Probe;
 use crate::progress::{self, Progress};
 use crate::report::Report;
@@ -50,15 +50,12 @@ impl Grader {
             .collect();
         let mut snapshot = self.probe.round(&self.day.spec, &places);
         for server in servers {
-            snapshot.servers.entry(server.name.clone()).or_insert_with(|| ServerSnapshot {
-                place: places.get(&server.name).cloned(),
-                state: ServerState::Down {
-                    reason: format!(
-                        "its container is {}; start the lab with `sqlcourse {} up`",
-                        server.state, self.day.spec.slug
-                    ),
-                },
-            });
+            let state = match server.state {
+                ContainerState::Missing => ServerState::Absent,
+                ref other => ServerState::Down { reason: format!("its container is {other}") },
+            };
+            let place = places.get(&server.name).cloned();
+            snapshot.servers.entry(server.name.clone()).or_insert(ServerSnapshot { place, state });
         }
         snapshot
     }

@@ -29,6 +29,8 @@ macro_rules! diagnoses {
 }
 
 diagnoses! {
+    /// The lab is not up: the server has no container.
+    LabDown => "lab-down",
     /// The server does not answer.
     ServerDown => "server-down",
     /// A required setting is not in the server's config file.

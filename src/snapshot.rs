@@ -78,7 +78,9 @@ pub struct NetworkPlace {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "state", rename_all = "lowercase")]
 pub enum ServerState {
-    /// It did not answer; the client's error says why.
+    /// Its container does not exist: the lab is not up.
+    Absent,
+    /// It did not answer; the client's error (or its container's state) says why.
     Down { reason: String },
     /// It answered with these facts.
     Up(Box<ServerFacts>),
@@ -244,7 +246,7 @@ impl Snapshot {
     pub fn facts(&self, server: &str) -> Option<&ServerFacts> {
         match &self.servers.get(server)?.state {
             ServerState::Up(facts) => Some(facts),
-            ServerState::Down { .. } => None,
+            ServerState::Absent | ServerState::Down { .. } => None,
         }
     }
 

@@ -172,6 +172,10 @@ impl<'a> Ctx<'a> {
                     .with("config", self.config_path(server))
                     .with("error", reason),
             )),
+            Some(ServerState::Absent) => Err(Verdict::Failing(
+                Note::new(Diagnosis::LabDown, format!("the {server} does not exist: the lab is not up"))
+                    .with("server", server),
+            )),
             None => Err(Verdict::Pending(Note::plain(format!("the {server} has not been seen yet")))),
         }
     }

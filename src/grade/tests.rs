@@ -185,6 +185,7 @@ struct World {
     slave_cnf: String,
     master_down: bool,
     slave_down: bool,
+    master_absent: bool,
     canary: Option<CanaryOutcome>,
     routing: Option<Result<RoutingFacts, String>>,
 }
@@ -255,6 +256,7 @@ impl World {
             slave_cnf: START_SLAVE.to_owned(),
             master_down: false,
             slave_down: false,
+            master_absent: false,
             canary: None,
             routing: Some(Ok(RoutingFacts::default())),
         }
@@ -346,9 +348,14 @@ impl World {
                 ServerState::Up(Box::new(facts))
             },
         };
+        let master = if self.master_absent {
+            ServerSnapshot { place: None, state: ServerState::Absent }
+        } else {
+            server(self.master.clone(), self.master_down, "master", "172.18.0.2")
+        };
         Snapshot {
             servers: [
-                ("master".to_owned(), server(self.master.clone(), self.master_down, "master", "172.18.0.2")),
+                ("master".to_owned(), master),
                 ("slave".to_owned(), server(slave, self.slave_down, "slave", "172.18.0.3")),
             ]
             .into(),
@@ -527,6 +534,15 @@ fn master_config() {
             status: TaskState::Failing,
             diagnosis: Some("config-invalid"),
             reason: "skip-log-bin",
+        },
+        Case {
+            name: "lab not up",
+            start: World::fresh,
+            change: |w| w.master_absent = true,
+            task: "master-config",
+            status: TaskState::Failing,
+            diagnosis: Some("lab-down"),
+            reason: "the master does not exist: the lab is not up",
         },
         Case {
             name: "master down",
