@@ -70,6 +70,17 @@ pub enum DayCommand {
         #[arg(short = 'e', long = "execute", value_name = "SQL")]
         execute: Option<String>,
     },
+    /// Grade every task once; exit 0 only when all are done.
+    Check {
+        /// Machine-readable output (documented in README-CHECK.md).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply the reference solution of a task and of every task before it (all without TASK).
+    Solve {
+        /// The last task to solve, such as `change-master`.
+        task: Option<String>,
+    },
     /// Remove everything the lab created, restore your starting files, start afresh.
     Reset {
         /// Do not ask for confirmation.

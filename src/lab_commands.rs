@@ -1,4 +1,5 @@
-//! The lab's commands on the command line: `up`, `down`, `status`, `restart`, `reset`.
+//! The lab's commands on the command line: `up`, `down`, `status`, `restart`, `reset`,
+//! `check` and `solve`.
 //!
 //! Progress goes to stderr, results to stdout (so `status --json` pipes cleanly).
 
@@ -37,7 +38,7 @@ async fn run_async(day: Day, global: &Global, command: DayCommand) -> anyhow::Re
         eprintln!("Nothing was changed.");
         return Ok(ExitCode::FAILURE);
     }
-    let lab = Lab::connect(day, workspace, global.image.clone()).await?;
+    let lab = Lab::connect(day.clone(), workspace, global.image.clone()).await?;
     let printer = Printer::default();
     let progress = |event| printer.show(event);
     match command {
@@ -69,6 +70,13 @@ async fn run_async(day: Day, global: &Global, command: DayCommand) -> anyhow::Re
             let servers = lab.reset(&progress).await?;
             outln!("The lab is fresh: starting files restored, data and progress cleared.");
             print_reachable(&lab, &slug, &servers);
+        }
+        DayCommand::Check { json } => return crate::check::run(&lab, &day, json).await,
+        DayCommand::Solve { task } => {
+            let report =
+                crate::solve::run(&lab, &day, task.as_deref(), &progress, &|line| eprintln!("{line}"))
+                    .await?;
+            print!("{}", report.to_text());
         }
         DayCommand::Sql { .. } => unreachable!("handled before the runtime starts"),
     }

@@ -5,6 +5,7 @@ use clap::Parser;
 use sqlcourse::cli::{Cli, Command, DayCli, Global};
 use sqlcourse::content::Content;
 use sqlcourse::lab_commands;
+use sqlcourse::progress::Progress;
 use sqlcourse::tui;
 use sqlcourse::workspace::Workspace;
 
@@ -48,7 +49,12 @@ fn list(global: &Global) -> anyhow::Result<std::process::ExitCode> {
     let content = Content::new(global.content.clone());
     for slug in content.days()? {
         let day = content.day(&slug)?;
-        println!("{slug}  {}  0/{}", day.spec.title, day.spec.tasks.len());
+        let loaded = Progress::load(&slug);
+        if let Some(warning) = &loaded.warning {
+            eprintln!("sqlcourse: {warning}");
+        }
+        let done = loaded.progress.done_count(&day.spec);
+        println!("{slug}  {}  {done}/{}", day.spec.title, day.spec.tasks.len());
     }
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -113,6 +113,34 @@ pub struct TaskSpec {
     pub title: String,
     /// How the task is judged.
     pub check: Check,
+    /// The reference solution `solve` applies.
+    pub solution: Option<SolutionSpec>,
+}
+
+/// A task's reference solution, applied in this order: files, restarts, SQL.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SolutionSpec {
+    /// Files copied into the workspace, over the learner's.
+    #[serde(default)]
+    pub files: Vec<FileSpec>,
+    /// Servers restarted once the files are in place, so they read them.
+    #[serde(default)]
+    pub restart: Vec<String>,
+    /// SQL files run on a server, in order. `{{SERVER.log_file}}` and `{{SERVER.log_pos}}` are
+    /// that server's binlog coordinates at the moment the file runs (`SHOW MASTER STATUS`).
+    #[serde(default)]
+    pub sql: Vec<SolutionSql>,
+}
+
+/// One SQL file of a solution.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SolutionSql {
+    /// The server it runs on.
+    pub server: String,
+    /// SQL file relative to the lab folder.
+    pub file: String,
 }
 
 /// The kinds of check the engine knows; a day picks and parameterises them.
@@ -167,6 +195,17 @@ impl LabSpec {
                 anyhow::ensure!(
                     known(server),
                     "task `{}` names server `{server}`, which is not in [[servers]]",
+                    task.id
+                );
+            }
+        }
+        for task in &self.tasks {
+            let Some(solution) = &task.solution else { continue };
+            let named = solution.restart.iter().chain(solution.sql.iter().map(|s| &s.server));
+            for server in named {
+                anyhow::ensure!(
+                    known(server),
+                    "the solution of task `{}` names server `{server}`, which is not in [[servers]]",
                     task.id
                 );
             }

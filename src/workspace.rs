@@ -66,17 +66,28 @@ impl Workspace {
     ) -> anyhow::Result<()> {
         let configs = day.spec.servers.iter().map(|s| &s.config);
         for file in configs.chain(&day.spec.files) {
-            let target = self.path(&file.to);
-            if target.exists() && !overwrite {
+            if self.path(&file.to).exists() && !overwrite {
                 continue;
             }
-            let text = self.starting_text(day, file, value)?;
-            if let Some(parent) = target.parent() {
-                create_dir(parent)?;
-            }
-            write_with_mode(&target, text.as_bytes(), 0o644)?;
+            self.write_file(day, file, value)?;
         }
         Ok(())
+    }
+
+    /// Writes one lab file into the workspace (0644: the server ignores a world-writable
+    /// config file), over whatever is there.
+    pub fn write_file(
+        &self,
+        day: &Day,
+        file: &FileSpec,
+        value: &dyn Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<()> {
+        let target = self.path(&file.to);
+        let text = self.starting_text(day, file, value)?;
+        if let Some(parent) = target.parent() {
+            create_dir(parent)?;
+        }
+        write_with_mode(&target, text.as_bytes(), 0o644)
     }
 
     /// A lab file as it lands in the workspace: a template has its `{{name}}` placeholders

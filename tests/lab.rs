@@ -7,163 +7,25 @@
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, TcpListener};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use bollard::Docker;
 use bollard::models::ContainerCreateBody;
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, ListContainersOptionsBuilder, ListNetworksOptionsBuilder,
-    ListVolumesOptionsBuilder, RemoveContainerOptionsBuilder, StopContainerOptionsBuilder,
+    ListVolumesOptionsBuilder, StopContainerOptionsBuilder,
 };
 use mysql::prelude::Queryable;
-use serde_json::Value;
 use sqlcourse::content::Content;
 use sqlcourse::lab::{ContainerState, Lab, LabEvent, LabNames};
 use sqlcourse::workspace::Workspace;
 
-/// Label of objects a test makes itself (not the lab's), so it can remove them afterwards.
-const TEST_LABEL: &str = "io.sqlcourse.test";
+mod common;
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-}
-
-/// The engine, or `None` (with the reason printed) where tests may skip.
-fn engine() -> Option<sqlcourse::docker::Engine> {
-    match runtime().block_on(sqlcourse::docker::connect()) {
-        Ok(engine) => Some(engine),
-        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("CI=true and no Docker engine: {e}")
-        }
-        Err(e) => {
-            eprintln!("skipped: {e}");
-            None
-        }
-    }
-}
-
-/// Makes sure the offline image is present, building it when missing.
-fn ensure_image(docker: &Docker) {
-    let image = "sqlcourse/mariadb:11.8-offline";
-    if runtime().block_on(docker.inspect_image(image)).is_ok() {
-        return;
-    }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("labs/image/build-offline.sh");
-    // The script reads SQLCOURSE_IMAGE as the tag to build; it must build the offline one.
-    let status = Command::new(&script).env_remove("SQLCOURSE_IMAGE").status().unwrap_or_else(|e| {
-        panic!("the image {image} is missing and {} cannot run: {e}", script.display())
-    });
-    assert!(status.success(), "{} failed", script.display());
-}
-
-/// One test's lab: its names, folders, and cleanup by label.
-struct TestLab {
-    name: String,
-    dir: tempfile::TempDir,
-    docker: Docker,
-    /// `--content` folder, when the test changes the lab's description.
-    content: Option<PathBuf>,
-}
+use common::{TEST_LABEL, TestLab, runtime, text};
 
 impl TestLab {
-    fn new(test: &str) -> Option<TestLab> {
-        let engine = engine()?;
-        ensure_image(&engine.docker);
-        let lab = TestLab {
-            name: format!("t-{test}-{}", std::process::id()),
-            dir: tempfile::tempdir().expect("a temp dir"),
-            docker: engine.docker,
-            content: None,
-        };
-        lab.remove_labelled();
-        Some(lab)
-    }
-
-    fn workspace(&self) -> PathBuf {
-        self.dir.path().join("home/day20")
-    }
-
-    fn data_home(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn container(&self, server: &str) -> String {
-        format!("sqlcourse-{}-{server}", self.name)
-    }
-
-    /// Runs `sqlcourse day20 ARGS` in this lab's environment.
-    fn sqlcourse(&self, args: &[&str]) -> Output {
-        self.command(args).output().expect("sqlcourse runs")
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_sqlcourse"));
-        if let Some(content) = &self.content {
-            command.arg("--content").arg(content);
-        }
-        command
-            .arg("day20")
-            .args(args)
-            .env("SQLCOURSE_LAB_NAME", &self.name)
-            .env("SQLCOURSE_HOME", self.dir.path().join("home"))
-            .env("XDG_DATA_HOME", self.data_home())
-            .stdin(Stdio::null());
-        command
-    }
-
-    /// Runs a command that must succeed; returns its stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.sqlcourse(args);
-        assert!(out.status.success(), "sqlcourse {args:?} failed:\n{}", text(&out));
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn status(&self) -> Value {
-        serde_json::from_str(&self.ok(&["status", "--json"])).expect("status --json is JSON")
-    }
-
-    /// A server's entry in `status --json`.
-    fn server(&self, name: &str) -> Value {
-        let status = self.status();
-        let servers = status["servers"].as_array().expect("a servers array");
-        servers.iter().find(|s| s["name"] == name).cloned().expect("the server is listed")
-    }
-
-    fn password(&self) -> String {
-        std::fs::read_to_string(self.workspace().join(".root-password"))
-            .expect("the root password file")
-            .trim()
-            .to_owned()
-    }
-
-    /// A SQL connection to a server as root, by its port in `status --json`.
-    fn sql(&self, server: &str) -> mysql::Conn {
-        let port = self.server(server)["port"].as_u64().expect("a port") as u16;
-        let opts = mysql::OptsBuilder::new()
-            .ip_or_hostname(Some("127.0.0.1"))
-            .tcp_port(port)
-            .user(Some("root"))
-            .pass(Some(self.password()))
-            .prefer_socket(false)
-            .tcp_connect_timeout(Some(Duration::from_secs(2)))
-            .read_timeout(Some(Duration::from_secs(10)));
-        mysql::Conn::new(opts).expect("the server accepts SQL")
-    }
-
-    fn config_file(&self, server: &str) -> PathBuf {
-        self.workspace().join(server).join("my.cnf")
-    }
-
-    fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
-        runtime().block_on(future)
-    }
-
     fn inspect(&self, server: &str) -> Option<bollard::models::ContainerInspectResponse> {
         self.block_on(self.docker.inspect_container(&self.container(server), None)).ok()
     }
@@ -178,35 +40,6 @@ impl TestLab {
         };
         let options = CreateContainerOptionsBuilder::default().name(name).build();
         self.block_on(self.docker.create_container(Some(options), body)).expect("a container");
-    }
-
-    /// Removes every object labelled with this lab's name (the lab's and the test's own).
-    fn remove_labelled(&self) {
-        let docker = &self.docker;
-        let by = |key: &str| HashMap::from([("label", vec![format!("{key}={}", self.name)])]);
-        self.block_on(async {
-            for key in ["io.sqlcourse.lab", TEST_LABEL] {
-                let options =
-                    ListContainersOptionsBuilder::default().all(true).filters(&by(key)).build();
-                for c in docker.list_containers(Some(options)).await.unwrap_or_default() {
-                    let force = RemoveContainerOptionsBuilder::default().force(true).build();
-                    let _ = docker.remove_container(&c.id.unwrap_or_default(), Some(force)).await;
-                }
-            }
-            let options =
-                ListNetworksOptionsBuilder::default().filters(&by("io.sqlcourse.lab")).build();
-            for n in docker.list_networks(Some(options)).await.unwrap_or_default() {
-                let _ = docker.remove_network(&n.id.unwrap_or_default()).await;
-            }
-            let options =
-                ListVolumesOptionsBuilder::default().filters(&by("io.sqlcourse.lab")).build();
-            let volumes = docker.list_volumes(Some(options)).await.ok().and_then(|v| v.volumes);
-            for v in volumes.unwrap_or_default() {
-                let _ = docker
-                    .remove_volume(&v.name, None::<bollard::query_parameters::RemoveVolumeOptions>)
-                    .await;
-            }
-        });
     }
 
     fn count_labelled(&self) -> (usize, usize, usize) {
@@ -228,21 +61,6 @@ impl TestLab {
             )
         })
     }
-}
-
-impl Drop for TestLab {
-    fn drop(&mut self) {
-        self.remove_labelled();
-    }
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 fn mode(path: &Path) -> u32 {

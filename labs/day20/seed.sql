@@ -20,3 +20,6 @@ CREATE TABLE IF NOT EXISTS sqlcourse_lab.canary (
   token VARCHAR(64) NOT NULL,
   written_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)
 );
+-- The canary's row exists on every server from the start, so each check is an UPDATE that
+-- replays cleanly in any binlog format, even if the slave re-reads old events.
+INSERT IGNORE INTO sqlcourse_lab.canary (id, token) VALUES (1, 'seed');

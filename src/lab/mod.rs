@@ -398,7 +398,7 @@ impl Lab {
         volumes?;
         self.workspace.install(&self.day, true)?;
         self.workspace.forget_password()?;
-        clear_progress(&self.day.spec.slug)?;
+        crate::progress::Progress::clear(&self.day.spec.slug)?;
         self.up(progress).await
     }
 
@@ -592,18 +592,3 @@ fn first_error(results: Vec<anyhow::Result<()>>) -> anyhow::Result<()> {
     results.into_iter().collect::<anyhow::Result<Vec<()>>>().map(|_| ())
 }
 
-/// Where the day's progress is remembered (`$XDG_DATA_HOME/sqlcourse/progress/<slug>.json`).
-pub fn progress_file(slug: &str) -> Option<PathBuf> {
-    dirs::data_dir().map(|d| d.join("sqlcourse").join("progress").join(format!("{slug}.json")))
-}
-
-/// Forgets the day's progress.
-pub fn clear_progress(slug: &str) -> anyhow::Result<()> {
-    let Some(file) = progress_file(slug) else { return Ok(()) };
-    match std::fs::remove_file(&file) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(anyhow::anyhow!("cannot remove {}: {e}", file.display()))
-        }
-        _ => Ok(()),
-    }
-}

@@ -1,0 +1,2 @@
+-- On the slave: start the IO and SQL threads.
+START SLAVE;

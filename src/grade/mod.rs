@@ -1,0 +1,205 @@
+//! Grading: each task's state from the lab spec, the learner's files and one snapshot.
+//!
+//! [`grade`] is a pure function, so every rule is tested with hand-made snapshots. Rules
+//! belong to check kinds, never to a day: server names come from the spec.
+
+mod host_pattern;
+mod read_routing;
+mod replication;
+mod server_config;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::diagnose::{self, Diagnosis};
+use crate::snapshot::{ServerFacts, ServerState, Snapshot};
+use crate::spec::{Check, LabSpec, TaskSpec};
+
+/// The learner's files that grading reads, by workspace-relative path.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorkspaceFiles {
+    /// The workspace folder, for naming files in messages.
+    pub root: PathBuf,
+    texts: BTreeMap<String, String>,
+}
+
+impl WorkspaceFiles {
+    /// Reads each server's config file; a missing or unreadable file is left out.
+    pub fn read(root: &Path, spec: &LabSpec) -> Self {
+        let mut files = WorkspaceFiles { root: root.to_path_buf(), texts: BTreeMap::new() };
+        for server in &spec.servers {
+            if let Ok(text) = std::fs::read_to_string(root.join(&server.config.to)) {
+                files.texts.insert(server.config.to.clone(), text);
+            }
+        }
+        files
+    }
+
+    /// Files given as text (a caller that already holds them, and tests).
+    pub fn from_texts<'a>(root: &Path, texts: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        WorkspaceFiles {
+            root: root.to_path_buf(),
+            texts: texts.into_iter().map(|(p, t)| (p.to_owned(), t.to_owned())).collect(),
+        }
+    }
+
+    /// A file's text, when it exists.
+    pub fn text(&self, rel: &str) -> Option<&str> {
+        self.texts.get(rel).map(String::as_str)
+    }
+}
+
+/// Where a task stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TaskState {
+    /// Not started, or waiting for an earlier task.
+    Pending,
+    /// Attempted, and something is wrong: see the reason and hint.
+    Failing,
+    Done,
+}
+
+/// One task's grade, as `check --json` prints it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskStatus {
+    pub id: String,
+    pub title: String,
+    pub status: TaskState,
+    /// What the servers or files say, when not done.
+    pub reason: Option<String>,
+    /// What to do about it, from the lab's hints.
+    pub hint: Option<String>,
+    /// The id of the situation, when one was recognised.
+    pub diagnosis: Option<Diagnosis>,
+}
+
+/// Grades every task of the lab, in the spec's order.
+pub fn grade(spec: &LabSpec, files: &WorkspaceFiles, snapshot: &Snapshot) -> Vec<TaskStatus> {
+    let ctx = Ctx { spec, files, snapshot };
+    spec.tasks.iter().map(|task| ctx.status(task, ctx.verdict(&task.check))).collect()
+}
+
+/// A rule's conclusion.
+#[derive(Debug, Clone, PartialEq)]
+enum Verdict {
+    Done,
+    Pending(Note),
+    Failing(Note),
+}
+
+/// Why a task is not done, and the values its hint is filled with.
+#[derive(Debug, Clone, PartialEq)]
+struct Note {
+    reason: String,
+    diagnosis: Option<Diagnosis>,
+    values: Vec<(&'static str, String)>,
+}
+
+impl Note {
+    fn new(diagnosis: Diagnosis, reason: String) -> Self {
+        Note { reason, diagnosis: Some(diagnosis), values: Vec::new() }
+    }
+
+    fn plain(reason: String) -> Self {
+        Note { reason, diagnosis: None, values: Vec::new() }
+    }
+
+    fn with(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.values.push((name, value.to_string()));
+        self
+    }
+
+    fn with_all(mut self, values: &[(&'static str, String)]) -> Self {
+        self.values.extend_from_slice(values);
+        self
+    }
+}
+
+/// What the rules read.
+struct Ctx<'a> {
+    spec: &'a LabSpec,
+    files: &'a WorkspaceFiles,
+    snapshot: &'a Snapshot,
+}
+
+impl<'a> Ctx<'a> {
+    fn verdict(&self, check: &Check) -> Verdict {
+        match check {
+            Check::ServerConfig { server, require, differs_from } => {
+                server_config::check(self, server, require, differs_from.as_deref())
+            }
+            Check::ReplicationAccount { source, replica } => {
+                replication::account(self, source, replica)
+            }
+            Check::ReplicaSource { source, replica } => replication::source(self, source, replica),
+            Check::ReplicationFlow { source, replica } => replication::flow(self, source, replica),
+            Check::ReadRouting { writer, reader } => read_routing::check(self, writer, reader),
+        }
+    }
+
+    fn status(&self, task: &TaskSpec, verdict: Verdict) -> TaskStatus {
+        let (status, note) = match verdict {
+            Verdict::Done => (TaskState::Done, None),
+            Verdict::Pending(note) => (TaskState::Pending, Some(note)),
+            Verdict::Failing(note) => (TaskState::Failing, Some(note)),
+        };
+        let hint = note.as_ref().and_then(|n| {
+            let template = n.diagnosis?.template(&self.spec.hints)?;
+            Some(diagnose::render(template.trim(), &n.values))
+        });
+        TaskStatus {
+            id: task.id.clone(),
+            title: task.title.clone(),
+            status,
+            diagnosis: note.as_ref().and_then(|n| n.diagnosis),
+            reason: note.map(|n| n.reason),
+            hint,
+        }
+    }
+
+    /// A server's facts, or the verdict for a server that does not answer.
+    fn running(&self, server: &str) -> Result<&'a ServerFacts, Verdict> {
+        match self.snapshot.servers.get(server).map(|s| &s.state) {
+            Some(ServerState::Up(facts)) => Ok(facts),
+            Some(ServerState::Down { reason }) => Err(Verdict::Failing(
+                Note::new(Diagnosis::ServerDown, format!("the {server} is not answering: {reason}"))
+                    .with("server", server)
+                    .with("config", self.config_path(server))
+                    .with("error", reason),
+            )),
+            Some(ServerState::Absent) => Err(Verdict::Failing(
+                Note::new(Diagnosis::LabDown, format!("the {server} does not exist: the lab is not up"))
+                    .with("server", server),
+            )),
+            None => Err(Verdict::Pending(Note::plain(format!("the {server} has not been seen yet")))),
+        }
+    }
+
+    /// The server's config file, workspace-relative (`master/my.cnf`).
+    fn config_rel(&self, server: &str) -> &'a str {
+        self.spec.server(server).map_or("", |s| s.config.to.as_str())
+    }
+
+    /// The server's config file as the learner finds it on disk.
+    fn config_path(&self, server: &str) -> String {
+        self.files.root.join(self.config_rel(server)).display().to_string()
+    }
+
+    fn config_text(&self, server: &str) -> &'a str {
+        self.files.text(self.config_rel(server)).unwrap_or("")
+    }
+
+    /// Pending on an earlier task: the first task whose check matches, named in the reason.
+    fn waiting_for(&self, provides: impl Fn(&Check) -> bool, what: String) -> Verdict {
+        let reason = match self.spec.tasks.iter().find(|t| provides(&t.check)) {
+            Some(task) => format!("needs `{}` first: {what}", task.id),
+            None => what,
+        };
+        Verdict::Pending(Note::plain(reason))
+    }
+}

@@ -1,0 +1,403 @@
+//! The replication checks: the account on the source, where the replica points, and rows
+//! actually travelling.
+
+use std::net::IpAddr;
+
+use super::host_pattern::{self, Client};
+use super::{Ctx, Note, Verdict};
+use crate::diagnose::{self, Diagnosis};
+use crate::snapshot::{Account, CanaryOutcome, ServerFacts, ThreadState};
+use crate::spec::{Check, ConfigItem};
+
+/// The replica as the source sees it when it logs in.
+struct ReplicaClient {
+    address: Option<IpAddr>,
+    names: Vec<String>,
+}
+
+impl ReplicaClient {
+    fn of(ctx: &Ctx<'_>, replica: &str) -> Self {
+        let place = ctx.snapshot.place(replica);
+        let mut names = vec![replica.to_owned()];
+        names.extend(place.map(|p| p.container.clone()));
+        ReplicaClient { address: place.and_then(|p| p.address), names }
+    }
+
+    fn admitted_by(&self, account: &Account, source: &ServerFacts) -> bool {
+        let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        let client = Client { address: self.address, names: &names };
+        host_pattern::admits(&account.host, client, !source.skip_name_resolve)
+    }
+
+    fn describe(&self) -> String {
+        self.address.map_or_else(|| "its address on the lab network".to_owned(), |a| a.to_string())
+    }
+}
+
+/// Accounts with REPLICATION SLAVE that count as the learner's (the probe's own login does not).
+fn replication_accounts(source: &ServerFacts) -> impl Iterator<Item = &Account> {
+    source.replication_accounts.iter().filter(|a| a.user != source.login_user)
+}
+
+/// `replication-account`: an account with REPLICATION SLAVE that the replica may log in from.
+pub(super) fn account(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
+    let facts = match ctx.running(source) {
+        Ok(f) => f,
+        Err(v) => return v,
+    };
+    let client = ReplicaClient::of(ctx, replica);
+    let accounts: Vec<&Account> = replication_accounts(facts).collect();
+    if accounts.is_empty() {
+        return Verdict::Pending(
+            Note::new(
+                Diagnosis::NoReplicationAccount,
+                format!("the {source} has no account with REPLICATION SLAVE yet"),
+            )
+            .with("source", source)
+            .with("replica", replica),
+        );
+    }
+    if accounts.iter().any(|a| client.admitted_by(a, facts)) {
+        return Verdict::Done;
+    }
+    Verdict::Failing(host_refused(&accounts, facts, &client, source, replica))
+}
+
+/// Why none of these accounts lets the replica in.
+fn host_refused(
+    accounts: &[&Account],
+    facts: &ServerFacts,
+    client: &ReplicaClient,
+    source: &str,
+    replica: &str,
+) -> Note {
+    let first = accounts[0];
+    let named = format!("'{}'@'{}'", first.user, first.host);
+    let note = if accounts.iter().all(|a| host_pattern::local_only(&a.host)) {
+        Note::new(
+            Diagnosis::AccountLocalhostOnly,
+            format!(
+                "{named} may log in only from the {source}'s own machine; the {replica} connects from {}",
+                client.describe()
+            ),
+        )
+    } else {
+        let names_ignored = if facts.skip_name_resolve && !first.host.contains(['%', '.', ':']) {
+            " (the server does not resolve host names, so a name never matches)"
+        } else {
+            ""
+        };
+        Note::new(
+            Diagnosis::AccountHostMismatch,
+            format!(
+                "{named} does not admit the {replica}, which connects from {}{names_ignored}",
+                client.describe()
+            ),
+        )
+    };
+    note.with("source", source)
+        .with("replica", replica)
+        .with("user", &first.user)
+        .with("host", &first.host)
+        .with("address", client.describe())
+}
+
+/// `replica-source`: the replica points at the source, with a replication account and
+/// coordinates that exist there (or GTID). Judged on what the replica holds, not on what
+/// was typed.
+pub(super) fn source(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
+    let (rep, src) = match (ctx.running(replica), ctx.running(source)) {
+        (Ok(r), Ok(s)) => (r, s),
+        (Err(v), _) | (_, Err(v)) => return v,
+    };
+    let client = ReplicaClient::of(ctx, replica);
+    let Some(status) = &rep.replica else {
+        if !src.log_bin {
+            return ctx.waiting_for(
+                |c| logs_binary(c, source),
+                format!("the {source} has no binary log yet"),
+            );
+        }
+        if !replication_accounts(src).any(|a| client.admitted_by(a, src)) {
+            return ctx.waiting_for(
+                |c| matches!(c, Check::ReplicationAccount { source: s, .. } if s == source),
+                format!("the {source} has no replication account the {replica} can use yet"),
+            );
+        }
+        return Verdict::Pending(
+            Note::new(
+                Diagnosis::NotAReplica,
+                format!("the {replica} is not pointed at the {source} yet"),
+            )
+            .with("source", source)
+            .with("replica", replica),
+        );
+    };
+
+    let current = src.current.as_ref();
+    let values = [
+        ("source", source.to_owned()),
+        ("replica", replica.to_owned()),
+        ("host", status.source_host.clone()),
+        ("port", status.source_port.to_string()),
+        ("user", status.source_user.clone()),
+        ("file", status.source_log_file.clone()),
+        ("position", status.read_source_log_pos.to_string()),
+        ("source_port", src.port.to_string()),
+        ("source_file", current.map_or_else(|| "(none)".to_owned(), |c| c.file.clone())),
+        ("source_position", current.map_or_else(|| "(none)".to_owned(), |c| c.position.to_string())),
+        ("error", status.last_io_error.clone()),
+        ("source_config", ctx.config_path(source)),
+    ];
+    let failing = |diagnosis, reason: String| Verdict::Failing(Note::new(diagnosis, reason).with_all(&values));
+    let io_error = io_diagnosis(status.last_io_error.as_str(), status.last_io_errno);
+
+    // A Binlog Dump thread from the replica's address proves it reaches the source, whatever
+    // route the learner found.
+    let streaming = client.address.is_some_and(|a| {
+        src.binlog_dumps.iter().any(|host| host_part(host) == a.to_string())
+    });
+    let host = status.source_host.as_str();
+    if !streaming && !reaches(ctx, source, host) {
+        let said = format!("the {replica} is pointed at host '{host}'");
+        return if io_error == Some(Diagnosis::UnknownHost) {
+            failing(Diagnosis::UnknownHost, format!("{said}, a name that does not resolve"))
+        } else if host_pattern::local_only(host) {
+            failing(Diagnosis::SourceHostLocal, format!("{said}: inside its container that is the {replica} itself"))
+        } else {
+            failing(Diagnosis::WrongSourceHost, format!("{said}, which is not the {source}"))
+        };
+    }
+    if !streaming && status.source_port != src.port {
+        return failing(
+            Diagnosis::WrongSourcePort,
+            format!(
+                "the {replica} connects to port {}, but the {source} listens on {} inside the lab network",
+                status.source_port, src.port
+            ),
+        );
+    }
+
+    let accounts: Vec<&Account> =
+        replication_accounts(src).filter(|a| a.user == status.source_user).collect();
+    if accounts.is_empty() {
+        return failing(
+            Diagnosis::UnknownReplicationUser,
+            format!(
+                "the {replica} logs in as '{}', which is not a replication account on the {source}",
+                status.source_user
+            ),
+        );
+    }
+    let usable: Vec<&&Account> = accounts.iter().filter(|a| client.admitted_by(a, src)).collect();
+    if usable.is_empty() {
+        return Verdict::Failing(host_refused(&accounts, src, &client, source, replica));
+    }
+    if usable.iter().all(|a| a.plugin == "caching_sha2_password")
+        && !status.get_public_key
+        && !status.ssl_allowed
+    {
+        return failing(
+            Diagnosis::CachingSha2,
+            format!(
+                "'{}' uses caching_sha2_password, and the {replica} neither asks for the {source}'s public key nor uses TLS",
+                status.source_user
+            ),
+        );
+    }
+
+    if !src.log_bin {
+        return failing(Diagnosis::BinlogOff, format!("the {source} keeps no binary log"));
+    }
+    if !status.gtid {
+        let file = status.source_log_file.as_str();
+        if file.is_empty() {
+            return failing(
+                Diagnosis::NoCoordinates,
+                format!("the {replica} was given no binlog file and position"),
+            );
+        }
+        match src.binary_log(file) {
+            None => {
+                return failing(
+                    Diagnosis::WrongLogFile,
+                    format!("the {replica} reads binlog file '{file}', which the {source} does not have"),
+                );
+            }
+            Some(log) if status.read_source_log_pos > log.size => {
+                return failing(
+                    Diagnosis::PositionPastEnd,
+                    format!(
+                        "the {replica} starts at position {} of '{file}', which is only {} bytes long",
+                        status.read_source_log_pos, log.size
+                    ),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    match io_error {
+        Some(d) if is_setup_problem(d) => failing(
+            d,
+            format!("the {replica}'s IO thread says: {}", status.last_io_error.trim()),
+        ),
+        _ => Verdict::Done,
+    }
+}
+
+/// `replication-flow`: both threads run without error and a fresh row arrives.
+pub(super) fn flow(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
+    let rep = match (ctx.running(replica), ctx.running(source)) {
+        (Ok(r), Ok(_)) => r,
+        (Err(v), _) | (_, Err(v)) => return v,
+    };
+    let names_source = |c: &Check| {
+        matches!(c, Check::ReplicaSource { source: s, replica: r } if s == source && r == replica)
+    };
+    let Some(status) = &rep.replica else {
+        return ctx.waiting_for(names_source, format!("the {replica} is not pointed at the {source} yet"));
+    };
+    if source_is_wrong(ctx, source, replica) {
+        return ctx.waiting_for(
+            names_source,
+            format!("the {replica}'s connection to the {source} is not set up right yet"),
+        );
+    }
+    let values = [
+        ("source", source.to_owned()),
+        ("replica", replica.to_owned()),
+        ("replica_config", ctx.config_path(replica)),
+        ("server_id", rep.server_id.to_string()),
+    ];
+    for (thread, errno, error) in [
+        ("IO", status.last_io_errno, &status.last_io_error),
+        ("SQL", status.last_sql_errno, &status.last_sql_error),
+    ] {
+        if errno == 0 && error.trim().is_empty() {
+            continue;
+        }
+        let diagnosis = match diagnose::diagnose_error(error, errno) {
+            Some(d @ (Diagnosis::EqualServerIds | Diagnosis::DuplicateEntry)) => d,
+            _ => Diagnosis::ReplicaError,
+        };
+        let detail = diagnose::quoted_detail(error, diagnosis).unwrap_or_default();
+        return Verdict::Failing(
+            Note::new(diagnosis, format!("the {replica}'s {thread} thread says: {}", error.trim()))
+                .with_all(&values)
+                .with("thread", thread)
+                .with("error", error.trim())
+                .with("entry", detail),
+        );
+    }
+    match (status.io_running, status.sql_running) {
+        (ThreadState::Yes, ThreadState::Yes) => {}
+        (ThreadState::No, ThreadState::No) => {
+            return Verdict::Pending(
+                Note::new(
+                    Diagnosis::ReplicationNotStarted,
+                    format!("replication is not started on the {replica} yet"),
+                )
+                .with_all(&values),
+            );
+        }
+        (ThreadState::Connecting, _) => {
+            return Verdict::Pending(Note::plain(format!(
+                "the {replica} is connecting to the {source}"
+            )));
+        }
+        (io, _) => {
+            let thread = if io == ThreadState::Yes { "SQL" } else { "IO" };
+            return Verdict::Failing(
+                Note::new(
+                    Diagnosis::ReplicationStopped,
+                    format!("the {replica}'s {thread} thread is stopped"),
+                )
+                .with_all(&values)
+                .with("thread", thread),
+            );
+        }
+    }
+    match ctx.snapshot.flow(source, replica) {
+        Some(CanaryOutcome::Arrived { .. }) => Verdict::Done,
+        None => Verdict::Pending(Note::plain(format!(
+            "waiting for a test row to travel from the {source} to the {replica}"
+        ))),
+        Some(CanaryOutcome::Missing { waited_ms }) => Verdict::Failing(
+            Note::new(
+                Diagnosis::CanaryLate,
+                format!(
+                    "a row written on the {source} had not reached the {replica} after {:.1} s",
+                    *waited_ms as f64 / 1000.0
+                ),
+            )
+            .with_all(&values)
+            .with("waited", format!("{:.1} s", *waited_ms as f64 / 1000.0)),
+        ),
+        Some(CanaryOutcome::Failed { error }) => Verdict::Failing(
+            Note::new(
+                Diagnosis::CanaryFailed,
+                format!("the test row could not be written or read: {error}"),
+            )
+            .with_all(&values)
+            .with("error", error),
+        ),
+    }
+}
+
+/// Whether the replica-source rule finds a fault (its "not pointed yet" case included).
+fn source_is_wrong(ctx: &Ctx<'_>, source_name: &str, replica: &str) -> bool {
+    source(ctx, source_name, replica) != Verdict::Done
+}
+
+/// Whether a check requires this server to keep a binary log.
+fn logs_binary(check: &Check, server: &str) -> bool {
+    matches!(check, Check::ServerConfig { server: s, require, .. }
+        if s == server && require.contains(&ConfigItem::LogBin))
+}
+
+/// Whether a host name, as the replica would use it, reaches the source: its name on the
+/// lab network, its container's name, or its address.
+fn reaches(ctx: &Ctx<'_>, source: &str, host: &str) -> bool {
+    let place = ctx.snapshot.place(source);
+    let host = host.trim();
+    host.eq_ignore_ascii_case(source)
+        || place.is_some_and(|p| {
+            p.container.eq_ignore_ascii_case(host)
+                || p.address.is_some_and(|a| a.to_string() == host)
+        })
+}
+
+/// The IO thread's error, when it has one.
+fn io_diagnosis(error: &str, errno: u32) -> Option<Diagnosis> {
+    if errno == 0 && error.trim().is_empty() {
+        return None;
+    }
+    diagnose::diagnose_error(error, errno)
+}
+
+/// Errors that mean CHANGE MASTER (or the account it names) is wrong, not replication itself.
+fn is_setup_problem(d: Diagnosis) -> bool {
+    matches!(
+        d,
+        Diagnosis::AccessDenied
+            | Diagnosis::HostNotAllowed
+            | Diagnosis::CantConnect
+            | Diagnosis::UnknownHost
+            | Diagnosis::CachingSha2
+            | Diagnosis::WrongLogFile
+            | Diagnosis::PositionPastEnd
+            | Diagnosis::BinlogOff
+    )
+}
+
+/// `172.18.0.3:41234` → `172.18.0.3` (IPv6 addresses come bracketed or bare).
+fn host_part(client: &str) -> &str {
+    let client = client.trim();
+    if let Some(rest) = client.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    match client.rsplit_once(':') {
+        Some((host, port)) if !host.contains(':') && port.chars().all(|c| c.is_ascii_digit()) => host,
+        _ => client,
+    }
+}

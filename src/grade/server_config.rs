@@ -1,0 +1,171 @@
+//! `server-config`: the server runs with the required settings, and they are in its file.
+
+use super::{Ctx, Note, Verdict};
+use crate::diagnose::Diagnosis;
+use crate::mycnf::{OptionFile, Setting};
+use crate::snapshot::ServerFacts;
+use crate::spec::ConfigItem;
+
+/// How one required setting stands; variants are in the order they are reported.
+#[derive(Debug, PartialEq)]
+enum Item {
+    Missing,
+    /// In the file but unusable (wrong section, bad value, 0).
+    Wrong(Note),
+    /// Right in the file, different on the running server.
+    NotApplied(Note),
+    Ok,
+}
+
+pub(super) fn check(
+    ctx: &Ctx<'_>,
+    server: &str,
+    require: &[ConfigItem],
+    differs_from: Option<&str>,
+) -> Verdict {
+    let facts = match ctx.running(server) {
+        Ok(facts) => facts,
+        Err(verdict) => return verdict,
+    };
+    let config = ctx.config_path(server);
+    let base = [("server", server.to_owned()), ("config", config.clone())];
+    let file = OptionFile::parse(ctx.config_text(server));
+    let items: Vec<(ConfigItem, Item)> =
+        require.iter().map(|&item| (item, judge(&file, facts, item, server, &config))).collect();
+
+    let missing: Vec<&str> =
+        items.iter().filter(|(_, s)| *s == Item::Missing).map(|(i, _)| option_name(*i)).collect();
+    if !missing.is_empty() {
+        let note = Note::new(Diagnosis::ConfigMissing, String::new())
+            .with_all(&base)
+            .with("setting", missing.join(" and "));
+        return if missing.len() == items.len() {
+            let reason = format!("{} not set in {config} yet", be(&missing));
+            Verdict::Pending(Note { reason, ..note })
+        } else {
+            Verdict::Failing(Note { reason: format!("{} not set in {config}", be(&missing)), ..note })
+        };
+    }
+    let wrong = items.iter().find_map(|(_, s)| match s {
+        Item::Wrong(note) => Some(note),
+        _ => None,
+    });
+    let not_applied = items.iter().find_map(|(_, s)| match s {
+        Item::NotApplied(note) => Some(note),
+        _ => None,
+    });
+    if let Some(note) = wrong.or(not_applied) {
+        return Verdict::Failing(note.clone().with_all(&base));
+    }
+
+    let Some(other) = differs_from else { return Verdict::Done };
+    let other_facts = match ctx.running(other) {
+        Ok(f) => f,
+        Err(_) => {
+            return Verdict::Pending(Note::plain(format!(
+                "the {other} is not answering, and its server_id is needed to compare"
+            )));
+        }
+    };
+    if other_facts.server_id == facts.server_id {
+        return Verdict::Failing(
+            Note::new(
+                Diagnosis::EqualServerIds,
+                format!(
+                    "the {server} runs with server_id {}, the same as the {other}'s",
+                    facts.server_id
+                ),
+            )
+            .with("replica", server)
+            .with("source", other)
+            .with("replica_config", config)
+            .with("server_id", facts.server_id),
+        );
+    }
+    Verdict::Done
+}
+
+fn judge(file: &OptionFile, facts: &ServerFacts, item: ConfigItem, server: &str, config: &str) -> Item {
+    let name = option_name(item);
+    let line = match file.setting(name) {
+        Setting::Absent => return Item::Missing,
+        Setting::ElsewhereOnly(line) => {
+            return Item::Wrong(
+                Note::new(
+                    Diagnosis::ConfigWrongSection,
+                    format!(
+                        "{name} is under [{}] in {config} (line {}), a section the server does not read",
+                        line.section, line.line
+                    ),
+                )
+                .with("setting", name)
+                .with("section", &line.section),
+            );
+        }
+        Setting::Set(line) => line,
+    };
+    let invalid = |problem: String| {
+        Item::Wrong(
+            Note::new(Diagnosis::ConfigInvalid, format!("{config} line {}: {problem}", line.line))
+                .with("setting", name)
+                .with("line", line.line)
+                .with("problem", problem),
+        )
+    };
+    match item {
+        ConfigItem::ServerId => {
+            let value = line.value.as_deref().unwrap_or("");
+            let Ok(id) = value.parse::<u32>() else {
+                return invalid(format!("server-id = {value} is not a whole number"));
+            };
+            if id == 0 {
+                return Item::Wrong(
+                    Note::new(Diagnosis::ServerIdZero, format!("server-id is 0 in {config}"))
+                        .with("setting", name),
+                );
+            }
+            if id != facts.server_id {
+                return not_applied(
+                    format!(
+                        "{config} says server-id = {id}, but the {server} runs with server_id {}",
+                        facts.server_id
+                    ),
+                    name,
+                );
+            }
+        }
+        ConfigItem::LogBin => {
+            if file.switched_off(name) {
+                return invalid("a later skip-log-bin line turns the binary log off again".to_owned());
+            }
+            if !facts.log_bin {
+                return not_applied(
+                    format!("{config} sets log-bin, but the {server} runs with log_bin OFF"),
+                    name,
+                );
+            }
+        }
+    }
+    Item::Ok
+}
+
+fn not_applied(what: String, name: &str) -> Item {
+    Item::NotApplied(
+        Note::new(Diagnosis::NotApplied, format!("{what}: saved but not applied"))
+            .with("setting", name),
+    )
+}
+
+/// The option's name as the lesson writes it in a config file.
+fn option_name(item: ConfigItem) -> &'static str {
+    match item {
+        ConfigItem::ServerId => "server-id",
+        ConfigItem::LogBin => "log-bin",
+    }
+}
+
+/// "server-id is" / "server-id and log-bin are".
+fn be(names: &[&str]) -> String {
+    let verb = if names.len() == 1 { "is" } else { "are" };
+    format!("{} {verb}", names.join(" and "))
+}

@@ -1,0 +1,207 @@
+//! The harness of the real-Docker tests: each test runs its own lab (`SQLCOURSE_LAB_NAME`),
+//! workspace and data folder, and removes exactly the objects labelled with its lab name,
+//! before and after (even when it fails). Under `CI=true` the tests never skip; elsewhere
+//! they skip with a printed reason when no Docker engine answers.
+
+// Each test file uses its own part of the harness.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use bollard::Docker;
+use bollard::query_parameters::{
+    ListContainersOptionsBuilder, ListNetworksOptionsBuilder, ListVolumesOptionsBuilder,
+    RemoveContainerOptionsBuilder,
+};
+use serde_json::Value;
+
+/// Label of objects a test makes itself (not the lab's), so it can remove them afterwards.
+pub const TEST_LABEL: &str = "io.sqlcourse.test";
+
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+/// The engine, or `None` (with the reason printed) where tests may skip.
+pub fn engine() -> Option<sqlcourse::docker::Engine> {
+    match runtime().block_on(sqlcourse::docker::connect()) {
+        Ok(engine) => Some(engine),
+        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI=true and no Docker engine: {e}")
+        }
+        Err(e) => {
+            eprintln!("skipped: {e}");
+            None
+        }
+    }
+}
+
+/// Makes sure the offline image is present, building it when missing.
+pub fn ensure_image(docker: &Docker) {
+    let image = "sqlcourse/mariadb:11.8-offline";
+    if runtime().block_on(docker.inspect_image(image)).is_ok() {
+        return;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("labs/image/build-offline.sh");
+    // The script reads SQLCOURSE_IMAGE as the tag to build; it must build the offline one.
+    let status = Command::new(&script).env_remove("SQLCOURSE_IMAGE").status().unwrap_or_else(|e| {
+        panic!("the image {image} is missing and {} cannot run: {e}", script.display())
+    });
+    assert!(status.success(), "{} failed", script.display());
+}
+
+/// One test's lab: its names, folders, and cleanup by label.
+pub struct TestLab {
+    pub name: String,
+    pub dir: tempfile::TempDir,
+    pub docker: Docker,
+    /// `--content` folder, when the test changes the lab's description.
+    pub content: Option<PathBuf>,
+}
+
+impl TestLab {
+    pub fn new(test: &str) -> Option<TestLab> {
+        let engine = engine()?;
+        ensure_image(&engine.docker);
+        let lab = TestLab {
+            name: format!("t-{test}-{}", std::process::id()),
+            dir: tempfile::tempdir().expect("a temp dir"),
+            docker: engine.docker,
+            content: None,
+        };
+        lab.remove_labelled();
+        Some(lab)
+    }
+
+    pub fn workspace(&self) -> PathBuf {
+        self.dir.path().join("home/day20")
+    }
+
+    pub fn data_home(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn container(&self, server: &str) -> String {
+        format!("sqlcourse-{}-{server}", self.name)
+    }
+
+    /// Runs `sqlcourse day20 ARGS` in this lab's environment.
+    pub fn sqlcourse(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("sqlcourse runs")
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_sqlcourse"));
+        if let Some(content) = &self.content {
+            command.arg("--content").arg(content);
+        }
+        command
+            .arg("day20")
+            .args(args)
+            .env("SQLCOURSE_LAB_NAME", &self.name)
+            .env("SQLCOURSE_HOME", self.dir.path().join("home"))
+            .env("XDG_DATA_HOME", self.data_home())
+            .stdin(Stdio::null());
+        command
+    }
+
+    /// Runs a command that must succeed; returns its stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.sqlcourse(args);
+        assert!(out.status.success(), "sqlcourse {args:?} failed:\n{}", text(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn status(&self) -> Value {
+        serde_json::from_str(&self.ok(&["status", "--json"])).expect("status --json is JSON")
+    }
+
+    /// A server's entry in `status --json`.
+    pub fn server(&self, name: &str) -> Value {
+        let status = self.status();
+        let servers = status["servers"].as_array().expect("a servers array");
+        servers.iter().find(|s| s["name"] == name).cloned().expect("the server is listed")
+    }
+
+    pub fn password(&self) -> String {
+        std::fs::read_to_string(self.workspace().join(".root-password"))
+            .expect("the root password file")
+            .trim()
+            .to_owned()
+    }
+
+    /// A SQL connection to a server as root, by its port in `status --json`.
+    pub fn sql(&self, server: &str) -> mysql::Conn {
+        let port = self.server(server)["port"].as_u64().expect("a port") as u16;
+        let opts = mysql::OptsBuilder::new()
+            .ip_or_hostname(Some("127.0.0.1"))
+            .tcp_port(port)
+            .user(Some("root"))
+            .pass(Some(self.password()))
+            .prefer_socket(false)
+            .tcp_connect_timeout(Some(Duration::from_secs(2)))
+            .read_timeout(Some(Duration::from_secs(10)));
+        mysql::Conn::new(opts).expect("the server accepts SQL")
+    }
+
+    pub fn config_file(&self, server: &str) -> PathBuf {
+        self.workspace().join(server).join("my.cnf")
+    }
+
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        runtime().block_on(future)
+    }
+
+    /// Removes every object labelled with this lab's name (the lab's and the test's own).
+    pub fn remove_labelled(&self) {
+        let docker = &self.docker;
+        let by = |key: &str| HashMap::from([("label", vec![format!("{key}={}", self.name)])]);
+        self.block_on(async {
+            for key in ["io.sqlcourse.lab", TEST_LABEL] {
+                let options =
+                    ListContainersOptionsBuilder::default().all(true).filters(&by(key)).build();
+                for c in docker.list_containers(Some(options)).await.unwrap_or_default() {
+                    let force = RemoveContainerOptionsBuilder::default().force(true).build();
+                    let _ = docker.remove_container(&c.id.unwrap_or_default(), Some(force)).await;
+                }
+            }
+            let options =
+                ListNetworksOptionsBuilder::default().filters(&by("io.sqlcourse.lab")).build();
+            for n in docker.list_networks(Some(options)).await.unwrap_or_default() {
+                let _ = docker.remove_network(&n.id.unwrap_or_default()).await;
+            }
+            let options =
+                ListVolumesOptionsBuilder::default().filters(&by("io.sqlcourse.lab")).build();
+            let volumes = docker.list_volumes(Some(options)).await.ok().and_then(|v| v.volumes);
+            for v in volumes.unwrap_or_default() {
+                let _ = docker
+                    .remove_volume(&v.name, None::<bollard::query_parameters::RemoveVolumeOptions>)
+                    .await;
+            }
+        });
+    }
+
+}
+
+impl Drop for TestLab {
+    fn drop(&mut self) {
+        self.remove_labelled();
+    }
+}
+
+pub fn text(out: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
