@@ -21,9 +21,6 @@ macro_rules! outln {
 
 /// Runs one lab command to completion.
 pub fn run(day: Day, global: &Global, command: DayCommand) -> anyhow::Result<ExitCode> {
-    if let DayCommand::Sql { server, execute } = command {
-        return crate::sql_command::run(&day, &server, execute.as_deref());
-    }
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     runtime.block_on(run_async(day, global, command))
@@ -78,7 +75,9 @@ async fn run_async(day: Day, global: &Global, command: DayCommand) -> anyhow::Re
                     .await?;
             print!("{}", report.to_text());
         }
-        DayCommand::Sql { .. } => unreachable!("handled before the runtime starts"),
+        DayCommand::Sql { server, execute } => {
+            return crate::sql_command::run(&lab, &server, execute.as_deref()).await;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,47 +2,48 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{anyhow, bail};
+
+use crate::lab::{Lab, ServerInfo};
+use crate::ready::Endpoint;
+use crate::shell;
 use crate::sql::{Session, StatementResult, outcome_lines};
-use crate::{endpoint, shell};
 
-use crate::content::Day;
-use crate::workspace::Workspace;
-
-/// Runs `-e` statements, or opens the client when there are none.
-pub fn run(day: &Day, server: &str, execute: Option<&str>) -> anyhow::Result<ExitCode> {
-    let slug = &day.spec.slug;
-    if day.spec.server(server).is_none() {
-        let names: Vec<&str> = day.spec.servers.iter().map(|s| s.name.as_str()).collect();
-        bail!("{slug} has no server named `{server}`: choose {}", names.join(" or "));
-    }
-    let workspace = Workspace::for_day(slug)?;
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let docker = runtime.block_on(endpoint::docker())?;
+/// Runs `-e` statements, or opens the server's own client when there are none.
+pub async fn run(lab: &Lab, server: &str, execute: Option<&str>) -> anyhow::Result<ExitCode> {
+    let target = running_server(lab, server).await?;
+    let endpoint = target.endpoint.clone().ok_or_else(|| not_running(lab))?;
     match execute {
         Some(sql) => {
-            let target = runtime
-                .block_on(endpoint::locate(&docker, slug, server, || workspace.root_password()))?;
-            execute_statements(&target, server, sql)
+            let sql = sql.to_owned();
+            let server = server.to_owned();
+            tokio::task::spawn_blocking(move || execute_statements(&endpoint, &server, &sql)).await?
         }
         None => {
-            let container = endpoint::container_name(&endpoint::lab_name(slug), server);
-            if runtime.block_on(endpoint::published_port(&docker, &container))?.is_none() {
-                bail!("the lab is not running: start it with `sqlcourse {slug} up`");
-            }
-            let password = workspace.root_password()?;
-            let code = runtime.block_on(shell::attach_client(&docker, &container, &password))?;
+            let code = shell::attach_client(lab.docker(), &target.container, &endpoint.password)
+                .await?;
             Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
         }
     }
 }
 
+/// The named server, when the lab runs it.
+async fn running_server(lab: &Lab, server: &str) -> anyhow::Result<ServerInfo> {
+    let spec = &lab.day().spec;
+    if spec.server(server).is_none() {
+        let names: Vec<&str> = spec.servers.iter().map(|s| s.name.as_str()).collect();
+        bail!("{} has no server named `{server}`: choose {}", spec.slug, names.join(" or "));
+    }
+    let info = lab.servers().await?.into_iter().find(|s| s.name == server);
+    info.filter(|s| s.state.is_running()).ok_or_else(|| not_running(lab))
+}
+
+fn not_running(lab: &Lab) -> anyhow::Error {
+    anyhow!("the lab is not running: start it with `sqlcourse {} up`", lab.day().spec.slug)
+}
+
 /// Prints results like `mariadb -t`, errors on stderr; fails at the first error.
-fn execute_statements(
-    target: &endpoint::Endpoint,
-    server: &str,
-    sql: &str,
-) -> anyhow::Result<ExitCode> {
+fn execute_statements(target: &Endpoint, server: &str, sql: &str) -> anyhow::Result<ExitCode> {
     let mut session = Session::connect(target).map_err(|e| {
         anyhow!("cannot connect to the {server}: {e}\nIf it is starting or restarting, try again in a moment.")
     })?;

@@ -3,12 +3,11 @@
 //! Each test starts its own container, named and labelled for that test only, and removes it by
 //! its label when the test ends, passed or failed.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use sqlcourse::endpoint::Endpoint;
+use sqlcourse::ready::Endpoint;
 use sqlcourse::sql::{Session, SqlError, StatementResult, outcome_lines, run_lines, summary};
 
 const IMAGE: &str = "sqlcourse/mariadb:11.8-offline";
@@ -128,33 +127,7 @@ fn remove_lab(lab: &str) {
 }
 
 /// Runs `sqlcourse day20 ARGS` against `lab`, with a workspace holding the root password.
-fn sqlcourse(lab: &str, home: &Path, args: &[&str], stdin: &str) -> Output {
-    let workspace = home.join("day20");
-    std::fs::create_dir_all(&workspace).expect("create workspace");
-    std::fs::write(workspace.join(".root-password"), format!("{PASSWORD}\n"))
-        .expect("write password");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sqlcourse"))
-        .arg("day20")
-        .args(args)
-        .env("SQLCOURSE_LAB_NAME", lab)
-        .env("SQLCOURSE_HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start sqlcourse");
-    {
-        use std::io::Write;
-        let mut input = child.stdin.take().expect("stdin");
-        input.write_all(stdin.as_bytes()).expect("write stdin");
-    }
-    child.wait_with_output().expect("wait for sqlcourse")
-}
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 #[test]
 fn statements_run_in_order_and_results_read_like_the_client() {
@@ -310,65 +283,4 @@ fn a_hundred_thousand_rows_are_counted_but_not_all_kept() {
     println!("40-row window of 10000 drawn in {:?}", started.elapsed());
     assert_eq!(window.len(), 40);
     assert_eq!(window[0], "|  5001 |");
-}
-
-#[test]
-fn sql_command_exits_by_the_result() {
-    let Some(server) = Server::start() else { return };
-    let home = tempfile::tempdir().expect("temp dir");
-
-    let ok = sqlcourse(
-        &server.lab,
-        home.path(),
-        &["sql", "master", "-e", "SELECT 6*7 AS answer; SELECT @@version\\G"],
-        "",
-    );
-    let stdout = text(&ok.stdout);
-    assert!(ok.status.success(), "stdout: {stdout}\nstderr: {}", text(&ok.stderr));
-    assert!(stdout.contains("| answer |\n+--------+\n|     42 |"), "{stdout}");
-    assert!(
-        stdout.contains(
-            "*************************** 1. row ***************************\n@@version: 11.8"
-        ),
-        "{stdout}"
-    );
-    assert!(stdout.contains("1 row in set ("), "{stdout}");
-
-    let failed =
-        sqlcourse(&server.lab, home.path(), &["sql", "master", "-e", "SELECT 1; SELEC 2"], "");
-    assert_eq!(failed.status.code(), Some(1));
-    let stderr = text(&failed.stderr);
-    assert!(
-        stderr.starts_with("ERROR 1064 (42000): You have an error in your SQL syntax"),
-        "{stderr}"
-    );
-
-    let nowhere = format!("{}-absent", server.lab);
-    let absent = sqlcourse(&nowhere, home.path(), &["sql", "master", "-e", "SELECT 1"], "");
-    assert_eq!(absent.status.code(), Some(1));
-    let stderr = text(&absent.stderr);
-    assert!(
-        stderr.contains("the lab is not running: start it with `sqlcourse day20 up`"),
-        "{stderr}"
-    );
-}
-
-#[test]
-fn the_servers_own_client_runs_in_its_container() {
-    let Some(server) = Server::start() else { return };
-    let home = tempfile::tempdir().expect("temp dir");
-    // Piped input: the client reads it to the end, as `mariadb < file.sql` does.
-    let out = sqlcourse(
-        &server.lab,
-        home.path(),
-        &["sql", "master"],
-        "SELECT CONCAT('from ', 'inside') AS place;\n",
-    );
-    let stdout = text(&out.stdout);
-    assert!(out.status.success(), "stdout: {stdout}\nstderr: {}", text(&out.stderr));
-    assert_eq!(stdout, "place\nfrom inside\n");
-
-    let out = sqlcourse(&server.lab, home.path(), &["sql", "master"], "SELEC 1;\n");
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("ERROR 1064 (42000)"), "{}", text(&out.stderr));
 }

@@ -119,6 +119,22 @@ MARIADB_VERSION="$(in_root dpkg-query -W -f='${Version}' mariadb-server)"
 log "mariadb-server $MARIADB_VERSION"
 SIZE_BEFORE="$(du -sm --one-file-system "$ROOT" | cut -f1)"
 
+# The official image's mysql user is 999:999; Debian's postinst picked the next
+# free system ids. Match the official ones so bind-mounted data/config dirs
+# behave the same with either image.
+OLD_UID="$(in_root id -u mysql)"; OLD_GID="$(in_root id -g mysql)"
+if [ "$OLD_UID" != 999 ] || [ "$OLD_GID" != 999 ]; then
+	if in_root getent passwd 999 >/dev/null || in_root getent group 999 >/dev/null; then
+		log "WARNING: uid/gid 999 already taken in the tree; keeping mysql at $OLD_UID:$OLD_GID"
+	else
+		in_root groupmod -g 999 mysql
+		in_root usermod -u 999 -g 999 mysql
+		in_root find / -xdev -uid "$OLD_UID" -exec chown -h 999 '{}' +
+		in_root find / -xdev -gid "$OLD_GID" -exec chgrp -h 999 '{}' +
+		log "mysql user: $OLD_UID:$OLD_GID -> 999:999"
+	fi
+fi
+
 # --- trim ------------------------------------------------------------------------
 # Keep maintainer scripts from trying to start services while we purge.
 printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"

@@ -246,6 +246,15 @@ impl Lab {
         }
     }
 
+    /// The Docker API client, for work beyond the lab's lifecycle (a server's own client).
+    pub fn docker(&self) -> &Docker {
+        &self.docker
+    }
+
+    pub fn day(&self) -> &Day {
+        &self.day
+    }
+
     pub fn names(&self) -> &LabNames {
         &self.names
     }

@@ -11,7 +11,7 @@ use super::outcome::{
     Column, DEFAULT_ROW_LIMIT, Done, Outcome, RowSet, Run, SqlError, StatementResult,
 };
 use super::split::{Statement, split};
-use crate::endpoint::Endpoint;
+use crate::ready::Endpoint;
 
 /// How a session connects and how much it keeps.
 #[derive(Debug, Clone)]
