@@ -16,6 +16,7 @@ pub mod image;
 pub mod lab;
 pub mod lab_commands;
 pub mod lesson;
+pub mod live;
 pub mod mycnf;
 pub mod probe;
 pub mod progress;

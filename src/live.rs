@@ -1,0 +1,255 @@
+//! The live lab behind the lesson screen: brings the lab up in the background, then watches
+//! and grades it every second, and does what the learner asks (re-check, restart, reset).
+//!
+//! It runs on a thread of its own and only ever sends [`Action`]s to the screen, so the
+//! screen never waits for Docker or a server.
+
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use crate::check::{Grader, record_progress};
+use crate::content::Day;
+use crate::grade::{TaskState as Grade, TaskStatus};
+use crate::lab::{ContainerState, Lab, LabEvent, ServerFailed, ServerInfo};
+use crate::tui::action::Action;
+use crate::tui::view::{ServerState, ServerView, TaskState, TaskView};
+use crate::workspace::Workspace;
+
+/// How often the servers are watched and graded while the screen is open.
+const ROUND: Duration = Duration::from_secs(1);
+
+/// What the learner asks of the lab from the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// Grade now, without waiting for the next round.
+    Recheck,
+    /// Restart one server, so its config file takes effect.
+    Restart(String),
+    /// Remove everything and start afresh.
+    Reset,
+}
+
+/// Starts the lab's thread; requests go in through the returned sender.
+pub fn start(
+    day: Day,
+    workspace: Workspace,
+    image: Option<String>,
+    screen: Sender<Action>,
+) -> Sender<Request> {
+    let (requests, inbox) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("lab".to_owned())
+        .spawn(move || Watcher::new(day, workspace, screen).run(image, &inbox));
+    if let Err(e) = spawned {
+        // Without the thread the lesson is still readable; the lab pane stays "not started".
+        eprintln!("sqlcourse: cannot start the lab's thread: {e}");
+    }
+    requests
+}
+
+/// The lab's thread: its view of the servers and what it last sent.
+struct Watcher {
+    day: Day,
+    workspace: Workspace,
+    screen: Sender<Action>,
+    /// What the lab pane shows, kept so progress events can change one server at a time.
+    views: Mutex<Vec<ServerView>>,
+}
+
+impl Watcher {
+    fn new(day: Day, workspace: Workspace, screen: Sender<Action>) -> Self {
+        let views = Mutex::new(ServerView::not_started(&day));
+        Watcher { day, workspace, screen, views }
+    }
+
+    fn run(self, image: Option<String>, inbox: &Receiver<Request>) {
+        let runtime = match tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime,
+            Err(e) => return self.notice(format!("cannot start the lab: {e}")),
+        };
+        let connected =
+            runtime.block_on(Lab::connect(self.day.clone(), self.workspace.clone(), image));
+        let lab = match connected {
+            Ok(lab) => lab,
+            Err(e) => {
+                // No Docker: the lesson stays readable and the lab pane says why.
+                let reason = first_line(&format!("{e:#}"));
+                self.set_all(|_| ServerState::Failed("no Docker engine".to_owned()));
+                return self.notice(reason);
+            }
+        };
+        let progress = |event: LabEvent| self.on_event(event);
+        if let Err(e) = runtime.block_on(lab.up(&progress)) {
+            self.failed(&e);
+        }
+        let mut grader = Grader::new(self.day.clone(), self.workspace.clone());
+        let mut next = Instant::now();
+        loop {
+            if Instant::now() >= next {
+                if !self.round(&runtime, &lab, &mut grader) {
+                    return;
+                }
+                next = Instant::now() + ROUND;
+            }
+            match inbox.recv_timeout(next.saturating_duration_since(Instant::now())) {
+                Ok(Request::Recheck) => next = Instant::now(),
+                Ok(Request::Restart(server)) => {
+                    if let Err(e) = runtime.block_on(lab.restart(&server, &progress)) {
+                        self.failed(&e);
+                    } else {
+                        self.notice(format!("The {server} restarted with its config file."));
+                    }
+                    next = Instant::now();
+                }
+                Ok(Request::Reset) => {
+                    self.notice("Resetting the lab…".to_owned());
+                    match runtime.block_on(lab.reset(&progress)) {
+                        Ok(_) => self.notice(
+                            "The lab is fresh: starting files restored, progress cleared."
+                                .to_owned(),
+                        ),
+                        Err(e) => self.failed(&e),
+                    }
+                    grader = Grader::new(self.day.clone(), self.workspace.clone());
+                    next = Instant::now();
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                // The screen closed: stop watching.
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    }
+
+    /// Watches and grades once; false when the screen has gone.
+    fn round(&self, runtime: &tokio::runtime::Runtime, lab: &Lab, grader: &mut Grader) -> bool {
+        let servers = match runtime.block_on(lab.servers()) {
+            Ok(servers) => servers,
+            Err(e) => {
+                self.notice(first_line(&format!("{e:#}")));
+                return true;
+            }
+        };
+        self.show_servers(&servers);
+        let report = grader.round(&servers);
+        if let Some(warning) = record_progress(&self.day.spec.slug, &report.tasks) {
+            self.notice(warning);
+        }
+        let tasks = report.tasks.iter().map(task_view).collect();
+        self.screen.send(Action::Tasks(tasks)).is_ok()
+    }
+
+    /// Docker's view of the servers, unless a server's start is still being reported.
+    fn show_servers(&self, servers: &[ServerInfo]) {
+        let Ok(mut views) = self.views.lock() else { return };
+        for info in servers {
+            let Some(view) = views.iter_mut().find(|v| v.name == info.name) else { continue };
+            view.port = info.port.or(view.port);
+            view.state = match (&info.state, &view.state) {
+                (ContainerState::Missing, ServerState::Failed(_)) => continue,
+                (ContainerState::Missing, _) => ServerState::NotStarted,
+                (ContainerState::Starting | ContainerState::Created, _) => ServerState::Starting,
+                (ContainerState::Restarting, _) => ServerState::Starting,
+                (ContainerState::Running, _) => ServerState::Ready,
+                (ContainerState::Exited { .. }, ServerState::Failed(reason)) => {
+                    ServerState::Failed(reason.clone())
+                }
+                (ContainerState::Exited { code: 0 }, _) => ServerState::Stopped,
+                (other, _) => ServerState::Failed(format!("its container is {other}")),
+            };
+            if view.state == ServerState::Ready {
+                view.detail = None;
+            }
+        }
+        let _ = self.screen.send(Action::Lab(views.clone()));
+    }
+
+    /// A step of `up`, `restart` or `reset`, shown on the server it concerns.
+    fn on_event(&self, event: LabEvent) {
+        let (server, state) = match event {
+            LabEvent::Creating(s)
+            | LabEvent::Starting(s)
+            | LabEvent::Waiting(s)
+            | LabEvent::Seeding(s) => (Some(s), ServerState::Starting),
+            LabEvent::Ready(s) => (Some(s), ServerState::Ready),
+            LabEvent::Failed { server, reason } => (Some(server), ServerState::Failed(reason)),
+            LabEvent::Pulling { image, fetched, total } => {
+                let mb = |b: u64| b / 1_000_000;
+                self.notice(format!("Pulling {image}: {} of {} MB", mb(fetched), mb(total)));
+                (None, ServerState::Starting)
+            }
+            LabEvent::ImageFallback { wanted, using, .. } => {
+                self.notice(format!("{wanted} cannot be pulled; using {using}"));
+                (None, ServerState::Starting)
+            }
+            LabEvent::Removing(what) => {
+                self.set_all(|_| ServerState::Stopped);
+                self.notice(format!("Removing the lab's {what}…"));
+                return;
+            }
+        };
+        match server {
+            Some(server) => self.set(&server, state, None),
+            None => self.set_all(|_| ServerState::Starting),
+        }
+    }
+
+    /// Shows why a lab operation failed: on its server when it names one.
+    fn failed(&self, error: &anyhow::Error) {
+        match error.downcast_ref::<ServerFailed>() {
+            Some(failed) => {
+                let detail = failed.offending.as_ref().map_or_else(
+                    || failed.log_tail.last().cloned().unwrap_or_default(),
+                    |o| format!("{}:{}: {}", o.file.display(), o.line, o.text.trim()),
+                );
+                let reason = first_line(&failed.reason);
+                self.set(&failed.server, ServerState::Failed(reason), Some(detail));
+                self.notice(format!("Fix it, then press r to restart the {}.", failed.server));
+            }
+            None => self.notice(first_line(&format!("{error:#}"))),
+        }
+    }
+
+    fn set(&self, server: &str, state: ServerState, detail: Option<String>) {
+        let Ok(mut views) = self.views.lock() else { return };
+        if let Some(view) = views.iter_mut().find(|v| v.name == server) {
+            view.state = state;
+            view.detail = detail;
+        }
+        let _ = self.screen.send(Action::Lab(views.clone()));
+    }
+
+    fn set_all(&self, state: impl Fn(&ServerView) -> ServerState) {
+        let Ok(mut views) = self.views.lock() else { return };
+        for view in views.iter_mut() {
+            view.state = state(view);
+        }
+        let _ = self.screen.send(Action::Lab(views.clone()));
+    }
+
+    fn notice(&self, text: String) {
+        let _ = self.screen.send(Action::Notice(text));
+    }
+}
+
+fn task_view(status: &TaskStatus) -> TaskView {
+    TaskView {
+        id: status.id.clone(),
+        title: status.title.clone(),
+        state: match status.status {
+            Grade::Pending => TaskState::Pending,
+            Grade::Failing => TaskState::Failing,
+            Grade::Done => TaskState::Done,
+        },
+        reason: status.reason.clone(),
+        hint: status.hint.clone(),
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_owned()
+}
