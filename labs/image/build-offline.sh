@@ -8,14 +8,14 @@
 #   --force   rebuild even if the image already exists
 #
 # Environment:
-#   SQLCOURSE_IMAGE   image tag            (default sqlcourse/mariadb:11.8-offline)
+#   OFFLINE_IMAGE     image tag            (default sqlcourse/mariadb:11.8-offline)
 #   DEBIAN_MIRROR     Debian mirror URL    (default http://deb.debian.org/debian)
 #   DEBIAN_SUITE      Debian suite         (default trixie)
 #
 # Needs root (debootstrap, chroot) and a Docker daemon. Takes 1-3 minutes.
 set -euo pipefail
 
-IMAGE="${SQLCOURSE_IMAGE:-sqlcourse/mariadb:11.8-offline}"
+IMAGE="${OFFLINE_IMAGE:-sqlcourse/mariadb:11.8-offline}"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 SUITE="${DEBIAN_SUITE:-trixie}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -50,8 +50,7 @@ pub fn ensure_image(docker: &Docker) {
         return;
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("labs/image/build-offline.sh");
-    // The script reads SQLCOURSE_IMAGE as the tag to build; it must build the offline one.
-    let status = Command::new(&script).env_remove("SQLCOURSE_IMAGE").status().unwrap_or_else(|e| {
+    let status = Command::new(&script).status().unwrap_or_else(|e| {
         panic!("the image {image} is missing and {} cannot run: {e}", script.display())
     });
     assert!(status.success(), "{} failed", script.display());
