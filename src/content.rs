@@ -93,6 +93,41 @@ impl Content {
         self.read(&format!("labs/{slug}/{path}"))
     }
 
+    /// Every file directly in a content folder (`labs/image`), as (name, text).
+    pub fn files_in(&self, folder: &str) -> anyhow::Result<Vec<(String, String)>> {
+        let mut files = Vec::new();
+        match self {
+            Content::Embedded => {
+                let (root, rest) = split_root(folder)?;
+                let dir = root
+                    .get_dir(rest)
+                    .with_context(|| format!("{folder}: not in the built-in course content"))?;
+                for file in dir.files() {
+                    let name = file.path().file_name().and_then(|n| n.to_str());
+                    if let (Some(name), Some(text)) = (name, file.contents_utf8()) {
+                        files.push((name.to_owned(), text.to_owned()));
+                    }
+                }
+            }
+            Content::Dir(dir) => {
+                let full = dir.join(folder);
+                for entry in std::fs::read_dir(&full)
+                    .with_context(|| format!("cannot read {}", full.display()))?
+                {
+                    let path = entry?.path();
+                    if let (true, Some(name)) =
+                        (path.is_file(), path.file_name().and_then(|n| n.to_str()))
+                    {
+                        let text = std::fs::read_to_string(&path)
+                            .with_context(|| format!("cannot read {}", path.display()))?;
+                        files.push((name.to_owned(), text));
+                    }
+                }
+            }
+        }
+        Ok(files)
+    }
+
     /// How a content path is named in messages: a real path for a local copy.
     pub fn display(&self, path: &str) -> String {
         match self {

@@ -1,5 +1,5 @@
 //! Making sure the servers' image is present: local, else pulled with progress, else the lab's
-//! offline image, else a message naming the command that builds it.
+//! offline image, built from the course's own script when no registry can be reached.
 
 use std::collections::HashMap;
 
@@ -7,6 +7,7 @@ use bollard::Docker;
 use bollard::query_parameters::CreateImageOptionsBuilder;
 use futures_util::StreamExt;
 
+use crate::content::Content;
 use crate::docker::is_not_found;
 use crate::lab::LabEvent;
 use crate::spec::ImageSpec;
@@ -17,6 +18,7 @@ use crate::spec::ImageSpec;
 /// whoever names an image wants that one.
 pub async fn ensure(
     docker: &Docker,
+    content: &Content,
     spec: &ImageSpec,
     chosen: Option<&str>,
     progress: &(dyn Fn(LabEvent) + Send + Sync),
@@ -34,25 +36,67 @@ pub async fn ensure(
             "cannot pull the image {wanted}: {pull_error}. Check its name, or leave out --image / SQLCOURSE_IMAGE to use the lab's own"
         );
     }
-    if let Some(offline) = &spec.offline
-        && is_present(docker, offline).await?
-    {
-        progress(LabEvent::ImageFallback {
-            wanted: wanted.to_owned(),
-            using: offline.clone(),
-            reason: pull_error,
-        });
-        return Ok(offline.clone());
-    }
-    let build = match (&spec.offline, &spec.build_command) {
-        (Some(offline), Some(command)) => {
-            format!(
-                " and {offline} is not built here. Build it with `{command}` (from the course's source folder), then try again"
-            )
-        }
-        _ => ". Connect to the internet, or name a local image with --image".to_owned(),
+    let Some(offline) = &spec.offline else {
+        anyhow::bail!(
+            "cannot pull the image {wanted} ({pull_error}). Connect to the internet, or name a local image with --image"
+        );
     };
-    anyhow::bail!("cannot pull the image {wanted} ({pull_error}){build}")
+    if !is_present(docker, offline).await? {
+        let Some(command) = &spec.build_command else {
+            anyhow::bail!("cannot pull the image {wanted} ({pull_error}) and {offline} is not here");
+        };
+        build_offline(content, command, offline, progress).await.map_err(|e| {
+            anyhow::anyhow!(
+                "cannot pull the image {wanted} ({pull_error}), and building {offline} failed: {e:#}\nBuild it with `{command}` (from the course's source folder, as root), then try again"
+            )
+        })?;
+    }
+    progress(LabEvent::ImageFallback {
+        wanted: wanted.to_owned(),
+        using: offline.clone(),
+        reason: pull_error,
+    });
+    Ok(offline.clone())
+}
+
+/// Runs the course's offline build script (a content path such as
+/// `labs/image/build-offline.sh`) from a copy of its folder, reporting its output lines.
+async fn build_offline(
+    content: &Content,
+    command: &str,
+    tag: &str,
+    progress: &(dyn Fn(LabEvent) + Send + Sync),
+) -> anyhow::Result<()> {
+    use tokio::io::AsyncBufReadExt;
+
+    let (folder, script) = command.rsplit_once('/').unwrap_or(("", command));
+    let copy = tempfile::tempdir()?;
+    for (name, text) in content.files_in(folder)? {
+        std::fs::write(copy.path().join(name), text)?;
+    }
+    let mut child = tokio::process::Command::new("bash")
+        .arg(copy.path().join(script))
+        .env("OFFLINE_IMAGE", tag)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| anyhow::anyhow!("cannot run bash: {e}"))?;
+    let mut last = Vec::new();
+    if let Some(stderr) = child.stderr.take() {
+        let mut lines = tokio::io::BufReader::new(stderr).lines();
+        while let Some(line) = lines.next_line().await? {
+            progress(LabEvent::Building { line: line.clone() });
+            last.push(line);
+            if last.len() > 5 {
+                last.remove(0);
+            }
+        }
+    }
+    let status = child.wait().await?;
+    anyhow::ensure!(status.success(), "{} ({status})", last.join(" / "));
+    Ok(())
 }
 
 /// Whether the engine holds this image.

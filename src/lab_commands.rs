@@ -124,6 +124,7 @@ impl Printer {
             LabEvent::ImageFallback { wanted, using, reason } => {
                 format!("Cannot pull {wanted} ({reason}); using the offline image {using}.")
             }
+            LabEvent::Building { line } => format!("Building the offline image: {line}"),
             LabEvent::Creating(server) => format!("{server}: creating its container"),
             LabEvent::Starting(server) => format!("{server}: starting"),
             LabEvent::Waiting(server) => format!("{server}: waiting until it accepts SQL"),

@@ -182,6 +182,10 @@ impl Watcher {
                 self.notice(format!("Pulling {image}: {} of {} MB", mb(fetched), mb(total)));
                 (None, ServerState::Starting)
             }
+            LabEvent::Building { line } => {
+                self.notice(format!("No registry: building the offline image (a minute or two): {line}"));
+                (None, ServerState::Starting)
+            }
             LabEvent::ImageFallback { wanted, using, .. } => {
                 self.notice(format!("{wanted} cannot be pulled; using {using}"));
                 (None, ServerState::Starting)

@@ -46,6 +46,8 @@ const LOG_TAIL: usize = 8;
 pub enum LabEvent {
     /// Pulling an image: bytes fetched so far of all layers seen so far.
     Pulling { image: String, fetched: u64, total: u64 },
+    /// No registry answered and the offline image is being built: one line of the build's output.
+    Building { line: String },
     /// The lab's image could not be pulled; its offline image is used instead.
     ImageFallback { wanted: String, using: String, reason: String },
     /// Creating a server's container.

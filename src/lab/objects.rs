@@ -87,6 +87,7 @@ impl Lab {
             .get_or_try_init(|| {
                 crate::image::ensure(
                     &self.docker,
+                    &self.day.content,
                     &self.day.spec.image,
                     self.image.as_deref(),
                     progress,
