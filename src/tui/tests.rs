@@ -2,14 +2,19 @@
 //! driven headless by sending actions.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::action::{Action, Scroll};
 use super::app::{App, Pane};
 use super::draw::draw;
+use super::perform::{Host, Performer};
+use super::sql_worker::Locate;
 use super::theme::Theme;
 use super::view::{ServerState, ServerView, TaskState, TaskView};
 use crate::content::{Content, Day};
@@ -23,6 +28,44 @@ fn fixture_day() -> Day {
 
 fn workspace() -> Workspace {
     Workspace { root: PathBuf::from("/home/learner/sqlcourse/day20") }
+}
+
+/// A terminal drawn in memory; the clipboard and hand-overs are recorded.
+struct Headless {
+    terminal: Terminal<TestBackend>,
+    copied: Vec<String>,
+    suspensions: usize,
+}
+
+impl Headless {
+    fn new(width: u16, height: u16) -> Self {
+        let terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+        Headless { terminal, copied: Vec::new(), suspensions: 0 }
+    }
+}
+
+impl Host for Headless {
+    type Backend = TestBackend;
+
+    fn terminal(&mut self) -> &mut Terminal<TestBackend> {
+        &mut self.terminal
+    }
+
+    fn suspended<T>(&mut self, job: impl FnOnce() -> T) -> anyhow::Result<T> {
+        self.suspensions += 1;
+        Ok(job())
+    }
+
+    fn write_escape(&mut self, sequence: &str) -> anyhow::Result<()> {
+        self.copied.push(sequence.to_owned());
+        Ok(())
+    }
+}
+
+/// A performer for a screen with no lab behind it.
+fn performer(day: &Day, workspace: &Workspace, sender: Sender<Action>) -> Performer {
+    let locate: Locate = Arc::new(|server| anyhow::bail!("no lab runs in this test ({server})"));
+    Performer::new(day, workspace, sender, locate)
 }
 
 fn app<'a>(day: &'a Day, workspace: &'a Workspace, width: u16, height: u16) -> App<'a> {
@@ -61,6 +104,25 @@ fn working(app: &mut App) {
     tasks[1].hint =
         Some("set server-id = 2 under [mysqld] in slave/my.cnf, then restart the slave".to_owned());
     app.update(Action::Tasks(tasks));
+}
+
+fn key(code: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Action {
+    Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Types text key by key, a line break as Alt-Enter.
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        if c == '\n' {
+            app.update(Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT)));
+        } else {
+            app.update(key(KeyCode::Char(c)));
+        }
+    }
 }
 
 fn go_to_step(app: &mut App, title: &str) {
@@ -178,7 +240,7 @@ fn scrolling_moves_the_lesson_and_a_new_step_starts_at_its_top() {
 }
 
 #[test]
-fn tab_moves_the_keys_to_the_tasks_pane() {
+fn tab_visits_every_pane_on_screen() {
     let (day, ws) = (fixture_day(), workspace());
     let mut app = app(&day, &ws, 80, 24);
     working(&mut app);
@@ -189,7 +251,28 @@ fn tab_moves_the_keys_to_the_tasks_pane() {
     assert_eq!((app.lesson_scroll, app.tasks_scroll), (0, 1));
     assert_ne!(screen(&app), before);
     app.update(Action::FocusNext);
+    assert_eq!(app.focus, Pane::Lab);
+    app.update(Action::FocusNext);
     assert_eq!(app.focus, Pane::Lesson);
+    app.update(Action::FocusPrev);
+    assert_eq!(app.focus, Pane::Lab);
+
+    // At 80x24 the console covers the lesson, which Tab then skips.
+    app.update(Action::OpenConsole);
+    let order: Vec<Pane> = (0..4)
+        .map(|_| {
+            app.update(Action::FocusNext);
+            app.focus
+        })
+        .collect();
+    assert_eq!(order, [Pane::Tasks, Pane::Lab, Pane::Console, Pane::Tasks]);
+    // At 120x40 it sits below the lesson.
+    app.update(Action::Resize { width: 120, height: 40 });
+    app.update(Action::FocusNext);
+    app.update(Action::FocusNext);
+    assert_eq!(app.focus, Pane::Lesson);
+    app.update(Action::FocusNext);
+    assert_eq!(app.focus, Pane::Console);
 }
 
 #[test]
@@ -228,25 +311,50 @@ fn the_tasks_pane_follows_the_step_on_small_screens() {
 }
 
 #[test]
-fn the_help_lists_every_key_and_holds_the_panes_still() {
+fn the_help_lists_exactly_the_keys_of_the_focused_pane_and_holds_the_panes_still() {
     let (day, ws) = (fixture_day(), workspace());
-    let mut app = app(&day, &ws, 80, 24);
-    app.update(Action::Help);
-    let shown = screen(&app);
-    for binding in super::action::BINDINGS {
-        assert!(
-            shown.contains(binding.keys) && shown.contains(binding.help),
-            "{}\n{shown}",
-            binding.keys
-        );
+    let mut app = app(&day, &ws, 120, 40);
+    for (pane, open) in [
+        (Pane::Lesson, None),
+        (Pane::Tasks, None),
+        (Pane::Lab, None),
+        (Pane::Console, Some(Action::OpenConsole)),
+        (Pane::Output, Some(Action::RunApp)),
+    ] {
+        if let Some(open) = open {
+            app.update(open);
+        }
+        while app.focus != pane {
+            app.update(Action::FocusNext);
+        }
+        app.update(Action::Help);
+        let shown = screen(&app);
+        for binding in super::action::BINDINGS {
+            let listed = shown.lines().any(|l| {
+                l.contains(&format!("┃ {} ", binding.keys)) && l.contains(binding.help)
+            });
+            assert_eq!(listed, binding.works_in(pane), "{pane:?}: {}\n{shown}", binding.keys);
+        }
+        app.update(Action::Close);
     }
+
+    let mut app = self::app(&day, &ws, 80, 24);
+    app.update(Action::Help);
     assert!(!app.update(Action::NextStep));
+    assert!(!app.update(key(KeyCode::Char('n'))), "keys do not reach the lesson");
     assert_eq!(app.step, 0);
     assert!(app.update(Action::Close));
     assert!(!screen(&app).contains("this help"));
     app.update(Action::Help);
-    assert!(app.update(Action::Help), "? closes it too");
+    assert!(app.update(key(KeyCode::Char('?'))), "? closes it too");
     assert!(!app.help);
+    app.update(Action::OpenConsole);
+    app.update(key(KeyCode::F(1)));
+    assert!(app.help, "F1 opens it in the console, where ? is typed");
+    app.update(key(KeyCode::Esc));
+    assert!(!app.help && app.work.is_some(), "Esc closes the help first");
+    app.update(key(KeyCode::Char('?')));
+    assert_eq!(app.console.prompt.text(), "?");
 }
 
 #[test]
@@ -256,15 +364,25 @@ fn the_footer_shows_the_keys_that_work() {
     let footer = |app: &App| screen(app).lines().last().map(str::to_owned).expect("a last line");
     assert_eq!(
         footer(&app).trim_matches('"').trim_end(),
-        " n/b step  ↑↓ scroll  PgUp/PgDn page  Tab pane  ? help  q quit"
+        " n/b step  c console  e edit  y copy  v paste  Tab pane  ? help  q quit"
     );
     app.update(Action::Help);
-    assert!(footer(&app).contains("Esc/? close help  q quit"));
+    assert!(footer(&app).contains("Esc close help  q quit"));
     app.update(Action::Close);
     app.update(Action::Notice("restarted the master".to_owned()));
     assert!(footer(&app).contains("restarted the master"));
     app.update(Action::NextStep);
     assert!(!footer(&app).contains("restarted the master"), "a key press clears the notice");
+    app.update(Action::FocusPrev);
+    assert_eq!(
+        footer(&app).trim_matches('"').trim_end(),
+        " ↑↓ server  n/b step  c console  e edit  x client  Tab pane  ? help  q quit"
+    );
+    app.update(Action::OpenConsole);
+    assert_eq!(
+        footer(&app).trim_matches('"').trim_end(),
+        " Enter run  ^T server  ↑↓ history  Tab pane  Esc close  F1 help"
+    );
 }
 
 #[test]
@@ -384,13 +502,15 @@ fn no_colour_means_no_colour_anywhere() {
 fn the_loop_draws_only_when_something_changed_and_stops_on_quit() {
     let (day, ws) = (fixture_day(), workspace());
     let mut app = app(&day, &ws, 80, 24);
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+    let mut host = Headless::new(80, 24);
+    let (results, _unused) = std::sync::mpsc::channel();
+    let mut performer = performer(&day, &ws, results);
 
     let (sender, actions) = std::sync::mpsc::channel();
     sender.send(Action::Scroll(Scroll::LineUp)).expect("sends");
     sender.send(Action::Resize { width: 80, height: 24 }).expect("sends");
     drop(sender);
-    let frames = super::event_loop(&mut terminal, &mut app, &actions).expect("runs");
+    let frames = super::event_loop(&mut host, &mut app, &actions, &mut performer).expect("runs");
     assert_eq!(frames, 0, "nothing changed, nothing drawn");
 
     let (sender, actions) = std::sync::mpsc::channel();
@@ -404,15 +524,15 @@ fn the_loop_draws_only_when_something_changed_and_stops_on_quit() {
     .expect("worker ran");
     sender.send(Action::NextStep).expect("sends");
     drop(sender);
-    let frames = super::event_loop(&mut terminal, &mut app, &actions).expect("runs");
+    let frames = super::event_loop(&mut host, &mut app, &actions, &mut performer).expect("runs");
     assert_eq!(frames, 1, "both changes in one frame");
-    let shown = terminal.backend().to_string();
+    let shown = host.terminal.backend().to_string();
     assert!(shown.contains("Step 2/7") && shown.contains("slave   ● ready"), "{shown}");
 
     let (sender, actions) = std::sync::mpsc::channel();
     sender.send(Action::Quit).expect("sends");
     sender.send(Action::NextStep).expect("sends");
-    let frames = super::event_loop(&mut terminal, &mut app, &actions).expect("runs");
+    let frames = super::event_loop(&mut host, &mut app, &actions, &mut performer).expect("runs");
     assert_eq!(frames, 0, "quit ends the loop before drawing, while a sender is still alive");
     drop(sender);
 }
