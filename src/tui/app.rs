@@ -422,7 +422,7 @@ impl<'a> App<'a> {
                 self.effects.push(Effect::RunSql { server, input });
                 self.refresh();
                 let height = self.pane_height(Pane::Console);
-                self.console.transcript.to_end(height);
+                self.console.transcript.scroll_to_end(height);
             }
             Submit::Busy => {
                 self.notice = Some(format!(
@@ -556,7 +556,7 @@ impl<'a> App<'a> {
         self.console.transcript.clamp(console);
         let output = self.pane_height(Pane::Output);
         if self.output.follow {
-            self.output.transcript.to_end(output);
+            self.output.transcript.scroll_to_end(output);
         }
         self.output.transcript.clamp(output);
     }

@@ -10,7 +10,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::highlight::highlight;
 use super::theme::Theme;
-use super::wrap::hard_wrap;
+use super::wrap::{hard_wrap, wrap};
 use crate::sql::{
     DEFAULT_MAX_COLUMN_WIDTH, Outcome, Run, StatementResult, Table, summary, vertical_lines,
 };
@@ -168,7 +168,7 @@ impl Transcript {
     }
 
     /// Scrolls so the end shows.
-    pub fn to_end(&mut self, height: usize) {
+    pub fn scroll_to_end(&mut self, height: usize) {
         self.scroll = self.total.saturating_sub(height);
     }
 
@@ -260,9 +260,11 @@ impl Transcript {
         self.entry_lines.push(self.total);
         let blocks = match &self.entries[index] {
             Entry::Echo { prompt, text, sql } => vec![Block::Lines(self.echo(prompt, text, *sql))],
-            Entry::Text { text, tone } => {
-                vec![Block::Lines(self.wrapped(text, self.tone(*tone)))]
+            // Messages wrap at words; program output keeps its spacing.
+            Entry::Text { text, tone: Tone::Error } => {
+                vec![Block::Lines(self.prose(text, self.theme.failing()))]
             }
+            Entry::Text { text, tone } => vec![Block::Lines(self.wrapped(text, self.tone(*tone)))],
             Entry::Run(run) => self.run_blocks(index, run),
         };
         for block in blocks {
@@ -276,7 +278,7 @@ impl Transcript {
         let mut blocks = Vec::new();
         let mut lines = Vec::new();
         if run.reconnected {
-            lines.extend(self.wrapped(
+            lines.extend(self.prose(
                 "The connection had been lost: reconnected (session settings start afresh).",
                 self.theme.muted(),
             ));
@@ -311,7 +313,7 @@ impl Transcript {
             let n = run.skipped.len();
             let what = if n == 1 { "1 statement".to_owned() } else { format!("{n} statements") };
             lines.extend(
-                self.wrapped(&format!("{what} not run after the {why}."), self.theme.muted()),
+                self.prose(&format!("{what} not run after the {why}."), self.theme.muted()),
             );
         }
         lines.push(Line::default());
@@ -326,11 +328,11 @@ impl Transcript {
             StatementResult::Failed(_) => self.theme.failing(),
             _ => self.theme.muted(),
         };
-        let mut lines = self.wrapped(&summary(outcome), style);
+        let mut lines = self.prose(&summary(outcome), style);
         if let StatementResult::Done(done) = &outcome.result
             && !done.info.is_empty()
         {
-            lines.extend(self.wrapped(&done.info, self.theme.muted()));
+            lines.extend(self.prose(&done.info, self.theme.muted()));
         }
         lines
     }
@@ -349,6 +351,14 @@ impl Transcript {
             lines.extend(hard_wrap(&spans, self.width).into_iter().map(Line::from));
         }
         lines
+    }
+
+    /// A message, wrapped at words.
+    fn prose(&self, text: &str, style: Style) -> Vec<Line<'static>> {
+        wrap(&[Span::styled(text.to_owned(), style)], self.width)
+            .into_iter()
+            .map(Line::from)
+            .collect()
     }
 
     fn wrapped(&self, text: &str, style: Style) -> Vec<Line<'static>> {
@@ -470,7 +480,7 @@ mod tests {
         let shown = text(&t.window(0, 100));
         assert_eq!(shown[0], "********************");
         assert!(shown.contains(&"seq: 1".to_owned()), "{shown:?}");
-        assert!(shown.contains(&"ERROR 1064 (42000): ".to_owned()), "{shown:?}");
+        assert!(shown.contains(&"ERROR 1064 (42000):".to_owned()), "{shown:?}");
         assert!(shown.contains(&"near 'SELEC 2'".to_owned()), "{shown:?}");
         assert!(shown.iter().all(|l| l.width() <= 20), "{shown:?}");
     }
