@@ -12,6 +12,7 @@ pub mod app;
 mod console;
 pub mod draw;
 pub mod effect;
+pub mod headless;
 mod highlight;
 mod input;
 mod layout;

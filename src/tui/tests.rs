@@ -15,7 +15,8 @@ use super::action::{Action, Scroll};
 use super::app::{App, Pane, Work};
 use super::draw::draw;
 use super::effect::Effect;
-use super::perform::{Host, Performer};
+use super::headless::Headless;
+use super::perform::Performer;
 use super::sql_worker::Locate;
 use super::theme::Theme;
 use super::view::{ServerState, ServerView, TaskState, TaskView};
@@ -32,38 +33,6 @@ fn fixture_day() -> Day {
 
 fn workspace() -> Workspace {
     Workspace { root: PathBuf::from("/home/learner/sqlcourse/day20") }
-}
-
-/// A terminal drawn in memory; the clipboard and hand-overs are recorded.
-struct Headless {
-    terminal: Terminal<TestBackend>,
-    copied: Vec<String>,
-    suspensions: usize,
-}
-
-impl Headless {
-    fn new(width: u16, height: u16) -> Self {
-        let terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-        Headless { terminal, copied: Vec::new(), suspensions: 0 }
-    }
-}
-
-impl Host for Headless {
-    type Backend = TestBackend;
-
-    fn terminal(&mut self) -> &mut Terminal<TestBackend> {
-        &mut self.terminal
-    }
-
-    fn suspended<T>(&mut self, job: impl FnOnce() -> T) -> anyhow::Result<T> {
-        self.suspensions += 1;
-        Ok(job())
-    }
-
-    fn write_escape(&mut self, sequence: &str) -> anyhow::Result<()> {
-        self.copied.push(sequence.to_owned());
-        Ok(())
-    }
 }
 
 /// A performer for a screen with no lab behind it.
@@ -506,7 +475,7 @@ fn no_colour_means_no_colour_anywhere() {
 fn the_loop_draws_only_when_something_changed_and_stops_on_quit() {
     let (day, ws) = (fixture_day(), workspace());
     let mut app = app(&day, &ws, 80, 24);
-    let mut host = Headless::new(80, 24);
+    let mut host = Headless::new(80, 24).expect("headless");
     let (results, _unused) = std::sync::mpsc::channel();
     let mut performer = performer(&day, &ws, results);
 
@@ -530,7 +499,7 @@ fn the_loop_draws_only_when_something_changed_and_stops_on_quit() {
     drop(sender);
     let frames = super::event_loop(&mut host, &mut app, &actions, &mut performer).expect("runs");
     assert_eq!(frames, 1, "both changes in one frame");
-    let shown = host.terminal.backend().to_string();
+    let shown = host.text();
     assert!(shown.contains("Step 2/7") && shown.contains("slave   ● ready"), "{shown}");
 
     let (sender, actions) = std::sync::mpsc::channel();
@@ -799,14 +768,14 @@ fn code_blocks_are_marked_copied_and_put_into_the_console() {
     app.update(key(KeyCode::Char('y')));
     let effects = app.take_effects();
     assert_eq!(effects, [Effect::Copy { text: change_master.clone() }]);
-    let mut host = Headless::new(120, 40);
+    let mut host = Headless::new(120, 40).expect("headless");
     let (results, _unused) = std::sync::mpsc::channel();
     let mut performer = performer(&day, &ws, results);
     for effect in effects {
         let notice = performer.perform(effect, &mut host).expect("a notice");
         assert_eq!(notice, Action::Notice("copied 5 lines to the clipboard".into()));
     }
-    assert_eq!(host.copied, [crate::clipboard::osc52(&change_master)]);
+    assert_eq!(host.escapes, [crate::clipboard::osc52(&change_master)]);
 
     // v puts it in the console, for the running engine.
     app.update(Action::Engine(Engine::MySql));

@@ -332,7 +332,7 @@ impl Transcript {
         if let StatementResult::Done(done) = &outcome.result
             && !done.info.is_empty()
         {
-            lines.extend(self.prose(&done.info, self.theme.muted()));
+            lines.extend(self.wrapped(&done.info, self.theme.muted()));
         }
         lines
     }
