@@ -13,7 +13,7 @@ use ratatui::crossterm::cursor::{Hide, Show};
 use ratatui::crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 
 /// Whether the terminal is in the screen's mode (raw, alternate screen, mouse on).
@@ -47,7 +47,10 @@ impl TerminalGuard {
         restore();
         let result = job();
         take_over()?;
-        self.terminal.clear().context("cannot redraw the screen")?;
+        // Blank the screen and forget the last frame, so the next one is drawn whole.
+        // (`Terminal::clear` would ask the terminal where its cursor is, and wait for it.)
+        execute!(io::stdout(), Clear(ClearType::All)).context("cannot redraw the screen")?;
+        self.terminal.swap_buffers();
         Ok(result)
     }
 }

@@ -11,8 +11,10 @@ use crate::tui::wrap::{truncate, width};
 
 pub fn draw_footer(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
-    // A notice is news: it gets its room first (up to two thirds of the line), the keys the rest.
-    let notice = app.notice.as_ref().map(|n| truncate(n, usize::from(area.width) * 2 / 3));
+    // A notice is news: it gets its room first (the whole line if it needs it), the keys the
+    // rest. The next key press clears it.
+    let notice =
+        app.notice.as_ref().map(|n| truncate(n, usize::from(area.width).saturating_sub(2)));
     let notice_width = notice.as_ref().map_or(0, |n| width(&[Span::raw(format!("{n} "))]));
     let room = usize::from(area.width).saturating_sub(notice_width);
     let keys: Vec<Footer> = if app.help {
