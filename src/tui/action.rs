@@ -189,7 +189,7 @@ pub static BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: "Enter",
-        help: "run the input once it ends with ; or \\G (else a new line)",
+        help: "run the input if it ends in ; or \\G, else a new line",
         footer: footer(0, "Enter", "run"),
         panes: CONSOLE,
         map: &[(KeyCode::Enter, NONE, Action::Edit(Edit::Enter))],

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
@@ -159,8 +160,16 @@ impl<'a> App<'a> {
             Action::Key(key) => {
                 let mapped =
                     if self.help { help_key_action(&key) } else { key_action(&key, self.focus) };
-                if let Some(action) = mapped {
-                    self.apply(action);
+                match mapped {
+                    Some(action) => self.apply(action),
+                    // Esc and the next key read together arrive as Alt and that key (typed
+                    // fast, or over a slow link): take them apart.
+                    None if key.modifiers.contains(KeyModifiers::ALT) => {
+                        self.apply(Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+                        let plain = KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT);
+                        self.apply(Action::Key(plain));
+                    }
+                    None => {}
                 }
             }
             Action::Quit => self.quit = true,
@@ -386,7 +395,7 @@ impl<'a> App<'a> {
             return;
         }
         let servers: Vec<String> = self.console.running.iter().cloned().collect();
-        self.notice = Some(format!("cancelling the statement on the {}…", servers.join(" and ")));
+        self.console.cancelling.extend(servers.iter().cloned());
         self.effects.extend(servers.into_iter().map(|server| Effect::Cancel { server }));
     }
 
@@ -624,7 +633,7 @@ impl<'a> App<'a> {
                 c.target.clone(),
                 c.transcript.len(),
                 c.transcript.scroll,
-                c.running.len(),
+                c.running.len() + c.cancelling.len(),
             ),
             output: (o.transcript.len(), o.transcript.scroll, o.running, o.exit),
         }

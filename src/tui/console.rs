@@ -27,6 +27,8 @@ pub struct Console {
     pub transcript: Transcript,
     /// Servers running an input now.
     pub running: BTreeSet<String>,
+    /// Servers asked to cancel what they run.
+    pub cancelling: BTreeSet<String>,
 }
 
 /// What an edit asks of the screen.
@@ -57,6 +59,7 @@ impl Console {
             history: History::default(),
             transcript: Transcript::new(theme),
             running: BTreeSet::new(),
+            cancelling: BTreeSet::new(),
         }
     }
 
@@ -130,6 +133,7 @@ impl Console {
     /// Records what an input gave back on `server`; returns the entry its echo starts.
     pub fn finish(&mut self, server: &str, result: Result<Run, String>) -> usize {
         self.running.remove(server);
+        self.cancelling.remove(server);
         let echo = format!("{server}> ");
         let start = self
             .transcript

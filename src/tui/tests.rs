@@ -598,6 +598,7 @@ fn typing_in_the_console_runs_complete_input_only() {
     app.update(ctrl('c'));
     assert_eq!(app.take_effects(), [Effect::Cancel { server: "master".into() }]);
     assert!(!app.quit);
+    assert!(screen(&app).contains("cancelling on the master…"));
     app.update(Action::SqlDone { server: "master".into(), result: Ok(result(2, true)) });
     let shown = screen(&app);
     assert!(shown.contains("*************************** 1. row ***"), "{shown}");
@@ -710,6 +711,10 @@ fn esc_closes_the_console_and_c_brings_it_back_as_it_was() {
     assert!(screen(&app).contains("Step 1/7"), "the lesson is back");
     app.update(key(KeyCode::Char('c')));
     assert_eq!(app.console.prompt.text(), "SELECT");
+    // Esc and Tab read together come as Alt-Tab: still Esc, then Tab.
+    app.update(Action::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::ALT)));
+    assert_eq!((app.focus, app.work), (Pane::Tasks, None));
+    app.update(key(KeyCode::Char('c')));
     app.update(ctrl('u'));
     type_text(&mut app, "exit");
     app.update(key(KeyCode::Enter));

@@ -83,7 +83,9 @@ fn introduction(app: &App, width: usize) -> Vec<Line<'static>> {
 fn status(app: &App, width: usize) -> Line<'static> {
     let console = &app.console;
     let theme = &app.theme;
-    let (label, style): (String, Style) = if console.running.contains(&console.target) {
+    let (label, style): (String, Style) = if let Some(server) = console.cancelling.iter().next() {
+        (format!("cancelling on the {server}…"), theme.busy())
+    } else if console.running.contains(&console.target) {
         (format!("running on the {}… Ctrl-C cancels", console.target), theme.busy())
     } else if let Some(other) = console.running.iter().next() {
         (format!("running on the {}…", other), theme.busy())
