@@ -14,8 +14,10 @@ pub fn osc52(text: &str) -> String {
 pub fn osc52_for(text: &str, in_tmux: bool) -> String {
     let sequence = format!("\x1b]52;c;{}\x07", STANDARD.encode(text));
     if in_tmux {
-        // tmux passes a DCS `tmux;` sequence on to the outer terminal, with every ESC doubled.
-        format!("\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b"))
+        // tmux keeps the plain sequence itself when its `set-clipboard` is on, and passes a
+        // DCS `tmux;` sequence (every ESC doubled) on to the outer terminal when
+        // `allow-passthrough` is on: send both, as either may be set.
+        format!("{sequence}\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b"))
     } else {
         sequence
     }
@@ -32,6 +34,9 @@ mod tests {
 
     #[test]
     fn inside_tmux_the_sequence_is_passed_through() {
-        assert_eq!(osc52_for("hi", true), "\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\");
+        assert_eq!(
+            osc52_for("hi", true),
+            "\x1b]52;c;aGk=\x07\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\"
+        );
     }
 }

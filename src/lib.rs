@@ -10,7 +10,6 @@ pub mod content;
 pub mod diagnose;
 pub mod docker;
 pub mod editor;
-pub mod endpoint;
 pub mod grade;
 pub mod image;
 pub mod lab;

@@ -4,14 +4,15 @@
 //! It runs on a thread of its own and only ever sends [`Action`]s to the screen, so the
 //! screen never waits for Docker or a server.
 
-use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::check::{Grader, record_progress};
 use crate::content::Day;
 use crate::grade::{TaskState as Grade, TaskStatus};
 use crate::lab::{ContainerState, Lab, LabEvent, ServerFailed, ServerInfo};
+use crate::ready::Endpoint;
 use crate::tui::action::Action;
 use crate::tui::view::{ServerState, ServerView, TaskState, TaskView};
 use crate::workspace::Workspace;
@@ -30,22 +31,54 @@ pub enum Request {
     Reset,
 }
 
-/// Starts the lab's thread; requests go in through the returned sender.
-pub fn start(
-    day: Day,
-    workspace: Workspace,
-    image: Option<String>,
-    screen: Sender<Action>,
-) -> Sender<Request> {
-    let (requests, inbox) = std::sync::mpsc::channel();
+/// The screen's hold on the lab: requests go in, and the servers as last seen come out.
+#[derive(Clone)]
+pub struct LabHandle {
+    slug: String,
+    requests: Sender<Request>,
+    servers: Arc<Mutex<Vec<ServerInfo>>>,
+}
+
+impl LabHandle {
+    /// A handle on servers already known, with no thread watching them, and the receiving
+    /// end of its requests.
+    pub fn with_servers(slug: &str, servers: Vec<ServerInfo>) -> (LabHandle, Receiver<Request>) {
+        let (requests, inbox) = std::sync::mpsc::channel();
+        let servers = Arc::new(Mutex::new(servers));
+        (LabHandle { slug: slug.to_owned(), requests, servers }, inbox)
+    }
+
+    /// Asks the lab for something; false when the lab's thread has gone.
+    pub fn request(&self, request: Request) -> bool {
+        self.requests.send(request).is_ok()
+    }
+
+    /// A server as last seen running, or why it cannot be reached.
+    pub fn running(&self, server: &str) -> anyhow::Result<(ServerInfo, Endpoint)> {
+        let servers = self.servers.lock().map_err(|_| anyhow::anyhow!("the lab's thread failed"))?;
+        let info = servers.iter().find(|s| s.name == server && s.state.is_running());
+        match info.and_then(|s| Some((s.clone(), s.endpoint.clone()?))) {
+            Some(found) => Ok(found),
+            None => anyhow::bail!(
+                "the {server} is not running yet (see the lab pane; `sqlcourse {} up` starts the lab)",
+                self.slug
+            ),
+        }
+    }
+}
+
+/// Starts the lab's thread: it brings the lab up, then watches and grades it.
+pub fn start(day: Day, workspace: Workspace, image: Option<String>, screen: Sender<Action>) -> LabHandle {
+    let (handle, inbox) = LabHandle::with_servers(&day.spec.slug, Vec::new());
+    let servers = Arc::clone(&handle.servers);
     let spawned = std::thread::Builder::new()
         .name("lab".to_owned())
-        .spawn(move || Watcher::new(day, workspace, screen).run(image, &inbox));
+        .spawn(move || Watcher::new(day, workspace, screen, servers).run(image, &inbox));
     if let Err(e) = spawned {
         // Without the thread the lesson is still readable; the lab pane stays "not started".
         eprintln!("sqlcourse: cannot start the lab's thread: {e}");
     }
-    requests
+    handle
 }
 
 /// The lab's thread: its view of the servers and what it last sent.
@@ -55,12 +88,19 @@ struct Watcher {
     screen: Sender<Action>,
     /// What the lab pane shows, kept so progress events can change one server at a time.
     views: Mutex<Vec<ServerView>>,
+    /// Docker's view of the servers, shared with the screen's handle.
+    servers: Arc<Mutex<Vec<ServerInfo>>>,
 }
 
 impl Watcher {
-    fn new(day: Day, workspace: Workspace, screen: Sender<Action>) -> Self {
+    fn new(
+        day: Day,
+        workspace: Workspace,
+        screen: Sender<Action>,
+        servers: Arc<Mutex<Vec<ServerInfo>>>,
+    ) -> Self {
         let views = Mutex::new(ServerView::not_started(&day));
-        Watcher { day, workspace, screen, views }
+        Watcher { day, workspace, screen, views, servers }
     }
 
     fn run(self, image: Option<String>, inbox: &Receiver<Request>) {
@@ -135,6 +175,9 @@ impl Watcher {
             }
         };
         self.show_servers(&servers);
+        if let Ok(mut shared) = self.servers.lock() {
+            shared.clone_from(&servers);
+        }
         let report = grader.round(&servers);
         if let Some(warning) = record_progress(&self.day.spec.slug, &report.tasks) {
             self.notice(warning);

@@ -31,7 +31,10 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             match day_cli.command {
                 None => {
                     let workspace = Workspace::for_day(&day.spec.slug)?;
-                    tui::run(&day, &workspace, |_| {})?;
+                    let lab = (day.clone(), workspace.clone(), global.image.clone());
+                    tui::run(&day, &workspace, |screen| {
+                        sqlcourse::live::start(lab.0, lab.1, lab.2, screen)
+                    })?;
                     Ok(std::process::ExitCode::SUCCESS)
                 }
                 Some(command) => lab_commands::run(day, &global, command),

@@ -459,7 +459,7 @@ fn wait_for_summary(lab: &TestLab, done: impl Fn(&str) -> bool) -> String {
 }
 
 #[test]
-fn a_missing_image_falls_back_to_the_offline_one_or_names_the_build_command() {
+fn a_missing_image_falls_back_to_the_offline_one_or_is_built_or_names_the_build_command() {
     let Some(lab) = TestLab::new("image") else { return };
     let offline = "sqlcourse/mariadb:11.8-offline";
     let spec = |offline: &str| sqlcourse::spec::ImageSpec {
@@ -467,10 +467,19 @@ fn a_missing_image_falls_back_to_the_offline_one_or_names_the_build_command() {
         offline: Some(offline.to_owned()),
         build_command: Some("labs/image/build-offline.sh".to_owned()),
     };
+    // A course whose offline build fails at once, so the message after a failed build shows.
+    let course = tempfile::tempdir().expect("a temp dir");
+    std::fs::create_dir_all(course.path().join("labs/image")).expect("mkdir");
+    std::fs::write(
+        course.path().join("labs/image/build-offline.sh"),
+        "echo 'debootstrap: not found' >&2\nexit 1\n",
+    )
+    .expect("write the script");
+    let content = sqlcourse::content::Content::Dir(course.path().to_owned());
     let events = std::sync::Mutex::new(Vec::new());
     let record = |e: LabEvent| events.lock().expect("events").push(e);
     let chosen = lab
-        .block_on(sqlcourse::image::ensure(&lab.docker, &spec(offline), None, &record))
+        .block_on(sqlcourse::image::ensure(&lab.docker, &content, &spec(offline), None, &record))
         .expect("the offline image is used");
     assert_eq!(chosen, offline);
     let events = events.into_inner().expect("events");
@@ -482,12 +491,20 @@ fn a_missing_image_falls_back_to_the_offline_one_or_names_the_build_command() {
     );
 
     let missing = format!("sqlcourse-test/{}:missing", lab.name);
+    let built = std::sync::Mutex::new(Vec::new());
+    let record = |e: LabEvent| built.lock().expect("events").push(e);
     let err = lab
-        .block_on(sqlcourse::image::ensure(&lab.docker, &spec(&missing), None, &|_| {}))
+        .block_on(sqlcourse::image::ensure(&lab.docker, &content, &spec(&missing), None, &record))
         .expect_err("no image at all");
     let message = err.to_string();
     assert!(message.contains("labs/image/build-offline.sh"), "{message}");
     assert!(message.contains(&missing), "{message}");
+    assert!(message.contains("debootstrap: not found"), "the build's own words: {message}");
+    let built = built.into_inner().expect("events");
+    assert!(
+        built.iter().any(|e| matches!(e, LabEvent::Building { line } if line.contains("debootstrap"))),
+        "the build's output is reported: {built:?}"
+    );
 }
 
 #[test]

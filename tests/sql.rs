@@ -3,135 +3,17 @@
 //! Each test starts its own container, named and labelled for that test only, and removes it by
 //! its label when the test ends, passed or failed.
 
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
+
 use std::time::{Duration, Instant};
 
-use sqlcourse::ready::Endpoint;
-use sqlcourse::sql::{Session, SqlError, StatementResult, outcome_lines, run_lines, summary};
-
-const IMAGE: &str = "sqlcourse/mariadb:11.8-offline";
-const PASSWORD: &str = "console-test-pw";
-
-/// A MariaDB container for one test, removed (with its volumes) when dropped.
-struct Server {
-    lab: String,
-    endpoint: Endpoint,
-}
-
-impl Server {
-    /// Starts a server as the `master` of a lab of its own, or `None` (after saying why) when
-    /// Docker is unreachable outside CI.
-    fn start() -> Option<Server> {
-        if !docker_reachable() {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "Docker is unreachable, and CI=true forbids skipping"
-            );
-            eprintln!("skipping: Docker is unreachable (`docker version` failed)");
-            return None;
-        }
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let lab =
-            format!("test-console-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
-        remove_lab(&lab);
-        let name = format!("sqlcourse-{lab}-master");
-        let label = format!("io.sqlcourse.lab={lab}");
-        let env = format!("MARIADB_ROOT_PASSWORD={PASSWORD}");
-        docker(&[
-            "run",
-            "-d",
-            "--name",
-            &name,
-            "--label",
-            &label,
-            "-e",
-            &env,
-            "-p",
-            "127.0.0.1::3306",
-            IMAGE,
-        ]);
-        // From here on the container is ours to remove, whatever happens.
-        let mut server = Server {
-            lab,
-            endpoint: Endpoint {
-                host: "127.0.0.1".into(),
-                port: 0,
-                user: "root".into(),
-                password: PASSWORD.into(),
-            },
-        };
-        let mapping = docker(&["port", &name, "3306/tcp"]);
-        let port = mapping
-            .lines()
-            .find_map(|l| l.strip_prefix("127.0.0.1:"))
-            .and_then(|p| p.trim().parse().ok())
-            .unwrap_or_else(|| panic!("no port published on 127.0.0.1: {mapping}"));
-        server.endpoint.port = port;
-        server.wait_ready();
-        Some(server)
-    }
-
-    /// Retries a real connection until the server accepts it.
-    fn wait_ready(&self) {
-        let deadline = Instant::now() + Duration::from_secs(90);
-        loop {
-            match Session::connect(&self.endpoint) {
-                Ok(_) => return,
-                Err(e) if Instant::now() > deadline => panic!("server never became ready: {e}"),
-                Err(_) => std::thread::sleep(Duration::from_millis(100)),
-            }
-        }
-    }
-
-    fn session(&self) -> Session {
-        Session::connect(&self.endpoint).expect("connect to the test server")
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        remove_lab(&self.lab);
-    }
-}
-
-fn docker_reachable() -> bool {
-    Command::new("docker")
-        .args(["version", "--format", "{{.Server.Version}}"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn docker(args: &[&str]) -> String {
-    let out = Command::new("docker").args(args).output().expect("run docker");
-    assert!(
-        out.status.success(),
-        "docker {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Removes every container carrying this lab's label, and its volumes.
-fn remove_lab(lab: &str) {
-    let filter = format!("label=io.sqlcourse.lab={lab}");
-    let ids = docker(&["ps", "-aq", "--filter", &filter]);
-    let ids: Vec<&str> = ids.split_whitespace().collect();
-    if !ids.is_empty() {
-        let mut args = vec!["rm", "-f", "-v"];
-        args.extend(ids);
-        docker(&args);
-    }
-}
-
-/// Runs `sqlcourse day20 ARGS` against `lab`, with a workspace holding the root password.
+use common::server::Server;
+use sqlcourse::sql::{SqlError, StatementResult, outcome_lines, run_lines, summary};
 
 
 #[test]
 fn statements_run_in_order_and_results_read_like_the_client() {
-    let Some(server) = Server::start() else { return };
+    let Some(server) = Server::start("console") else { return };
     let mut session = server.session();
     let run = session.run(
         "CREATE DATABASE shop; USE shop;\n\
@@ -185,7 +67,7 @@ fn statements_run_in_order_and_results_read_like_the_client() {
 
 #[test]
 fn errors_carry_code_state_and_text_and_stop_the_rest() {
-    let Some(server) = Server::start() else { return };
+    let Some(server) = Server::start("console") else { return };
     let mut session = server.session();
     let run = session.run("SELECT 1; SELEC 2; SELECT 3;");
     let error = run.error().expect("the misspelt statement fails");
@@ -209,7 +91,7 @@ fn errors_carry_code_state_and_text_and_stop_the_rest() {
 
 #[test]
 fn a_lost_connection_is_reopened_in_the_same_database() {
-    let Some(server) = Server::start() else { return };
+    let Some(server) = Server::start("console") else { return };
     let mut session = server.session();
     assert!(session.run("CREATE DATABASE shop; USE shop").error().is_none());
     let old_id = session.connection_id();
@@ -227,7 +109,7 @@ fn a_lost_connection_is_reopened_in_the_same_database() {
 
 #[test]
 fn cancel_stops_a_long_statement_within_a_second() {
-    let Some(server) = Server::start() else { return };
+    let Some(server) = Server::start("console") else { return };
     let mut session = server.session();
     let canceller = session.canceller();
     let worker = std::thread::spawn(move || {
@@ -264,7 +146,7 @@ fn cancel_stops_a_long_statement_within_a_second() {
 
 #[test]
 fn a_hundred_thousand_rows_are_counted_but_not_all_kept() {
-    let Some(server) = Server::start() else { return };
+    let Some(server) = Server::start("console") else { return };
     let mut session = server.session();
     let run = session.run("SELECT seq FROM mysql.seq_1_to_100000");
     let outcome = &run.outcomes[0];

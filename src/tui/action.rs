@@ -1,16 +1,28 @@
 //! Everything that can happen to the screen, as one enum: keys, the mouse wheel, a resized
-//! terminal, and messages from the workers that watch the lab and grade the tasks.
+//! terminal, and messages from the workers that watch the lab, grade the tasks, run SQL and
+//! run the application.
+//!
+//! Keys mean different things in different panes (a letter is typed in the console but is a
+//! command elsewhere), so the terminal sends them as [`Action::Key`] and the app looks them up
+//! in [`BINDINGS`] for the pane that has the keyboard.
 
 use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind,
 };
 
+use super::app::Pane;
 use super::view::{ServerView, TaskView};
+use crate::app_run::AppEvent;
 use crate::lesson::Engine;
+use crate::sql::Run;
 
 /// Something the app reacts to in `App::update`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
+    /// A key pressed; what it does depends on the focused pane.
+    Key(KeyEvent),
+    /// Text pasted into the terminal.
+    Paste(String),
     /// Show the next step of the lesson.
     NextStep,
     /// Show the previous step.
@@ -19,12 +31,46 @@ pub enum Action {
     Scroll(Scroll),
     /// Give the keyboard to the next pane.
     FocusNext,
+    /// Give the keyboard to the previous pane.
+    FocusPrev,
     /// Open or close the list of keys.
     Help,
-    /// Close the list of keys.
+    /// Close the list of keys, or the console or application pane.
     Close,
     /// Leave, restoring the terminal.
     Quit,
+    /// Ctrl-C: cancel the running statement, or leave when none runs.
+    Interrupt,
+    /// Select the next server in the lab pane.
+    NextServer,
+    /// Select the previous server in the lab pane.
+    PrevServer,
+    /// Open the selected server's config file in the learner's editor.
+    EditConfig,
+    /// Open the selected server's own client inside its container.
+    ServerClient,
+    /// Restart the selected server, so its config file takes effect.
+    Restart,
+    /// Ask to reset the whole lab (a confirmation follows).
+    Reset,
+    /// Grade every task now.
+    Recheck,
+    /// Mark the next code block of the step.
+    NextCode,
+    /// Mark the previous code block of the step.
+    PrevCode,
+    /// Copy the marked code block to the clipboard.
+    CopyCode,
+    /// Put the marked code block into the console's input.
+    PasteCode,
+    /// Open the SQL console and give it the keyboard.
+    OpenConsole,
+    /// Send the console's statements to the next server.
+    SwitchTarget,
+    /// Edit the console's input.
+    Edit(Edit),
+    /// Run the learner's application and show its output.
+    RunApp,
     /// The mouse wheel turned over a cell of the screen; positive `lines` scroll down.
     Wheel { column: u16, row: u16, lines: i16 },
     /// The terminal has a new size.
@@ -37,6 +83,12 @@ pub enum Action {
     Engine(Engine),
     /// A one-line message for the footer, such as the outcome of a background job.
     Notice(String),
+    /// A console input finished on a server: what it gave, or why it could not run.
+    SqlDone { server: String, result: Result<Run, String> },
+    /// The application printed a line or ended.
+    App(AppEvent),
+    /// The application could not be started.
+    AppFailed(String),
 }
 
 /// How far to scroll.
@@ -50,96 +102,341 @@ pub enum Scroll {
     Bottom,
 }
 
+/// A change to the console's input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    Insert(char),
+    /// A line break, whether or not the input is complete.
+    Newline,
+    /// Run the input when it is complete, else break the line.
+    Enter,
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    /// The line above, or the previous input from the history.
+    Up,
+    /// The line below, or the next input from the history.
+    Down,
+    /// Empty the input.
+    Clear,
+}
+
 /// Lines the mouse wheel moves per notch.
 const WHEEL_LINES: i16 = 3;
 
-/// One line of the key help: the keys it names and the actions they send.
+/// A key reminder in the footer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Footer {
+    pub keys: &'static str,
+    pub words: &'static str,
+    /// Which reminders stay when the line is too short for all: lower ranks first.
+    pub rank: u8,
+}
+
+/// One line of the key help: the keys it names, where they work, and the actions they send.
 pub struct Binding {
     /// The keys as the help shows them.
     pub keys: &'static str,
     /// What they do.
     pub help: &'static str,
-    /// `(keys, words)` in the footer, for the keys worth a reminder.
-    pub footer: Option<(&'static str, &'static str)>,
-    /// Each key (with whether it needs Ctrl) and its action.
-    pub map: &'static [(KeyCode, bool, Action)],
+    /// The reminder in the footer, for the keys worth one.
+    pub footer: Option<Footer>,
+    /// The panes where these keys work.
+    pub panes: &'static [Pane],
+    /// Each key, the modifiers it needs (Shift aside), and its action.
+    pub map: &'static [(KeyCode, KeyModifiers, Action)],
 }
 
-/// Every key the screen answers to, in the order the help lists them.
+impl Binding {
+    pub fn works_in(&self, pane: Pane) -> bool {
+        self.panes.contains(&pane)
+    }
+}
+
+const fn footer(rank: u8, keys: &'static str, words: &'static str) -> Option<Footer> {
+    Some(Footer { keys, words, rank })
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const ALT: KeyModifiers = KeyModifiers::ALT;
+
+/// The panes that read rather than take typing.
+const READING: &[Pane] = &[Pane::Lesson, Pane::Tasks, Pane::Lab, Pane::Output];
+/// The panes that scroll with the arrow keys.
+const SCROLLING: &[Pane] = &[Pane::Lesson, Pane::Tasks, Pane::Output];
+/// The panes from which the selected server is at hand.
+const SERVER_AT_HAND: &[Pane] = &[Pane::Lesson, Pane::Tasks, Pane::Lab];
+const LESSON: &[Pane] = &[Pane::Lesson];
+const CONSOLE: &[Pane] = &[Pane::Console];
+const EVERYWHERE: &[Pane] = &[Pane::Lesson, Pane::Tasks, Pane::Lab, Pane::Console, Pane::Output];
+
+/// Every key the screen answers to, in the order the help and the footer list them.
 pub static BINDINGS: &[Binding] = &[
+    Binding {
+        keys: "↑  ↓",
+        help: "scroll a line",
+        footer: None,
+        panes: SCROLLING,
+        map: &[
+            (KeyCode::Up, NONE, Action::Scroll(Scroll::LineUp)),
+            (KeyCode::Down, NONE, Action::Scroll(Scroll::LineDown)),
+        ],
+    },
+    Binding {
+        keys: "↑  ↓",
+        help: "choose a server",
+        footer: footer(2, "↑↓", "server"),
+        panes: &[Pane::Lab],
+        map: &[(KeyCode::Up, NONE, Action::PrevServer), (KeyCode::Down, NONE, Action::NextServer)],
+    },
+    Binding {
+        keys: "Enter",
+        help: "run the input if it ends in ; or \\G, else a new line",
+        footer: footer(0, "Enter", "run"),
+        panes: CONSOLE,
+        map: &[(KeyCode::Enter, NONE, Action::Edit(Edit::Enter))],
+    },
+    Binding {
+        keys: "Alt-Enter  Ctrl-J",
+        help: "new line",
+        footer: None,
+        panes: CONSOLE,
+        map: &[
+            (KeyCode::Enter, ALT, Action::Edit(Edit::Newline)),
+            (KeyCode::Char('j'), CTRL, Action::Edit(Edit::Newline)),
+        ],
+    },
+    Binding {
+        keys: "Ctrl-T  F2",
+        help: "send to the other server",
+        footer: footer(0, "^T", "server"),
+        panes: CONSOLE,
+        map: &[
+            (KeyCode::Char('t'), CTRL, Action::SwitchTarget),
+            (KeyCode::F(2), NONE, Action::SwitchTarget),
+        ],
+    },
+    Binding {
+        keys: "↑  ↓",
+        help: "line above / below, else earlier / later input",
+        footer: footer(4, "↑↓", "history"),
+        panes: CONSOLE,
+        map: &[
+            (KeyCode::Up, NONE, Action::Edit(Edit::Up)),
+            (KeyCode::Down, NONE, Action::Edit(Edit::Down)),
+        ],
+    },
+    Binding {
+        keys: "←  →  Home  End",
+        help: "move in the input",
+        footer: None,
+        panes: CONSOLE,
+        map: &[
+            (KeyCode::Left, NONE, Action::Edit(Edit::Left)),
+            (KeyCode::Right, NONE, Action::Edit(Edit::Right)),
+            (KeyCode::Home, NONE, Action::Edit(Edit::Home)),
+            (KeyCode::End, NONE, Action::Edit(Edit::End)),
+        ],
+    },
+    Binding {
+        keys: "Backspace  Delete",
+        help: "delete a character",
+        footer: None,
+        panes: CONSOLE,
+        map: &[
+            (KeyCode::Backspace, NONE, Action::Edit(Edit::Backspace)),
+            (KeyCode::Delete, NONE, Action::Edit(Edit::Delete)),
+        ],
+    },
+    Binding {
+        keys: "Ctrl-U",
+        help: "clear the input",
+        footer: None,
+        panes: CONSOLE,
+        map: &[(KeyCode::Char('u'), CTRL, Action::Edit(Edit::Clear))],
+    },
+    Binding {
+        keys: "PgUp  PgDn",
+        help: "scroll the results",
+        footer: footer(5, "PgUp/PgDn", "scroll"),
+        panes: CONSOLE,
+        map: &[
+            (KeyCode::PageUp, NONE, Action::Scroll(Scroll::PageUp)),
+            (KeyCode::PageDown, NONE, Action::Scroll(Scroll::PageDown)),
+        ],
+    },
     Binding {
         keys: "n  →",
         help: "next step",
-        footer: Some(("n/b", "step")),
+        footer: footer(3, "n/b", "step"),
+        panes: READING,
         map: &[
-            (KeyCode::Char('n'), false, Action::NextStep),
-            (KeyCode::Right, false, Action::NextStep),
+            (KeyCode::Char('n'), NONE, Action::NextStep),
+            (KeyCode::Right, NONE, Action::NextStep),
         ],
     },
     Binding {
         keys: "b  ←",
         help: "previous step",
         footer: None,
+        panes: READING,
         map: &[
-            (KeyCode::Char('b'), false, Action::PrevStep),
-            (KeyCode::Left, false, Action::PrevStep),
-        ],
-    },
-    Binding {
-        keys: "↑  ↓",
-        help: "scroll a line",
-        footer: Some(("↑↓", "scroll")),
-        map: &[
-            (KeyCode::Up, false, Action::Scroll(Scroll::LineUp)),
-            (KeyCode::Down, false, Action::Scroll(Scroll::LineDown)),
+            (KeyCode::Char('b'), NONE, Action::PrevStep),
+            (KeyCode::Left, NONE, Action::PrevStep),
         ],
     },
     Binding {
         keys: "PgUp  PgDn  Space",
         help: "scroll a page",
-        footer: Some(("PgUp/PgDn", "page")),
+        footer: None,
+        panes: SCROLLING,
         map: &[
-            (KeyCode::PageUp, false, Action::Scroll(Scroll::PageUp)),
-            (KeyCode::PageDown, false, Action::Scroll(Scroll::PageDown)),
-            (KeyCode::Char(' '), false, Action::Scroll(Scroll::PageDown)),
+            (KeyCode::PageUp, NONE, Action::Scroll(Scroll::PageUp)),
+            (KeyCode::PageDown, NONE, Action::Scroll(Scroll::PageDown)),
+            (KeyCode::Char(' '), NONE, Action::Scroll(Scroll::PageDown)),
         ],
     },
     Binding {
         keys: "Home  End",
         help: "top / bottom",
         footer: None,
+        panes: SCROLLING,
         map: &[
-            (KeyCode::Home, false, Action::Scroll(Scroll::Top)),
-            (KeyCode::End, false, Action::Scroll(Scroll::Bottom)),
+            (KeyCode::Home, NONE, Action::Scroll(Scroll::Top)),
+            (KeyCode::End, NONE, Action::Scroll(Scroll::Bottom)),
         ],
     },
     Binding {
-        keys: "Tab",
-        help: "switch between lesson and tasks",
-        footer: Some(("Tab", "pane")),
+        keys: "c",
+        help: "SQL console",
+        footer: footer(2, "c", "console"),
+        panes: READING,
+        map: &[(KeyCode::Char('c'), NONE, Action::OpenConsole)],
+    },
+    Binding {
+        keys: "e",
+        help: "edit the selected server's config file",
+        footer: footer(2, "e", "edit"),
+        panes: SERVER_AT_HAND,
+        map: &[(KeyCode::Char('e'), NONE, Action::EditConfig)],
+    },
+    Binding {
+        keys: "r",
+        help: "restart the selected server (applies its config)",
+        footer: footer(4, "r", "restart"),
+        panes: SERVER_AT_HAND,
+        map: &[(KeyCode::Char('r'), NONE, Action::Restart)],
+    },
+    Binding {
+        keys: "g",
+        help: "check the tasks now",
+        footer: footer(5, "g", "check"),
+        panes: READING,
+        map: &[(KeyCode::Char('g'), NONE, Action::Recheck)],
+    },
+    Binding {
+        keys: "R",
+        help: "reset the lab to a fresh start (asks first)",
+        footer: None,
+        panes: READING,
+        map: &[(KeyCode::Char('R'), NONE, Action::Reset)],
+    },
+    Binding {
+        keys: "[  ]",
+        help: "mark the previous / next code block",
+        footer: None,
+        panes: LESSON,
         map: &[
-            (KeyCode::Tab, false, Action::FocusNext),
-            (KeyCode::BackTab, false, Action::FocusNext),
+            (KeyCode::Char('['), NONE, Action::PrevCode),
+            (KeyCode::Char(']'), NONE, Action::NextCode),
         ],
     },
     Binding {
-        keys: "?",
-        help: "this help",
-        footer: Some(("?", "help")),
-        map: &[(KeyCode::Char('?'), false, Action::Help)],
+        keys: "y",
+        help: "copy the marked code block to the clipboard",
+        footer: footer(3, "y", "copy"),
+        panes: LESSON,
+        map: &[(KeyCode::Char('y'), NONE, Action::CopyCode)],
+    },
+    Binding {
+        keys: "v",
+        help: "put the marked SQL into the console",
+        footer: footer(3, "v", "paste"),
+        panes: LESSON,
+        map: &[(KeyCode::Char('v'), NONE, Action::PasteCode)],
+    },
+    Binding {
+        keys: "a",
+        help: "run the application",
+        footer: footer(4, "a", "run app"),
+        panes: READING,
+        map: &[(KeyCode::Char('a'), NONE, Action::RunApp)],
+    },
+    Binding {
+        keys: "x",
+        help: "the selected server's own client",
+        footer: footer(3, "x", "client"),
+        panes: SERVER_AT_HAND,
+        map: &[(KeyCode::Char('x'), NONE, Action::ServerClient)],
+    },
+    Binding {
+        keys: "Tab  Shift-Tab",
+        help: "next / previous pane",
+        footer: footer(1, "Tab", "pane"),
+        panes: EVERYWHERE,
+        map: &[
+            (KeyCode::Tab, NONE, Action::FocusNext),
+            (KeyCode::BackTab, NONE, Action::FocusPrev),
+        ],
     },
     Binding {
         keys: "Esc",
-        help: "close this help",
-        footer: None,
-        map: &[(KeyCode::Esc, false, Action::Close)],
+        help: "close this pane",
+        footer: footer(0, "Esc", "close"),
+        panes: &[Pane::Console, Pane::Output],
+        map: &[(KeyCode::Esc, NONE, Action::Close)],
     },
     Binding {
-        keys: "q  Ctrl-C",
-        help: "quit",
-        footer: Some(("q", "quit")),
-        map: &[(KeyCode::Char('q'), false, Action::Quit), (KeyCode::Char('c'), true, Action::Quit)],
+        keys: "?  F1",
+        help: "this help",
+        footer: footer(0, "?", "help"),
+        panes: READING,
+        map: &[(KeyCode::Char('?'), NONE, Action::Help), (KeyCode::F(1), NONE, Action::Help)],
     },
+    Binding {
+        keys: "F1",
+        help: "this help",
+        footer: footer(0, "F1", "help"),
+        panes: CONSOLE,
+        map: &[(KeyCode::F(1), NONE, Action::Help)],
+    },
+    Binding {
+        keys: "q",
+        help: "quit",
+        footer: footer(0, "q", "quit"),
+        panes: READING,
+        map: &[(KeyCode::Char('q'), NONE, Action::Quit)],
+    },
+    Binding {
+        keys: "Ctrl-C",
+        help: "cancel the running statement, else quit",
+        footer: None,
+        panes: EVERYWHERE,
+        map: &[(KeyCode::Char('c'), CTRL, Action::Interrupt)],
+    },
+];
+
+/// The keys that work while the help is open, whatever the pane.
+pub static HELP_KEYS: &[(KeyCode, KeyModifiers, Action)] = &[
+    (KeyCode::Esc, NONE, Action::Close),
+    (KeyCode::Char('?'), NONE, Action::Close),
+    (KeyCode::F(1), NONE, Action::Close),
+    (KeyCode::Char('q'), NONE, Action::Quit),
+    (KeyCode::Char('c'), CTRL, Action::Interrupt),
 ];
 
 impl Action {
@@ -148,13 +445,32 @@ impl Action {
     pub fn is_input(&self) -> bool {
         matches!(
             self,
-            Action::NextStep
+            Action::Key(_)
+                | Action::Paste(_)
+                | Action::NextStep
                 | Action::PrevStep
                 | Action::Scroll(_)
                 | Action::FocusNext
+                | Action::FocusPrev
                 | Action::Help
                 | Action::Close
                 | Action::Quit
+                | Action::Interrupt
+                | Action::NextServer
+                | Action::PrevServer
+                | Action::EditConfig
+                | Action::ServerClient
+                | Action::Restart
+                | Action::Reset
+                | Action::Recheck
+                | Action::NextCode
+                | Action::PrevCode
+                | Action::CopyCode
+                | Action::PasteCode
+                | Action::OpenConsole
+                | Action::SwitchTarget
+                | Action::Edit(_)
+                | Action::RunApp
                 | Action::Wheel { .. }
         )
     }
@@ -162,7 +478,8 @@ impl Action {
     /// The action a terminal event asks for, if any.
     pub fn from_event(event: &Event) -> Option<Action> {
         match event {
-            Event::Key(key) => Action::from_key(key),
+            Event::Key(key) if key.kind == KeyEventKind::Press => Some(Action::Key(*key)),
+            Event::Paste(text) => Some(Action::Paste(text.clone())),
             Event::Mouse(mouse) => {
                 let lines = match mouse.kind {
                     MouseEventKind::ScrollDown => WHEEL_LINES,
@@ -175,20 +492,33 @@ impl Action {
             _ => None,
         }
     }
+}
 
-    /// The action of a key press. Shift is ignored (terminals differ on `?`); Ctrl and Alt
-    /// must match the binding.
-    pub fn from_key(key: &KeyEvent) -> Option<Action> {
-        if key.kind != KeyEventKind::Press || key.modifiers.contains(KeyModifiers::ALT) {
-            return None;
+/// What a key does in `pane`: its binding there, else (in the console) the character typed.
+/// Shift is ignored (terminals differ on `?`); Ctrl and Alt must match the binding.
+pub fn key_action(key: &KeyEvent, pane: Pane) -> Option<Action> {
+    let bound = BINDINGS.iter().filter(|b| b.works_in(pane)).flat_map(|b| b.map);
+    lookup(bound, key).or_else(|| match key.code {
+        KeyCode::Char(c) if pane == Pane::Console && !key.modifiers.intersects(CTRL | ALT) => {
+            Some(Action::Edit(Edit::Insert(c)))
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        BINDINGS
-            .iter()
-            .flat_map(|b| b.map)
-            .find(|(code, needs_ctrl, _)| *code == key.code && *needs_ctrl == ctrl)
-            .map(|(_, _, action)| action.clone())
-    }
+        _ => None,
+    })
+}
+
+/// What a key does while the help is open.
+pub fn help_key_action(key: &KeyEvent) -> Option<Action> {
+    lookup(HELP_KEYS.iter(), key)
+}
+
+fn lookup<'a>(
+    map: impl IntoIterator<Item = &'a (KeyCode, KeyModifiers, Action)>,
+    key: &KeyEvent,
+) -> Option<Action> {
+    let modifiers = key.modifiers - KeyModifiers::SHIFT;
+    map.into_iter()
+        .find(|(code, needs, _)| *code == key.code && *needs == modifiers)
+        .map(|(_, _, action)| action.clone())
 }
 
 #[cfg(test)]
@@ -197,38 +527,70 @@ mod tests {
 
     use super::*;
 
-    fn key(code: KeyCode, modifiers: KeyModifiers) -> Option<Action> {
-        Action::from_event(&Event::Key(KeyEvent::new(code, modifiers)))
+    fn key(code: KeyCode, modifiers: KeyModifiers, pane: Pane) -> Option<Action> {
+        key_action(&KeyEvent::new(code, modifiers), pane)
     }
 
     #[test]
-    fn keys_map_to_actions() {
-        let none = KeyModifiers::NONE;
-        assert_eq!(key(KeyCode::Char('n'), none), Some(Action::NextStep));
-        assert_eq!(key(KeyCode::Left, none), Some(Action::PrevStep));
-        assert_eq!(key(KeyCode::PageDown, none), Some(Action::Scroll(Scroll::PageDown)));
-        assert_eq!(key(KeyCode::Char('?'), KeyModifiers::SHIFT), Some(Action::Help));
-        assert_eq!(key(KeyCode::Char('c'), KeyModifiers::CONTROL), Some(Action::Quit));
-        assert_eq!(key(KeyCode::Char('c'), none), None, "c alone does nothing yet");
-        assert_eq!(key(KeyCode::Char('n'), KeyModifiers::CONTROL), None);
-        assert_eq!(key(KeyCode::Char('e'), none), None);
+    fn keys_map_to_actions_in_the_reading_panes() {
+        let lesson = Pane::Lesson;
+        assert_eq!(key(KeyCode::Char('n'), NONE, lesson), Some(Action::NextStep));
+        assert_eq!(key(KeyCode::Left, NONE, lesson), Some(Action::PrevStep));
+        assert_eq!(key(KeyCode::PageDown, NONE, lesson), Some(Action::Scroll(Scroll::PageDown)));
+        assert_eq!(key(KeyCode::Char('?'), KeyModifiers::SHIFT, lesson), Some(Action::Help));
+        assert_eq!(key(KeyCode::Char('c'), CTRL, lesson), Some(Action::Interrupt));
+        assert_eq!(key(KeyCode::Char('c'), NONE, lesson), Some(Action::OpenConsole));
+        assert_eq!(key(KeyCode::Char('n'), CTRL, lesson), None);
+        assert_eq!(key(KeyCode::Char('z'), NONE, lesson), None);
+        assert_eq!(key(KeyCode::Down, NONE, Pane::Lab), Some(Action::NextServer));
+        assert_eq!(key(KeyCode::Char('y'), NONE, Pane::Tasks), None, "y copies from the lesson");
+    }
+
+    #[test]
+    fn in_the_console_letters_are_typed_and_a_few_keys_are_commands() {
+        let console = Pane::Console;
+        assert_eq!(key(KeyCode::Char('q'), NONE, console), Some(Action::Edit(Edit::Insert('q'))));
+        assert_eq!(
+            key(KeyCode::Char('G'), KeyModifiers::SHIFT, console),
+            Some(Action::Edit(Edit::Insert('G')))
+        );
+        assert_eq!(key(KeyCode::Char('?'), NONE, console), Some(Action::Edit(Edit::Insert('?'))));
+        assert_eq!(key(KeyCode::Enter, NONE, console), Some(Action::Edit(Edit::Enter)));
+        assert_eq!(key(KeyCode::Enter, ALT, console), Some(Action::Edit(Edit::Newline)));
+        assert_eq!(key(KeyCode::Char('j'), CTRL, console), Some(Action::Edit(Edit::Newline)));
+        assert_eq!(key(KeyCode::Char('t'), CTRL, console), Some(Action::SwitchTarget));
+        assert_eq!(key(KeyCode::F(2), NONE, console), Some(Action::SwitchTarget));
+        assert_eq!(key(KeyCode::Char('c'), CTRL, console), Some(Action::Interrupt));
+        assert_eq!(key(KeyCode::Up, NONE, console), Some(Action::Edit(Edit::Up)));
+        assert_eq!(key(KeyCode::Esc, NONE, console), Some(Action::Close));
+        assert_eq!(key(KeyCode::Char('x'), CTRL, console), None, "unbound Ctrl keys type nothing");
+    }
+
+    #[test]
+    fn the_help_answers_only_to_closing_and_quitting() {
+        let help = |code, modifiers| help_key_action(&KeyEvent::new(code, modifiers));
+        assert_eq!(help(KeyCode::Esc, NONE), Some(Action::Close));
+        assert_eq!(help(KeyCode::F(1), NONE), Some(Action::Close));
+        assert_eq!(help(KeyCode::Char('n'), NONE), None);
     }
 
     #[test]
     fn key_releases_are_ignored() {
-        let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        let mut release = KeyEvent::new(KeyCode::Char('q'), NONE);
         release.kind = KeyEventKind::Release;
         assert_eq!(Action::from_event(&Event::Key(release)), None);
+        let press = KeyEvent::new(KeyCode::Char('q'), NONE);
+        assert_eq!(Action::from_event(&Event::Key(press)), Some(Action::Key(press)));
     }
 
     #[test]
-    fn the_wheel_and_resizes_become_actions() {
+    fn the_wheel_pastes_and_resizes_become_actions() {
         let wheel = |kind| {
             Action::from_event(&Event::Mouse(MouseEvent {
                 kind,
                 column: 5,
                 row: 7,
-                modifiers: KeyModifiers::NONE,
+                modifiers: NONE,
             }))
         };
         assert_eq!(
@@ -244,18 +606,39 @@ mod tests {
             Action::from_event(&Event::Resize(80, 24)),
             Some(Action::Resize { width: 80, height: 24 })
         );
+        assert_eq!(
+            Action::from_event(&Event::Paste("SELECT 1;".into())),
+            Some(Action::Paste("SELECT 1;".into()))
+        );
     }
 
     #[test]
-    fn no_key_is_bound_twice() {
-        let mut keys: Vec<String> = BINDINGS
-            .iter()
-            .flat_map(|b| b.map)
-            .map(|(c, ctrl, _)| format!("{c:?}{ctrl}"))
-            .collect();
-        let count = keys.len();
-        keys.sort();
-        keys.dedup();
-        assert_eq!(keys.len(), count);
+    fn no_key_is_bound_twice_in_a_pane() {
+        for pane in EVERYWHERE {
+            let mut keys: Vec<String> = BINDINGS
+                .iter()
+                .filter(|b| b.works_in(*pane))
+                .flat_map(|b| b.map)
+                .map(|(c, m, _)| format!("{c:?}{m:?}"))
+                .collect();
+            let count = keys.len();
+            keys.sort();
+            keys.dedup();
+            assert_eq!(keys.len(), count, "{pane:?}");
+        }
+    }
+
+    #[test]
+    fn every_pane_has_help_and_a_way_out() {
+        for pane in EVERYWHERE {
+            let actions: Vec<&Action> = BINDINGS
+                .iter()
+                .filter(|b| b.works_in(*pane))
+                .flat_map(|b| b.map)
+                .map(|(_, _, a)| a)
+                .collect();
+            assert!(actions.contains(&&Action::Help), "{pane:?}");
+            assert!(actions.contains(&&Action::Interrupt), "{pane:?}");
+        }
     }
 }

@@ -2,6 +2,8 @@
 //!
 //! Wide terminals get the lesson on the left and tasks and lab on the right; narrower ones
 //! keep the lesson at full width with tasks and lab below it, so its tables and code keep room.
+//! The work pane (the SQL console or the application's output) shares the lesson's place:
+//! below the lesson where it is tall enough for both, instead of it where it is not.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
@@ -12,12 +14,17 @@ pub const MIN_HEIGHT: u16 = 18;
 const SIDE_BY_SIDE: u16 = 110;
 /// Prose wider than this is hard to read; wider lesson panes get margins.
 pub const MAX_TEXT_WIDTH: u16 = 100;
+/// From this height of the lesson's place on, the work pane goes below the lesson.
+const SPLIT_HEIGHT: u16 = 28;
 
 /// The regions of the screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Screen {
     pub header: Rect,
+    /// No rows when the work pane covers it; its width stays, so the text keeps its layout.
     pub lesson: Rect,
+    /// The SQL console or the application's output, when open.
+    pub work: Option<Rect>,
     pub tasks: Rect,
     pub lab: Rect,
     pub footer: Rect,
@@ -25,8 +32,8 @@ pub struct Screen {
 
 impl Screen {
     /// Splits the terminal; `None` when it is too small to use. `lab_rows` is how many lines
-    /// the lab pane wants inside its border.
-    pub fn of(area: Rect, lab_rows: u16) -> Option<Screen> {
+    /// the lab pane wants inside its border; `work` whether the work pane is open.
+    pub fn of(area: Rect, lab_rows: u16, work: bool) -> Option<Screen> {
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             return None;
         }
@@ -52,7 +59,36 @@ impl Screen {
                     .areas(bottom);
             (lesson, tasks, lab)
         };
-        Some(Screen { header, lesson, tasks, lab, footer })
+        let (lesson, work) = match work {
+            false => (lesson, None),
+            true if lesson.height >= SPLIT_HEIGHT => {
+                let [top, bottom] =
+                    Layout::vertical([Constraint::Percentage(40), Constraint::Fill(1)])
+                        .areas(lesson);
+                (top, Some(bottom))
+            }
+            true => (Rect { height: 0, ..lesson }, Some(lesson)),
+        };
+        Some(Screen { header, lesson, work, tasks, lab, footer })
+    }
+
+    /// The console's parts inside the work pane: past results, a status line, and the input
+    /// of `input_rows` rows.
+    pub fn console_parts(&self, input_rows: u16) -> Option<ConsoleParts> {
+        let inner = pane_inner(self.work?);
+        let input_rows = input_rows.min(inner.height.saturating_sub(3)).max(1);
+        let [results, status, input] = Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(input_rows),
+        ])
+        .areas(inner);
+        Some(ConsoleParts { results, status, input })
+    }
+
+    /// The work pane's text area.
+    pub fn work_text(&self) -> Option<Rect> {
+        self.work.map(pane_inner)
     }
 
     /// The lesson's text area: inside the border, one column of padding each side, and no
@@ -74,6 +110,14 @@ impl Screen {
     }
 }
 
+/// The regions inside the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConsoleParts {
+    pub results: Rect,
+    pub status: Rect,
+    pub input: Rect,
+}
+
 /// Inside a bordered pane, with one column of padding left and right.
 fn pane_inner(area: Rect) -> Rect {
     Rect {
@@ -90,18 +134,18 @@ mod tests {
 
     #[test]
     fn too_small_is_none() {
-        assert_eq!(Screen::of(Rect::new(0, 0, 59, 40), 4), None);
-        assert_eq!(Screen::of(Rect::new(0, 0, 200, 17), 4), None);
+        assert_eq!(Screen::of(Rect::new(0, 0, 59, 40), 4, false), None);
+        assert_eq!(Screen::of(Rect::new(0, 0, 200, 17), 4, true), None);
     }
 
     #[test]
     fn narrow_screens_stack_and_wide_screens_go_side_by_side() {
-        let s = Screen::of(Rect::new(0, 0, 80, 24), 4).expect("usable");
+        let s = Screen::of(Rect::new(0, 0, 80, 24), 4, false).expect("usable");
         assert_eq!(s.lesson.width, 80);
         assert!(s.tasks.y > s.lesson.y && s.tasks.y == s.lab.y);
         assert_eq!(s.tasks.width + s.lab.width, 80);
 
-        let s = Screen::of(Rect::new(0, 0, 120, 40), 4).expect("usable");
+        let s = Screen::of(Rect::new(0, 0, 120, 40), 4, false).expect("usable");
         assert_eq!(s.lesson.y, s.tasks.y);
         assert_eq!(s.lesson.width + s.tasks.width, 120);
         assert_eq!(s.lab.height, 6);
@@ -113,7 +157,7 @@ mod tests {
         for width in MIN_WIDTH..=260 {
             for height in [MIN_HEIGHT, 24, 40, 90] {
                 let area = Rect::new(0, 0, width, height);
-                let s = Screen::of(area, 5).expect("usable");
+                let s = Screen::of(area, 5, false).expect("usable");
                 for pane in [s.header, s.lesson, s.tasks, s.lab, s.footer] {
                     assert!(
                         area.contains(pane.as_position()) && pane.right() <= width,
@@ -122,7 +166,31 @@ mod tests {
                     assert!(pane.height >= 1 && pane.width >= 10, "{width}x{height}: {pane:?}");
                 }
                 assert!(s.lesson_text().width <= MAX_TEXT_WIDTH && s.lesson_text().height >= 5);
+                let w = Screen::of(area, 5, true).expect("usable");
+                let work = w.work.expect("open");
+                assert!(area.contains(work.as_position()) && work.right() <= width);
+                assert_eq!(
+                    w.lesson_text().width,
+                    s.lesson_text().width,
+                    "the lesson keeps its width"
+                );
+                let parts = w.console_parts(6).expect("open");
+                assert!(parts.results.height >= 1 && parts.input.height >= 1, "{width}x{height}");
+                assert!(parts.input.bottom() < work.bottom());
             }
         }
+    }
+
+    #[test]
+    fn the_work_pane_goes_below_a_tall_lesson_and_over_a_short_one() {
+        let small = Screen::of(Rect::new(0, 0, 80, 24), 4, true).expect("usable");
+        let plain = Screen::of(Rect::new(0, 0, 80, 24), 4, false).expect("usable");
+        assert_eq!(small.work, Some(plain.lesson));
+        assert_eq!(small.lesson.height, 0);
+        let large = Screen::of(Rect::new(0, 0, 120, 40), 4, true).expect("usable");
+        let work = large.work.expect("open");
+        assert_eq!(large.lesson.bottom(), work.y);
+        assert!(work.height > large.lesson.height);
+        assert_eq!(large.tasks.height + large.lab.height, 38, "the side bar stays");
     }
 }

@@ -4,6 +4,8 @@
 //! numbered lists (nested), block quotes, GFM tables (fitted to the width, cells wrapped),
 //! rules, and fenced code, highlighted and shown only for the engine it names.
 
+use std::ops::Range;
+
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -14,14 +16,35 @@ use super::theme::Theme;
 use super::wrap::{Row, hard_wrap, width as spans_width, wrap};
 use crate::lesson::{Engine, markdown_options};
 
+/// A rendered text: its lines, and where its code blocks are in them.
+#[derive(Debug, Default)]
+pub struct Page {
+    pub lines: Vec<Line<'static>>,
+    pub code: Vec<CodeBlock>,
+}
+
+/// A code block shown on a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeBlock {
+    /// Its lines in the page.
+    pub lines: Range<usize>,
+    /// Which span of each of its lines is the bar at its left (after any list or quote
+    /// indentation).
+    pub bar: usize,
+    /// The language its fence names (`sql`), lower case; empty when none.
+    pub lang: String,
+    /// The code as written, without its final line break.
+    pub text: String,
+}
+
 /// Renders Markdown into lines no wider than `width` columns.
-pub fn render(markdown: &str, width: u16, engine: Engine, theme: &Theme) -> Vec<Line<'static>> {
+pub fn render(markdown: &str, width: u16, engine: Engine, theme: &Theme) -> Page {
     let mut r = Renderer::new(usize::from(width.max(1)), engine, theme);
     for event in Parser::new_ext(markdown, markdown_options()) {
         r.event(event);
     }
     r.flush();
-    r.lines
+    Page { lines: r.lines, code: r.code_blocks }
 }
 
 const BULLETS: [&str; 3] = ["• ", "◦ ", "▪ "];
@@ -58,6 +81,8 @@ struct Renderer<'t> {
     styles: Vec<Style>,
     /// A fenced block being collected: its info string and text.
     code: Option<(String, String)>,
+    /// The code blocks shown so far.
+    code_blocks: Vec<CodeBlock>,
     table: Option<Table>,
     links: Vec<String>,
     /// A block ended: a blank line goes before whatever is drawn next.
@@ -76,6 +101,7 @@ impl<'t> Renderer<'t> {
             inline: Vec::new(),
             styles: Vec::new(),
             code: None,
+            code_blocks: Vec::new(),
             table: None,
             links: Vec::new(),
             gap: false,
@@ -303,6 +329,7 @@ impl<'t> Renderer<'t> {
         }
         let lang = info.split_whitespace().next().unwrap_or("");
         let width = self.avail().saturating_sub(CODE_BAR.width()).max(1);
+        let mut first = None;
         for line in highlight(lang, code) {
             let spans: Vec<Span<'static>> = line
                 .into_iter()
@@ -312,8 +339,16 @@ impl<'t> Renderer<'t> {
                 let mut out = vec![Span::styled(CODE_BAR, self.theme.frame())];
                 out.extend(row);
                 self.emit(out);
+                first.get_or_insert(self.lines.len() - 1);
             }
         }
+        let first = first.unwrap_or(self.lines.len());
+        self.code_blocks.push(CodeBlock {
+            lines: first..self.lines.len(),
+            bar: self.containers.len(),
+            lang: lang.to_ascii_lowercase(),
+            text: code.strip_suffix('\n').unwrap_or(code).to_owned(),
+        });
         self.gap = true;
     }
 
@@ -455,7 +490,7 @@ mod tests {
     }
 
     fn show(md: &str, width: u16) -> Vec<String> {
-        text(&render(md, width, Engine::MariaDb, &COLOR))
+        text(&render(md, width, Engine::MariaDb, &COLOR).lines)
     }
 
     /// The style of the first span whose text is exactly `needle`.
@@ -476,14 +511,15 @@ mod tests {
 
     #[test]
     fn headings_are_styled_and_set_apart() {
-        let lines = render("Intro.\n\n### Edit the file\n\nText.", 40, Engine::MariaDb, &COLOR);
+        let lines =
+            render("Intro.\n\n### Edit the file\n\nText.", 40, Engine::MariaDb, &COLOR).lines;
         assert_eq!(text(&lines), ["Intro.", "", "Edit the file", "", "Text."]);
         assert_eq!(style_of(&lines, "Edit the file"), COLOR.heading());
     }
 
     #[test]
     fn emphasis_strong_and_inline_code_have_their_styles() {
-        let lines = render("*want* and **did** with `log_bin`", 60, Engine::MariaDb, &COLOR);
+        let lines = render("*want* and **did** with `log_bin`", 60, Engine::MariaDb, &COLOR).lines;
         assert_eq!(text(&lines), ["want and did with log_bin"]);
         assert!(style_of(&lines, "want").add_modifier.contains(Modifier::ITALIC));
         assert!(style_of(&lines, "did").add_modifier.contains(Modifier::BOLD));
@@ -493,7 +529,7 @@ mod tests {
     #[test]
     fn without_colour_inline_code_keeps_its_backticks_and_nothing_is_coloured() {
         let md = "### Head\n\nUse `log-bin` **now**.\n\n```sql\nSELECT 1; -- one\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |";
-        let lines = render(md, 40, Engine::MariaDb, &PLAIN);
+        let lines = render(md, 40, Engine::MariaDb, &PLAIN).lines;
         assert!(text(&lines).contains(&"Use `log-bin` now.".to_owned()), "{:?}", text(&lines));
         let colours = lines.iter().flat_map(|l| &l.spans).filter_map(|s| s.style.fg.or(s.style.bg));
         assert_eq!(colours.count(), 0);
@@ -538,7 +574,8 @@ mod tests {
             20,
             Engine::MariaDb,
             &COLOR,
-        );
+        )
+        .lines;
         assert_eq!(
             text(&lines),
             ["┃ Vocabulary. Say", "┃ source and", "┃ replica.", "┃", "┃ Second."]
@@ -549,7 +586,7 @@ mod tests {
     #[test]
     fn tables_fit_their_natural_width() {
         let md = "| key | what it does |\n| --- | --- |\n| `n` | next step |\n| `e` | edit |";
-        let lines = render(md, 40, Engine::MariaDb, &COLOR);
+        let lines = render(md, 40, Engine::MariaDb, &COLOR).lines;
         assert_eq!(
             text(&lines),
             ["key │ what it does", "────┼─────────────", "n   │ next step", "e   │ edit"]
@@ -608,7 +645,7 @@ mod tests {
     #[test]
     fn code_blocks_are_highlighted_barred_and_hard_wrapped() {
         let md = "```sql\nSHOW VARIABLES LIKE 'server_id';\n\n  SELECT 1;\n```";
-        let lines = render(md, 20, Engine::MariaDb, &COLOR);
+        let lines = render(md, 20, Engine::MariaDb, &COLOR).lines;
         assert_eq!(
             text(&lines),
             ["│ SHOW VARIABLES LIK", "│ E 'server_id';", "│", "│   SELECT 1;"]
@@ -624,14 +661,14 @@ mod tests {
     fn code_blocks_show_only_for_their_engine() {
         let md = "On the master:\n\n```sql mariadb\nSHOW MASTER STATUS;\n```\n\n```sql mysql\nSHOW BINARY LOG STATUS;\n```\n\nDone.";
         assert_eq!(show(md, 40), ["On the master:", "", "│ SHOW MASTER STATUS;", "", "Done."]);
-        let mysql = text(&render(md, 40, Engine::MySql, &COLOR));
+        let mysql = text(&render(md, 40, Engine::MySql, &COLOR).lines);
         assert_eq!(mysql, ["On the master:", "", "│ SHOW BINARY LOG STATUS;", "", "Done."]);
     }
 
     #[test]
     fn ini_and_python_blocks_are_highlighted() {
         let md = "```ini\n[mysqld]\nserver-id = 2\n```\n\n```python\nimport os  # x\n```";
-        let lines = render(md, 40, Engine::MariaDb, &COLOR);
+        let lines = render(md, 40, Engine::MariaDb, &COLOR).lines;
         use super::super::highlight::Token;
         assert_eq!(style_of(&lines, "[mysqld]"), COLOR.token(Token::Keyword));
         assert_eq!(style_of(&lines, "2"), COLOR.token(Token::Number));
@@ -643,6 +680,27 @@ mod tests {
     fn code_inside_a_list_item_is_indented_with_it() {
         let md = "1. Run:\n\n   ```sh\n   cd app\n   ```\n2. Done";
         assert_eq!(show(md, 30), ["1. Run:", "", "   │ cd app", "", "2. Done"]);
+        let page = render(md, 30, Engine::MariaDb, &COLOR);
+        assert_eq!(page.code[0].bar, 1, "the item's indentation comes before the bar");
+        assert_eq!(page.lines[2].spans[1].content, CODE_BAR);
+    }
+
+    #[test]
+    fn the_page_knows_where_each_shown_code_block_is() {
+        let md = "Text.\n\n```sql mariadb\nSHOW MASTER STATUS;\n```\n\n```sql mysql\nSHOW BINARY LOG STATUS;\n```\n\n```SQL\nSELECT 1;\nSELECT 'a long line that wraps';\n```";
+        let page = render(md, 20, Engine::MariaDb, &COLOR);
+        let blocks: Vec<(std::ops::Range<usize>, &str, &str)> =
+            page.code.iter().map(|b| (b.lines.clone(), b.lang.as_str(), b.text.as_str())).collect();
+        assert_eq!(
+            blocks,
+            [
+                (2..4, "sql", "SHOW MASTER STATUS;"),
+                (5..8, "sql", "SELECT 1;\nSELECT 'a long line that wraps';"),
+            ],
+            "{:?}",
+            text(&page.lines)
+        );
+        assert!(page.code.iter().all(|b| b.bar == 0));
     }
 
     #[test]
@@ -658,7 +716,7 @@ mod tests {
     fn no_line_is_wider_than_asked_at_any_width() {
         let md = include_str!("../../tests/fixtures/content/lessons/day20.md");
         for width in [20u16, 37, 56, 80, 101] {
-            for line in render(md, width, Engine::MariaDb, &COLOR) {
+            for line in render(md, width, Engine::MariaDb, &COLOR).lines {
                 assert!(line.width() <= usize::from(width), "{width}: {line:?}");
             }
         }

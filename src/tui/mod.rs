@@ -1,45 +1,58 @@
-//! The lesson's terminal screen: the current step, the tasks, the lab, and the keys.
+//! The lesson's terminal screen: the current step, the tasks, the lab, the SQL console, the
+//! application's output, and the keys.
 //!
 //! One channel carries every [`Action`]: a thread forwards terminal events into it, and the
-//! lab and grading workers send their news into it. The loop blocks on the channel, applies
-//! what arrives to the [`App`](app::App), and redraws only when something changed, so an idle
-//! screen costs no CPU.
+//! lab and grading workers, the SQL workers and the application runner send their news into
+//! it. The loop blocks on the channel, applies what arrives to the [`App`](app::App), carries
+//! out the [`Effect`](effect::Effect)s it asked for, and redraws only when something changed,
+//! so an idle screen costs no CPU.
 
 pub mod action;
-mod app;
-mod draw;
+pub mod app;
+mod console;
+pub mod draw;
+pub mod effect;
+pub mod headless;
 mod highlight;
+mod input;
 mod layout;
 mod markdown;
+mod output;
+pub mod perform;
+mod prompt;
+pub mod sql_worker;
 mod terminal;
-mod theme;
+pub mod theme;
+mod transcript;
 pub mod view;
 mod wrap;
 
 #[cfg(test)]
 mod tests;
 
-use std::io::IsTerminal;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::io::{IsTerminal, Write};
+use std::sync::mpsc::{self, Receiver};
 
 use anyhow::Context;
 use ratatui::Terminal;
-use ratatui::backend::Backend;
-use ratatui::crossterm::event;
-use ratatui::layout::Rect;
+use ratatui::backend::{Backend, CrosstermBackend};
 
 use crate::content::Day;
+use crate::live::LabHandle;
+use crate::progress::Progress;
 use crate::workspace::Workspace;
 use action::Action;
+use perform::{Host, Performer};
 
 /// Opens the day's lesson full-screen until the learner quits.
 ///
-/// `workers` receives a sender for background work (the lab, the grader): whatever they send
-/// is shown as it arrives. The call returns when the learner quits.
+/// `start_lab` receives a sender for the lab's news (servers, grades), shown as it arrives,
+/// and returns the handle the screen's requests go through. The call returns when the
+/// learner quits.
 pub fn run(
     day: &Day,
     workspace: &Workspace,
-    workers: impl FnOnce(Sender<Action>),
+    start_lab: impl FnOnce(mpsc::Sender<Action>) -> LabHandle,
 ) -> anyhow::Result<()> {
     let slug = &day.spec.slug;
     anyhow::ensure!(
@@ -47,28 +60,78 @@ pub fn run(
         "the lesson needs a terminal: run `sqlcourse {slug}` in a terminal window \
          (scripts can use `sqlcourse {slug} check`)"
     );
-    let mut guard = terminal::TerminalGuard::enter()?;
+    let guard = terminal::TerminalGuard::enter()?;
     let size = guard.terminal.size().context("cannot read the terminal's size")?;
-    let area = Rect::new(0, 0, size.width, size.height);
+    let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
     let mut app = app::App::new(day, workspace, theme::Theme::from_env(), area);
-    guard.terminal.draw(|frame| draw::draw(frame, &app)).context("cannot draw")?;
-
+    // Resume at the learner's step; a progress file that could not be read was set aside.
+    let loaded = Progress::load(slug);
+    app.go_to(loaded.progress.step);
+    app.notice = loaded.warning;
     let (sender, actions) = mpsc::channel();
-    forward_terminal_events(sender.clone());
-    workers(sender);
-    event_loop(&mut guard.terminal, &mut app, &actions)?;
-    Ok(())
+    let input = input::TerminalInput::start(sender.clone())?;
+    let mut host = Screen { guard, input };
+    host.guard.terminal.draw(|frame| draw::draw(frame, &app)).context("cannot draw")?;
+
+    let lab = start_lab(sender.clone());
+    let mut performer = Performer::new(day, workspace, sender, lab);
+    let ended = event_loop(&mut host, &mut app, &actions, &mut performer);
+    drop(host);
+    remember_step(slug, app.step);
+    ended.map(|_| ())
 }
 
-/// Applies actions as they arrive and redraws when one changed the screen, until the learner
-/// quits or nothing can send any more. Blocks while nothing arrives. Returns the frames drawn.
-fn event_loop<B: Backend>(
-    terminal: &mut Terminal<B>,
+/// Remembers the step on screen, so the next start opens there (the lab's thread records the
+/// tasks done in the same file).
+fn remember_step(slug: &str, step: usize) {
+    let mut progress = Progress::load(slug).progress;
+    if progress.step != step {
+        progress.step = step;
+        if let Err(e) = progress.save(slug) {
+            eprintln!("sqlcourse: {e:#}: the step you were on is not remembered");
+        }
+    }
+}
+
+/// The real terminal: drawn on through the guard, keys read by the input thread.
+struct Screen {
+    guard: terminal::TerminalGuard,
+    input: input::TerminalInput,
+}
+
+impl Host for Screen {
+    type Backend = CrosstermBackend<std::io::Stdout>;
+
+    fn terminal(&mut self) -> &mut Terminal<Self::Backend> {
+        &mut self.guard.terminal
+    }
+
+    fn suspended<T>(&mut self, job: impl FnOnce() -> T) -> anyhow::Result<T> {
+        self.input.pause();
+        let result = self.guard.suspended(job);
+        self.input.resume();
+        result
+    }
+
+    fn write_escape(&mut self, sequence: &str) -> anyhow::Result<()> {
+        let mut out = std::io::stdout();
+        out.write_all(sequence.as_bytes())
+            .and_then(|()| out.flush())
+            .context("cannot write to the terminal")
+    }
+}
+
+/// Applies actions as they arrive, carries out the effects they ask for, and redraws when
+/// something changed, until the learner quits or nothing can send any more. Blocks while
+/// nothing arrives. Returns the frames drawn.
+pub fn event_loop<H: Host>(
+    host: &mut H,
     app: &mut app::App,
     actions: &Receiver<Action>,
+    performer: &mut Performer,
 ) -> anyhow::Result<usize>
 where
-    B::Error: std::error::Error + Send + Sync + 'static,
+    <H::Backend as Backend>::Error: std::error::Error + Send + Sync + 'static,
 {
     let mut frames = 0;
     while let Ok(action) = actions.recv() {
@@ -80,29 +143,44 @@ where
         if app.quit {
             break;
         }
+        changed |= perform_effects(host, app, performer)?;
+        if app.quit {
+            break;
+        }
         if changed {
-            terminal.draw(|frame| draw::draw(frame, app)).context("cannot draw")?;
+            host.terminal().draw(|frame| draw::draw(frame, app)).context("cannot draw")?;
             frames += 1;
         }
     }
     Ok(frames)
 }
 
-/// Reads terminal events on a thread of its own (blocking, so no polling) and sends on those
-/// that mean something. If the terminal goes away, the screen quits.
-fn forward_terminal_events(sender: Sender<Action>) {
-    std::thread::spawn(move || {
-        loop {
-            let action = match event::read() {
-                Ok(event) => Action::from_event(&event),
-                Err(_) => Some(Action::Quit),
-            };
-            if let Some(action) = action {
-                let quit = action == Action::Quit;
-                if sender.send(action).is_err() || quit {
-                    break;
-                }
+/// Carries out what the app asked for; returns whether the screen changed.
+fn perform_effects<H: Host>(
+    host: &mut H,
+    app: &mut app::App,
+    performer: &mut Performer,
+) -> anyhow::Result<bool>
+where
+    <H::Backend as Backend>::Error: std::error::Error + Send + Sync + 'static,
+{
+    let mut changed = false;
+    loop {
+        let effects = app.take_effects();
+        if effects.is_empty() {
+            return Ok(changed);
+        }
+        for effect in effects {
+            let suspends = effect.needs_terminal();
+            if let Some(outcome) = performer.perform(effect, host) {
+                changed |= app.update(outcome);
+            }
+            if suspends {
+                // The window may have been resized meanwhile, unseen.
+                let size = host.terminal().size().context("cannot read the terminal's size")?;
+                app.update(Action::Resize { width: size.width, height: size.height });
+                changed = true;
             }
         }
-    });
+    }
 }

@@ -10,10 +10,10 @@ use anyhow::Context;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::{Hide, Show};
-use ratatui::crossterm::event::DisableMouseCapture;
+use ratatui::crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 
 /// Whether the terminal is in the screen's mode (raw, alternate screen, mouse on).
@@ -27,20 +27,40 @@ pub struct TerminalGuard {
 }
 
 impl TerminalGuard {
-    /// Switches to raw mode and the alternate screen, with mouse wheel reports.
+    /// Switches to raw mode and the alternate screen, with mouse wheel reports and pastes
+    /// marked as such.
     pub fn enter() -> anyhow::Result<Self> {
         install_panic_hook();
         let _ = UI_THREAD.set(std::thread::current().id());
-        enable_raw_mode().context("cannot switch the terminal to raw mode")?;
-        ACTIVE.store(true, Ordering::SeqCst);
         let guard = TerminalGuard {
             terminal: Terminal::new(CrosstermBackend::new(io::stdout()))
                 .context("cannot use the terminal")?,
         };
-        execute!(io::stdout(), EnterAlternateScreen, EnableWheel, Hide)
-            .context("cannot set up the terminal")?;
+        take_over()?;
         Ok(guard)
     }
+
+    /// Gives the terminal to another program for as long as `job` runs (an editor, a client),
+    /// then takes it back and has the next frame drawn whole. The caller stops reading keys
+    /// first, or they would be taken from the program.
+    pub fn suspended<T>(&mut self, job: impl FnOnce() -> T) -> anyhow::Result<T> {
+        restore();
+        let result = job();
+        take_over()?;
+        // Blank the screen and forget the last frame, so the next one is drawn whole.
+        // (`Terminal::clear` would ask the terminal where its cursor is, and wait for it.)
+        execute!(io::stdout(), Clear(ClearType::All)).context("cannot redraw the screen")?;
+        self.terminal.swap_buffers();
+        Ok(result)
+    }
+}
+
+/// Raw mode, the alternate screen, the wheel, marked pastes, no cursor.
+fn take_over() -> anyhow::Result<()> {
+    enable_raw_mode().context("cannot switch the terminal to raw mode")?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    execute!(io::stdout(), EnterAlternateScreen, EnableWheel, EnableBracketedPaste, Hide)
+        .context("cannot set up the terminal")
 }
 
 impl Drop for TerminalGuard {
@@ -53,7 +73,13 @@ impl Drop for TerminalGuard {
 fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         // Nothing better can be done if the terminal refuses; carry on restoring the rest.
-        let _ = execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen, Show);
+        let _ = execute!(
+            io::stdout(),
+            DisableBracketedPaste,
+            DisableMouseCapture,
+            LeaveAlternateScreen,
+            Show
+        );
         let _ = disable_raw_mode();
     }
 }

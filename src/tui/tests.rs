@@ -2,18 +2,26 @@
 //! driven headless by sending actions.
 
 use std::path::PathBuf;
+use std::sync::mpsc::Sender;
+use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::action::{Action, Scroll};
-use super::app::{App, Pane};
+use super::app::{App, Pane, Work};
 use super::draw::draw;
+use super::effect::Effect;
+use super::headless::Headless;
+use super::perform::Performer;
 use super::theme::Theme;
 use super::view::{ServerState, ServerView, TaskState, TaskView};
+use crate::app_run::{AppEvent, Stream};
 use crate::content::{Content, Day};
 use crate::lesson::Engine;
+use crate::sql::{Column, Outcome, RowSet, Run, SqlError, Statement, StatementResult};
 use crate::workspace::Workspace;
 
 fn fixture_day() -> Day {
@@ -23,6 +31,12 @@ fn fixture_day() -> Day {
 
 fn workspace() -> Workspace {
     Workspace { root: PathBuf::from("/home/learner/sqlcourse/day20") }
+}
+
+/// A performer for a screen with no lab behind it.
+fn performer(day: &Day, workspace: &Workspace, sender: Sender<Action>) -> Performer {
+    let (lab, _) = crate::live::LabHandle::with_servers(&day.spec.slug, Vec::new());
+    Performer::new(day, workspace, sender, lab)
 }
 
 fn app<'a>(day: &'a Day, workspace: &'a Workspace, width: u16, height: u16) -> App<'a> {
@@ -63,10 +77,29 @@ fn working(app: &mut App) {
     app.update(Action::Tasks(tasks));
 }
 
+fn key(code: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Action {
+    Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Types text key by key, a line break as Alt-Enter.
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        if c == '\n' {
+            app.update(Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT)));
+        } else {
+            app.update(key(KeyCode::Char(c)));
+        }
+    }
+}
+
 fn go_to_step(app: &mut App, title: &str) {
     let index = app.day.lesson.steps.iter().position(|s| s.title == title).expect("step exists");
-    while app.step < index {
-        app.update(Action::NextStep);
+    while app.step != index {
+        app.update(if app.step < index { Action::NextStep } else { Action::PrevStep });
     }
 }
 
@@ -178,7 +211,7 @@ fn scrolling_moves_the_lesson_and_a_new_step_starts_at_its_top() {
 }
 
 #[test]
-fn tab_moves_the_keys_to_the_tasks_pane() {
+fn tab_visits_every_pane_on_screen() {
     let (day, ws) = (fixture_day(), workspace());
     let mut app = app(&day, &ws, 80, 24);
     working(&mut app);
@@ -189,7 +222,28 @@ fn tab_moves_the_keys_to_the_tasks_pane() {
     assert_eq!((app.lesson_scroll, app.tasks_scroll), (0, 1));
     assert_ne!(screen(&app), before);
     app.update(Action::FocusNext);
+    assert_eq!(app.focus, Pane::Lab);
+    app.update(Action::FocusNext);
     assert_eq!(app.focus, Pane::Lesson);
+    app.update(Action::FocusPrev);
+    assert_eq!(app.focus, Pane::Lab);
+
+    // At 80x24 the console covers the lesson, which Tab then skips.
+    app.update(Action::OpenConsole);
+    let order: Vec<Pane> = (0..4)
+        .map(|_| {
+            app.update(Action::FocusNext);
+            app.focus
+        })
+        .collect();
+    assert_eq!(order, [Pane::Tasks, Pane::Lab, Pane::Console, Pane::Tasks]);
+    // At 120x40 it sits below the lesson.
+    app.update(Action::Resize { width: 120, height: 40 });
+    app.update(Action::FocusNext);
+    app.update(Action::FocusNext);
+    assert_eq!(app.focus, Pane::Lesson);
+    app.update(Action::FocusNext);
+    assert_eq!(app.focus, Pane::Console);
 }
 
 #[test]
@@ -228,25 +282,50 @@ fn the_tasks_pane_follows_the_step_on_small_screens() {
 }
 
 #[test]
-fn the_help_lists_every_key_and_holds_the_panes_still() {
+fn the_help_lists_exactly_the_keys_of_the_focused_pane_and_holds_the_panes_still() {
     let (day, ws) = (fixture_day(), workspace());
-    let mut app = app(&day, &ws, 80, 24);
-    app.update(Action::Help);
-    let shown = screen(&app);
-    for binding in super::action::BINDINGS {
-        assert!(
-            shown.contains(binding.keys) && shown.contains(binding.help),
-            "{}\n{shown}",
-            binding.keys
-        );
+    let mut app = app(&day, &ws, 120, 40);
+    for (pane, open) in [
+        (Pane::Lesson, None),
+        (Pane::Tasks, None),
+        (Pane::Lab, None),
+        (Pane::Console, Some(Action::OpenConsole)),
+        (Pane::Output, Some(Action::RunApp)),
+    ] {
+        if let Some(open) = open {
+            app.update(open);
+        }
+        while app.focus != pane {
+            app.update(Action::FocusNext);
+        }
+        app.update(Action::Help);
+        let shown = screen(&app);
+        for binding in super::action::BINDINGS {
+            let listed = shown
+                .lines()
+                .any(|l| l.contains(&format!("┃ {} ", binding.keys)) && l.contains(binding.help));
+            assert_eq!(listed, binding.works_in(pane), "{pane:?}: {}\n{shown}", binding.keys);
+        }
+        app.update(Action::Close);
     }
+
+    let mut app = self::app(&day, &ws, 80, 24);
+    app.update(Action::Help);
     assert!(!app.update(Action::NextStep));
+    assert!(!app.update(key(KeyCode::Char('n'))), "keys do not reach the lesson");
     assert_eq!(app.step, 0);
     assert!(app.update(Action::Close));
     assert!(!screen(&app).contains("this help"));
     app.update(Action::Help);
-    assert!(app.update(Action::Help), "? closes it too");
+    assert!(app.update(key(KeyCode::Char('?'))), "? closes it too");
     assert!(!app.help);
+    app.update(Action::OpenConsole);
+    app.update(key(KeyCode::F(1)));
+    assert!(app.help, "F1 opens it in the console, where ? is typed");
+    app.update(key(KeyCode::Esc));
+    assert!(!app.help && app.work.is_some(), "Esc closes the help first");
+    app.update(key(KeyCode::Char('?')));
+    assert_eq!(app.console.prompt.text(), "?");
 }
 
 #[test]
@@ -256,15 +335,25 @@ fn the_footer_shows_the_keys_that_work() {
     let footer = |app: &App| screen(app).lines().last().map(str::to_owned).expect("a last line");
     assert_eq!(
         footer(&app).trim_matches('"').trim_end(),
-        " n/b step  ↑↓ scroll  PgUp/PgDn page  Tab pane  ? help  q quit"
+        " n/b step  c console  e edit  y copy  v paste  Tab pane  ? help  q quit"
     );
     app.update(Action::Help);
-    assert!(footer(&app).contains("Esc/? close help  q quit"));
+    assert!(footer(&app).contains("Esc close help  q quit"));
     app.update(Action::Close);
     app.update(Action::Notice("restarted the master".to_owned()));
     assert!(footer(&app).contains("restarted the master"));
     app.update(Action::NextStep);
     assert!(!footer(&app).contains("restarted the master"), "a key press clears the notice");
+    app.update(Action::FocusPrev);
+    assert_eq!(
+        footer(&app).trim_matches('"').trim_end(),
+        " ↑↓ server  n/b step  c console  e edit  x client  Tab pane  ? help  q quit"
+    );
+    app.update(Action::OpenConsole);
+    assert_eq!(
+        footer(&app).trim_matches('"').trim_end(),
+        " Enter run  ^T server  ↑↓ history  Tab pane  Esc close  F1 help"
+    );
 }
 
 #[test]
@@ -384,13 +473,15 @@ fn no_colour_means_no_colour_anywhere() {
 fn the_loop_draws_only_when_something_changed_and_stops_on_quit() {
     let (day, ws) = (fixture_day(), workspace());
     let mut app = app(&day, &ws, 80, 24);
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+    let mut host = Headless::new(80, 24).expect("headless");
+    let (results, _unused) = std::sync::mpsc::channel();
+    let mut performer = performer(&day, &ws, results);
 
     let (sender, actions) = std::sync::mpsc::channel();
     sender.send(Action::Scroll(Scroll::LineUp)).expect("sends");
     sender.send(Action::Resize { width: 80, height: 24 }).expect("sends");
     drop(sender);
-    let frames = super::event_loop(&mut terminal, &mut app, &actions).expect("runs");
+    let frames = super::event_loop(&mut host, &mut app, &actions, &mut performer).expect("runs");
     assert_eq!(frames, 0, "nothing changed, nothing drawn");
 
     let (sender, actions) = std::sync::mpsc::channel();
@@ -404,15 +495,405 @@ fn the_loop_draws_only_when_something_changed_and_stops_on_quit() {
     .expect("worker ran");
     sender.send(Action::NextStep).expect("sends");
     drop(sender);
-    let frames = super::event_loop(&mut terminal, &mut app, &actions).expect("runs");
+    let frames = super::event_loop(&mut host, &mut app, &actions, &mut performer).expect("runs");
     assert_eq!(frames, 1, "both changes in one frame");
-    let shown = terminal.backend().to_string();
+    let shown = host.text();
     assert!(shown.contains("Step 2/7") && shown.contains("slave   ● ready"), "{shown}");
 
     let (sender, actions) = std::sync::mpsc::channel();
     sender.send(Action::Quit).expect("sends");
     sender.send(Action::NextStep).expect("sends");
-    let frames = super::event_loop(&mut terminal, &mut app, &actions).expect("runs");
+    let frames = super::event_loop(&mut host, &mut app, &actions, &mut performer).expect("runs");
     assert_eq!(frames, 0, "quit ends the loop before drawing, while a sender is still alive");
     drop(sender);
+}
+
+/// A result as the SQL worker sends it: `SELECT n, name` with `rows` rows, in 1.5 ms.
+fn result(rows: usize, vertical: bool) -> Run {
+    let columns = vec![
+        Column { name: "n".into(), numeric: true },
+        Column { name: "name".into(), numeric: false },
+    ];
+    let mut set = RowSet::new(columns, 10_000);
+    for n in 1..=rows {
+        set.push(vec![Some(n.to_string()), Some(format!("customer {n}"))]);
+    }
+    Run {
+        outcomes: vec![Outcome {
+            statement: Statement { text: "SELECT n, name FROM customers".into(), vertical },
+            elapsed: Duration::from_micros(1500),
+            result: StatementResult::Rows(set),
+        }],
+        ..Run::default()
+    }
+}
+
+/// The console after one query with its result.
+fn console_with_result(app: &mut App) {
+    working(app);
+    app.update(key(KeyCode::Char('c')));
+    type_text(app, "SELECT n, name\nFROM customers;");
+    app.update(key(KeyCode::Enter));
+    app.update(Action::SqlDone { server: "master".into(), result: Ok(result(3, false)) });
+    type_text(app, "SHOW SLAVE");
+}
+
+#[test]
+fn console_with_a_result_at_80x24() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    console_with_result(&mut app);
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn console_with_a_result_at_120x40() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 120, 40);
+    go_to_step(&mut app, "Configure the slave");
+    console_with_result(&mut app);
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn application_output_pane() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    working(&mut app);
+    go_to_step(&mut app, "Send reads to the slave");
+    app.update(key(KeyCode::Char('a')));
+    let line = |text: &str, stream| Action::App(AppEvent::Line { stream, text: text.into() });
+    app.update(line("wrote order 1 to the master", Stream::Stdout));
+    app.update(line("read 3 customers from the slave", Stream::Stdout));
+    app.update(line("warning: reader pool is empty", Stream::Stderr));
+    app.update(Action::App(AppEvent::Exited { code: Some(0) }));
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn typing_in_the_console_runs_complete_input_only() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    app.update(key(KeyCode::Char('c')));
+    assert_eq!((app.focus, app.work), (Pane::Console, Some(Work::Console)));
+    // Letters that are commands elsewhere are typed here.
+    type_text(&mut app, "select 'q', 'c', 'a'");
+    app.update(key(KeyCode::Enter));
+    assert!(app.take_effects().is_empty(), "no terminator yet: Enter broke the line");
+    assert_eq!(app.console.prompt.text(), "select 'q', 'c', 'a'\n");
+    assert!(screen(&app).contains("end the statement with ; or \\G, then Enter"));
+    app.update(key(KeyCode::Backspace));
+    type_text(&mut app, "\\G");
+    app.update(key(KeyCode::Enter));
+    let input = "select 'q', 'c', 'a'\\G".to_owned();
+    assert_eq!(app.take_effects(), [Effect::RunSql { server: "master".into(), input }]);
+    assert!(app.console.prompt.is_blank());
+    let shown = screen(&app);
+    assert!(shown.contains("master> select 'q', 'c', 'a'\\G"), "{shown}");
+    assert!(shown.contains("running on the master… Ctrl-C cancels"), "{shown}");
+
+    // Ctrl-C cancels while it runs, and quits once nothing runs.
+    app.update(ctrl('c'));
+    assert_eq!(app.take_effects(), [Effect::Cancel { server: "master".into() }]);
+    assert!(!app.quit);
+    assert!(screen(&app).contains("cancelling on the master…"));
+    app.update(Action::SqlDone { server: "master".into(), result: Ok(result(2, true)) });
+    let shown = screen(&app);
+    assert!(shown.contains("*************************** 1. row ***"), "{shown}");
+    assert!(shown.contains("name: customer 2"), "{shown}");
+    assert!(shown.contains("2 rows in set (0.002 sec)"), "{shown}");
+    assert!(!shown.contains("running on"), "{shown}");
+    app.update(ctrl('c'));
+    assert!(app.quit);
+}
+
+#[test]
+fn a_pasted_statement_waits_for_enter_and_errors_show_their_code() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    app.update(Action::OpenConsole);
+    app.update(Action::Paste("SELEC 1;\nSELECT 2;".into()));
+    assert!(app.take_effects().is_empty());
+    assert_eq!(app.console.prompt.text(), "SELEC 1;\nSELECT 2;");
+    app.update(key(KeyCode::Enter));
+    assert_eq!(app.take_effects().len(), 1);
+    let error = SqlError {
+        code: 1064,
+        state: "42000".into(),
+        message: "You have an error in your SQL syntax; check the manual that corresponds to your \
+                  MariaDB server version for the right syntax to use near 'SELEC 1' at line 1"
+            .into(),
+    };
+    let run = Run {
+        outcomes: vec![Outcome {
+            statement: Statement { text: "SELEC 1".into(), vertical: false },
+            elapsed: Duration::ZERO,
+            result: StatementResult::Failed(error),
+        }],
+        skipped: vec![Statement { text: "SELECT 2".into(), vertical: false }],
+        ..Run::default()
+    };
+    app.update(Action::SqlDone { server: "master".into(), result: Ok(run) });
+    let shown = screen(&app);
+    assert!(shown.contains("ERROR 1064 (42000): You have an error in your SQL syntax"), "{shown}");
+    assert!(shown.contains("near 'SELEC 1' at line 1"), "the whole error wraps into view: {shown}");
+    assert!(shown.contains("1 statement not run after the error."), "{shown}");
+    app.update(Action::SqlDone {
+        server: "master".into(),
+        result: Err("cannot reach the master: the lab is not running".into()),
+    });
+    assert!(screen(&app).contains("cannot reach the master: the lab is not running"));
+}
+
+#[test]
+fn history_comes_back_with_up_and_down() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    app.update(Action::OpenConsole);
+    for input in ["SELECT 1;", "SHOW DATABASES;"] {
+        type_text(&mut app, input);
+        app.update(key(KeyCode::Enter));
+        app.update(Action::SqlDone { server: "master".into(), result: Ok(Run::default()) });
+    }
+    app.update(key(KeyCode::Up));
+    assert_eq!(app.console.prompt.text(), "SHOW DATABASES;");
+    app.update(key(KeyCode::Up));
+    assert_eq!(app.console.prompt.text(), "SELECT 1;");
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Down));
+    assert_eq!(app.console.prompt.text(), "");
+    app.update(key(KeyCode::Up));
+    app.update(ctrl('u'));
+    assert!(app.console.prompt.is_blank(), "Ctrl-U clears the input");
+}
+
+#[test]
+fn ctrl_t_switches_the_server_and_a_busy_server_keeps_the_input() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 120, 40);
+    app.update(Action::OpenConsole);
+    type_text(&mut app, "SELECT SLEEP(10);");
+    app.update(key(KeyCode::Enter));
+    app.take_effects();
+    type_text(&mut app, "SELECT 1;");
+    app.update(key(KeyCode::Enter));
+    assert!(app.take_effects().is_empty());
+    assert!(app.notice.as_deref().is_some_and(|n| n.contains("still running")), "{:?}", app.notice);
+    app.update(Action::Key(KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE)));
+    assert!(screen(&app).contains("SQL console · slave"));
+    assert!(screen(&app).contains("slave> SELECT 1;"));
+    app.update(key(KeyCode::Enter));
+    assert_eq!(
+        app.take_effects(),
+        [Effect::RunSql { server: "slave".into(), input: "SELECT 1;".into() }]
+    );
+    app.update(ctrl('t'));
+    assert_eq!(app.console.target, "master");
+    app.update(ctrl('c'));
+    let mut cancels = app.take_effects();
+    cancels.sort_by_key(|e| format!("{e:?}"));
+    assert_eq!(
+        cancels,
+        [Effect::Cancel { server: "master".into() }, Effect::Cancel { server: "slave".into() }]
+    );
+}
+
+#[test]
+fn esc_closes_the_console_and_c_brings_it_back_as_it_was() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    app.update(Action::OpenConsole);
+    type_text(&mut app, "SELECT");
+    app.update(key(KeyCode::Esc));
+    assert_eq!((app.focus, app.work), (Pane::Lesson, None));
+    assert!(screen(&app).contains("Step 1/7"), "the lesson is back");
+    app.update(key(KeyCode::Char('c')));
+    assert_eq!(app.console.prompt.text(), "SELECT");
+    // Esc and Tab read together come as Alt-Tab: still Esc, then Tab.
+    app.update(Action::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::ALT)));
+    assert_eq!((app.focus, app.work), (Pane::Tasks, None));
+    app.update(key(KeyCode::Char('c')));
+    app.update(ctrl('u'));
+    type_text(&mut app, "exit");
+    app.update(key(KeyCode::Enter));
+    assert_eq!(app.work, None, "exit closes it too");
+}
+
+#[test]
+fn scrolling_a_large_result_touches_only_the_rows_on_screen() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    app.update(Action::OpenConsole);
+    type_text(&mut app, "SELECT n, name FROM customers;");
+    app.update(key(KeyCode::Enter));
+    app.update(Action::SqlDone { server: "master".into(), result: Ok(result(10_000, false)) });
+    let shown = screen(&app);
+    assert!(shown.contains("| n     | name "), "a long result shows from its start: {shown}");
+    for _ in 0..3 {
+        app.update(key(KeyCode::PageDown));
+    }
+    let started = std::time::Instant::now();
+    app.update(key(KeyCode::PageDown));
+    let shown = screen(&app);
+    println!("PgDn over 10000 rows, update and draw: {:?}", started.elapsed());
+    // Past the echo and the table's head, 40 lines down shows rows 37 to 47.
+    assert!(shown.contains("| customer 37 ") && shown.contains("| customer 47 "), "{shown}");
+    assert!(!shown.contains("| customer 36 "), "{shown}");
+    app.update(key(KeyCode::PageDown));
+    app.update(Action::Scroll(Scroll::Bottom));
+    assert!(screen(&app).contains("10000 rows in set (0.002 sec)"));
+}
+
+#[test]
+fn code_blocks_are_marked_copied_and_put_into_the_console() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 120, 40);
+    go_to_step(&mut app, "Point the slave at the master");
+    assert_eq!(app.code_target().map(|b| b.text.as_str()), Some("SHOW MASTER STATUS;"));
+    assert!(screen(&app).contains("▌ SHOW MASTER STATUS;"));
+    app.update(key(KeyCode::Char(']')));
+    let change_master = app.code_target().map(|b| b.text.clone()).expect("a second block");
+    assert!(
+        change_master.starts_with("CHANGE MASTER TO\n  MASTER_HOST='master'"),
+        "{change_master}"
+    );
+    let shown = screen(&app);
+    assert!(
+        shown.contains("│ SHOW MASTER STATUS;") && shown.contains("▌ CHANGE MASTER TO"),
+        "{shown}"
+    );
+    app.update(key(KeyCode::Char(']')));
+    assert!(app.code_target().is_some_and(|b| b.text == change_master), "it stays at the last");
+    app.update(key(KeyCode::Char('[')));
+    app.update(key(KeyCode::Char(']')));
+
+    // y copies through the terminal.
+    app.update(key(KeyCode::Char('y')));
+    let effects = app.take_effects();
+    assert_eq!(effects, [Effect::Copy { text: change_master.clone() }]);
+    let mut host = Headless::new(120, 40).expect("headless");
+    let (results, _unused) = std::sync::mpsc::channel();
+    let mut performer = performer(&day, &ws, results);
+    for effect in effects {
+        let notice = performer.perform(effect, &mut host).expect("a notice");
+        assert_eq!(notice, Action::Notice("copied 5 lines to the clipboard".into()));
+    }
+    assert_eq!(host.escapes, [crate::clipboard::osc52(&change_master)]);
+
+    // v puts it in the console, for the running engine.
+    app.update(Action::Engine(Engine::MySql));
+    app.update(key(KeyCode::Char('v')));
+    assert_eq!((app.focus, app.work), (Pane::Console, Some(Work::Console)));
+    // The same block, as the running engine writes it.
+    assert!(app.console.prompt.text().starts_with("CHANGE REPLICATION SOURCE TO\n"));
+    assert!(app.take_effects().is_empty(), "nothing runs before Enter");
+    assert!(app.notice.as_deref().is_some_and(|n| n.starts_with("Enter runs it on the master")));
+
+    // Other languages are for the clipboard only.
+    app.update(key(KeyCode::Esc));
+    go_to_step(&mut app, "Configure the master");
+    assert_eq!(app.code_target().map(|b| b.lang.as_str()), Some("ini"));
+    app.update(key(KeyCode::Char('v')));
+    assert_eq!(app.work, None);
+    assert!(app.notice.as_deref().is_some_and(|n| n.contains("ini, not for the console")));
+}
+
+#[test]
+fn the_lab_pane_selects_the_server_that_e_and_x_act_on() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    working(&mut app);
+    app.update(key(KeyCode::Char('e')));
+    let master = ws.root.join("master/my.cnf");
+    assert_eq!(app.take_effects(), [Effect::Edit { server: "master".into(), file: master }]);
+    app.update(Action::FocusPrev);
+    assert_eq!(app.focus, Pane::Lab);
+    app.update(key(KeyCode::Down));
+    assert_eq!(app.selected_server(), Some("slave"));
+    app.update(key(KeyCode::Down));
+    assert_eq!(app.selected_server(), Some("slave"), "the last stays selected");
+    app.update(key(KeyCode::Char('e')));
+    app.update(key(KeyCode::Char('x')));
+    let slave = ws.root.join("slave/my.cnf");
+    assert_eq!(
+        app.take_effects(),
+        [
+            Effect::Edit { server: "slave".into(), file: slave },
+            Effect::Client { server: "slave".into() }
+        ]
+    );
+    assert_eq!(app.tasks_scroll, 0, "arrows in the lab pane do not scroll the tasks");
+    app.update(key(KeyCode::Up));
+    assert_eq!(app.selected_server(), Some("master"));
+}
+
+#[test]
+fn a_runs_the_application_once_at_a_time() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    app.update(key(KeyCode::Char('a')));
+    assert_eq!(app.take_effects(), [Effect::RunApp]);
+    assert_eq!((app.focus, app.work), (Pane::Output, Some(Work::Output)));
+    assert!(screen(&app).contains("$ python3 app.py"));
+    assert!(screen(&app).contains("Application · running…"));
+    app.update(key(KeyCode::Char('a')));
+    assert!(app.take_effects().is_empty(), "a second run waits for the first");
+    assert!(app.notice.as_deref().is_some_and(|n| n.contains("still running")));
+    app.update(Action::App(AppEvent::Exited { code: Some(2) }));
+    assert!(screen(&app).contains("Application · exited 2"));
+    assert_eq!(app.notice.as_deref(), Some("the application exited with code 2"));
+    app.update(key(KeyCode::Char('a')));
+    assert_eq!(app.take_effects(), [Effect::RunApp], "once ended it runs again");
+    app.update(Action::AppFailed("cannot run the application: `python3` is not installed".into()));
+    assert!(screen(&app).contains("`python3` is not installed"));
+    assert!(!app.output.running);
+}
+
+#[test]
+fn the_output_follows_new_lines_until_scrolled_back() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    app.update(Action::RunApp);
+    for n in 0..50 {
+        app.update(Action::App(AppEvent::Line {
+            stream: Stream::Stdout,
+            text: format!("line {n}"),
+        }));
+    }
+    assert!(screen(&app).contains("line 49"));
+    app.update(key(KeyCode::PageUp));
+    app.update(Action::App(AppEvent::Line { stream: Stream::Stdout, text: "line 50".into() }));
+    assert!(!screen(&app).contains("line 50"), "scrolled back, it stays put");
+    app.update(key(KeyCode::End));
+    app.update(Action::App(AppEvent::Line { stream: Stream::Stdout, text: "line 51".into() }));
+    assert!(screen(&app).contains("line 51"));
+}
+
+#[test]
+fn lab_keys_ask_the_lab_and_reset_asks_first() {
+    use crate::live::Request;
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 120, 40);
+
+    app.update(key(KeyCode::Char('g')));
+    assert_eq!(app.take_effects(), [Effect::Lab(Request::Recheck)]);
+
+    // The selected server is the one restarted.
+    app.update(Action::FocusPrev);
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Char('r')));
+    assert_eq!(app.take_effects(), [Effect::Lab(Request::Restart("slave".into()))]);
+
+    app.update(key(KeyCode::Char('R')));
+    assert!(app.confirm_reset);
+    assert!(screen(&app).contains("Reset the lab?"), "{}", screen(&app));
+    assert!(app.take_effects().is_empty(), "nothing happens before the answer");
+    app.update(key(KeyCode::Char('n')));
+    assert!(!app.confirm_reset);
+    assert!(app.take_effects().is_empty(), "any key but y keeps everything");
+    assert!(screen(&app).contains("reset cancelled"));
+
+    app.update(key(KeyCode::Char('R')));
+    app.update(key(KeyCode::Char('y')));
+    assert_eq!(app.take_effects(), [Effect::Lab(Request::Reset)]);
 }

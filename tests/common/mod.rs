@@ -204,3 +204,5 @@ pub fn text(out: &Output) -> String {
     )
 }
 
+
+pub mod server;

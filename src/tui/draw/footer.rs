@@ -5,28 +5,43 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::tui::action::BINDINGS;
+use crate::tui::action::{BINDINGS, Footer};
 use crate::tui::app::App;
 use crate::tui::wrap::{truncate, width};
 
 pub fn draw_footer(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
-    // A notice is news: it gets its room first (up to two thirds of the line), the keys the rest.
-    let notice = app.notice.as_ref().map(|n| truncate(n, usize::from(area.width) * 2 / 3));
+    // A notice is news: it gets its room first (the whole line if it needs it), the keys the
+    // rest. The next key press clears it.
+    let notice =
+        app.notice.as_ref().map(|n| truncate(n, usize::from(area.width).saturating_sub(2)));
     let notice_width = notice.as_ref().map_or(0, |n| width(&[Span::raw(format!("{n} "))]));
     let room = usize::from(area.width).saturating_sub(notice_width);
-    let keys: Vec<(&str, &str)> = if app.help {
-        vec![("Esc/?", "close help"), ("q", "quit")]
+    let keys: Vec<Footer> = if app.help {
+        vec![
+            Footer { keys: "Esc", words: "close help", rank: 0 },
+            Footer { keys: "q", words: "quit", rank: 0 },
+        ]
     } else {
-        BINDINGS.iter().filter_map(|b| b.footer).collect()
+        BINDINGS.iter().filter(|b| b.works_in(app.focus)).filter_map(|b| b.footer).collect()
     };
-    let mut spans = vec![Span::raw(" ")];
-    for (key, what) in keys {
-        let hint = [Span::styled(key, theme.key()), Span::raw(format!(" {what}  "))];
-        if width(&spans) + width(&hint) > room {
-            break;
+    let hint =
+        |f: &Footer| [Span::styled(f.keys, theme.key()), Span::raw(format!(" {}  ", f.words))];
+    // The lowest ranks get the room first; what fits is shown in the table's order.
+    let mut by_rank: Vec<usize> = (0..keys.len()).collect();
+    by_rank.sort_by_key(|i| keys[*i].rank);
+    let mut room = room.saturating_sub(1);
+    let mut shown = vec![false; keys.len()];
+    for i in by_rank {
+        let needs = width(&hint(&keys[i]));
+        if needs <= room {
+            room -= needs;
+            shown[i] = true;
         }
-        spans.extend(hint);
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (f, _) in keys.iter().zip(&shown).filter(|(_, shown)| **shown) {
+        spans.extend(hint(f));
     }
     let [left, right] = Layout::horizontal([
         Constraint::Fill(1),

@@ -7,12 +7,13 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use super::pane;
 use crate::tui::action::BINDINGS;
-use crate::tui::app::App;
+use crate::tui::app::{App, Pane};
 
 pub fn draw_help(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
-    let key_width = BINDINGS.iter().map(|b| b.keys.chars().count()).max().unwrap_or(0);
-    let mut lines: Vec<Line> = BINDINGS
+    let bindings: Vec<_> = BINDINGS.iter().filter(|b| b.works_in(app.focus)).collect();
+    let key_width = bindings.iter().map(|b| b.keys.chars().count()).max().unwrap_or(0).max(10);
+    let mut lines: Vec<Line> = bindings
         .iter()
         .map(|b| {
             Line::from(vec![
@@ -22,7 +23,6 @@ pub fn draw_help(frame: &mut Frame, area: Rect, app: &App) {
             ])
         })
         .collect();
-    lines.push(Line::default());
     lines.push(Line::from(vec![
         Span::styled(format!("{:key_width$}", "wheel"), theme.key()),
         Span::raw("  scroll the pane under the pointer"),
@@ -33,9 +33,18 @@ pub fn draw_help(frame: &mut Frame, area: Rect, app: &App) {
     ]));
     let content_width = lines.iter().map(Line::width).max().unwrap_or(0);
     let width = u16::try_from(content_width + 4).unwrap_or(area.width).min(area.width);
+    // The footer line stays visible: it says how to close the help.
+    let area = Rect { height: area.height.saturating_sub(1), ..area };
     let height = u16::try_from(lines.len() + 2).unwrap_or(area.height).min(area.height);
     let popup = area.centered(Constraint::Length(width), Constraint::Length(height));
     frame.render_widget(Clear, popup);
-    let block = pane(Line::from(" Keys "), true, theme);
+    let title = match app.focus {
+        Pane::Lesson => " Keys: lesson ",
+        Pane::Tasks => " Keys: steps and tasks ",
+        Pane::Lab => " Keys: lab ",
+        Pane::Console => " Keys: SQL console ",
+        Pane::Output => " Keys: application ",
+    };
+    let block = pane(Line::from(title), true, theme);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }

@@ -1,22 +1,27 @@
-//! The lab pane: one line per server, and where the learner's files are.
+//! The lab pane: one line per server (the selected one marked), and where the learner's
+//! files are.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::pane;
-use crate::tui::app::App;
+use crate::tui::app::{App, Pane};
 use crate::tui::view::ServerState;
 use crate::tui::wrap::{truncate, truncate_start};
 
 pub fn draw_lab(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
-    let Some(text) = app.screen().map(|s| s.lab_text()) else { return };
+    let Some(text) = app.screen().map(|s| s.lab_text()) else {
+        return;
+    };
     let width = usize::from(text.width);
     let name_width = app.servers.iter().map(|s| s.name.chars().count()).max().unwrap_or(0);
+    let focused = app.focus == Pane::Lab;
     let mut lines = Vec::new();
-    for server in &app.servers {
+    for (i, server) in app.servers.iter().enumerate() {
         let (mark, style) = match server.state {
             ServerState::NotStarted | ServerState::Stopped => ("○", theme.muted()),
             ServerState::Starting => ("◌", theme.busy()),
@@ -24,8 +29,16 @@ pub fn draw_lab(frame: &mut Frame, area: Rect, app: &App) {
             ServerState::Failed(_) => ("✗", theme.failing()),
         };
         let port = server.port.map_or_else(String::new, |p| format!("  :{p}"));
+        // The selected server is what `e` and `x` act on, from any pane: highlighted while
+        // the pane has the keyboard, underlined otherwise.
+        let name_style = match (i == app.server, focused) {
+            (true, true) => theme.strong().add_modifier(Modifier::REVERSED),
+            (true, false) => theme.strong().add_modifier(Modifier::UNDERLINED),
+            (false, _) => theme.strong(),
+        };
         lines.push(Line::from(vec![
-            Span::styled(format!("{:name_width$}  ", server.name), theme.strong()),
+            Span::styled(server.name.clone(), name_style),
+            Span::raw(" ".repeat(name_width - server.name.chars().count() + 2)),
             Span::styled(format!("{mark} {}", server.state.label()), style),
             Span::styled(port, theme.muted()),
         ]));
@@ -51,6 +64,6 @@ pub fn draw_lab(frame: &mut Frame, area: Rect, app: &App) {
     ]));
     let idle = app.servers.iter().all(|s| s.state == ServerState::NotStarted);
     let title = if idle { " Lab: not started " } else { " Lab " };
-    frame.render_widget(pane(Line::from(title), false, theme), area);
+    frame.render_widget(pane(Line::from(title), focused, theme), area);
     frame.render_widget(Paragraph::new(lines), text);
 }

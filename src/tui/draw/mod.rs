@@ -1,10 +1,13 @@
 //! Drawing: plain functions, one file per region, each reading the app and changing nothing.
 
+mod confirm;
+mod console;
 mod footer;
 mod header;
 mod help;
 mod lab;
 mod lesson;
+mod output;
 pub mod tasks;
 mod too_small;
 
@@ -12,7 +15,7 @@ use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Padding};
 
-use super::app::App;
+use super::app::{App, Work};
 use super::theme::Theme;
 
 /// Draws the whole screen.
@@ -22,12 +25,22 @@ pub fn draw(frame: &mut Frame, app: &App) {
         return;
     };
     header::draw_header(frame, screen.header, app);
-    lesson::draw_lesson(frame, screen.lesson, app);
+    if screen.lesson.height > 0 {
+        lesson::draw_lesson(frame, screen.lesson, app);
+    }
+    match (screen.work, app.work) {
+        (Some(area), Some(Work::Console)) => console::draw_console(frame, area, app),
+        (Some(area), Some(Work::Output)) => output::draw_output(frame, area, app),
+        _ => {}
+    }
     tasks::draw_tasks(frame, screen.tasks, app);
     lab::draw_lab(frame, screen.lab, app);
     footer::draw_footer(frame, screen.footer, app);
     if app.help {
         help::draw_help(frame, frame.area(), app);
+    }
+    if app.confirm_reset {
+        confirm::draw_confirm_reset(frame, frame.area(), app);
     }
 }
 

@@ -1,0 +1,32 @@
+//! Work the screen asks for that happens outside it: `App::update` only records these, and the
+//! event loop hands them to a [`Performer`](super::perform::Performer).
+
+use std::path::PathBuf;
+
+use crate::live::Request;
+
+/// Something to do outside the screen's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Run a console input on a server's worker.
+    RunSql { server: String, input: String },
+    /// Cancel what a server's worker is running.
+    Cancel { server: String },
+    /// Open a server's config file in the learner's editor (the terminal is handed over).
+    Edit { server: String, file: PathBuf },
+    /// Open a server's own client inside its container (the terminal is handed over).
+    Client { server: String },
+    /// Put text on the clipboard through the terminal.
+    Copy { text: String },
+    /// Start the learner's application.
+    RunApp,
+    /// Ask the lab for something: re-check, restart a server, reset.
+    Lab(Request),
+}
+
+impl Effect {
+    /// Whether the effect needs the whole terminal for a while.
+    pub fn needs_terminal(&self) -> bool {
+        matches!(self, Effect::Edit { .. } | Effect::Client { .. })
+    }
+}
