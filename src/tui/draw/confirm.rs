@@ -23,7 +23,7 @@ pub fn draw_confirm_reset(frame: &mut Frame, area: Rect, app: &App) {
         ]),
     ];
     let width = area.width.min(64);
-    let height = area.height.min(9);
+    let height = area.height.min(7);
     let popup = area.centered(Constraint::Length(width), Constraint::Length(height));
     frame.render_widget(Clear, popup);
     let block = pane(Line::from(" Reset the lab? "), true, theme);
