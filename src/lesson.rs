@@ -29,42 +29,9 @@ pub struct Step {
     pub line: usize,
 }
 
-/// The database engine a lab runs. A fenced block may name one after its language
-/// (```` ```sql mysql ````) to be shown only for that engine.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub enum Engine {
-    #[default]
-    MariaDb,
-    MySql,
-}
-
-impl Engine {
-    /// The name the lesson's `{{engine}}` stands for.
-    pub fn name(self) -> &'static str {
-        match self {
-            Engine::MariaDb => "MariaDB",
-            Engine::MySql => "MySQL",
-        }
-    }
-
-    /// The tag written after a code block's language.
-    fn tag(self) -> &'static str {
-        match self {
-            Engine::MariaDb => "mariadb",
-            Engine::MySql => "mysql",
-        }
-    }
-
-    /// The engine a code block's tag names.
-    fn from_tag(tag: &str) -> Option<Engine> {
-        [Engine::MariaDb, Engine::MySql].into_iter().find(|e| e.tag().eq_ignore_ascii_case(tag))
-    }
-
-    /// Whether a code block with this info string (`sql`, `sql mysql`) is shown for this engine.
-    pub fn shows(self, info: &str) -> bool {
-        info.split_whitespace().nth(1).is_none_or(|tag| tag.eq_ignore_ascii_case(self.tag()))
-    }
-}
+/// A fenced block may name an engine after its language (```` ```sql mysql ````) to be shown
+/// only for that engine.
+pub use crate::engine::Engine;
 
 /// Markdown extensions the lessons use.
 pub fn markdown_options() -> Options {
@@ -275,14 +242,6 @@ mod tests {
         assert!(err.to_string().contains("l.md:1:"), "{err}");
         let err = Lesson::parse("# T\n## S\n# U\n", "l.md").expect_err("must fail");
         assert!(err.to_string().starts_with("l.md:3:"), "{err}");
-    }
-
-    #[test]
-    fn engine_tags_pick_code_blocks() {
-        assert!(Engine::MariaDb.shows("sql") && Engine::MySql.shows("sql"));
-        assert!(Engine::MariaDb.shows("sql mariadb") && !Engine::MySql.shows("sql mariadb"));
-        assert!(Engine::MySql.shows("sql MySQL") && !Engine::MariaDb.shows("sql mysql"));
-        assert!(Engine::MariaDb.shows(""));
     }
 
     #[test]

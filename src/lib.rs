@@ -10,6 +10,7 @@ pub mod content;
 pub mod diagnose;
 pub mod docker;
 pub mod editor;
+pub mod engine;
 pub mod endpoint;
 pub mod grade;
 pub mod image;

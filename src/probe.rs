@@ -14,11 +14,13 @@ use mysql::{Conn, Row, Value};
 pub use crate::ready::Endpoint;
 use crate::routing::RoutingFacts;
 use crate::routing_probe;
+use crate::engine::Engine;
 use crate::snapshot::{
-    Account, BinaryLog, CanaryOutcome, Coordinates, Engine, Flow, NetworkPlace, ReplicaStatus,
+    Account, BinaryLog, CanaryOutcome, Coordinates, Flow, NetworkPlace, ReplicaStatus,
     RoutingObservation, ServerFacts, ServerSnapshot, ServerState, Snapshot, ThreadState,
 };
 use crate::spec::{Check, LabSpec};
+use crate::vocabulary::{self, Statement};
 
 /// How long a canary row may take to reach the replica.
 pub const CANARY_WAIT: Duration = Duration::from_secs(5);
@@ -242,7 +244,7 @@ fn read_facts(conn: &mut Conn, login_user: &str) -> mysql::Result<ServerFacts> {
     let engine = Engine::from_version(&version);
     let log_bin = on("log_bin");
 
-    let status: Vec<Row> = conn.query(vocabulary_statement(engine, &version, Statement::ReplicaStatus))?;
+    let status: Vec<Row> = conn.query(vocabulary::spelling(engine, &version, Statement::ReplicaStatus))?;
     let replica = status.first().map(|row| ReplicaStatus::from_row(&row_pairs(row)));
     let replication_accounts = conn
         .query::<(String, String, String), _>(
@@ -293,7 +295,7 @@ fn current_coordinates(
     engine: Engine,
     version: &str,
 ) -> mysql::Result<Option<Coordinates>> {
-    let row: Option<Row> = conn.query_first(vocabulary_statement(engine, version, Statement::MasterStatus))?;
+    let row: Option<Row> = conn.query_first(vocabulary::spelling(engine, version, Statement::SourceStatus))?;
     Ok(row.and_then(|r| Some(Coordinates { file: text(&r, 0)?, position: text(&r, 1)?.parse().ok()? })))
 }
 
@@ -302,35 +304,6 @@ pub fn coordinates_now(conn: &mut Conn) -> anyhow::Result<Option<Coordinates>> {
     let version: Option<(String, String)> = conn.query_first("SHOW GLOBAL VARIABLES LIKE 'version'")?;
     let version = version.map(|(_, v)| v).unwrap_or_default();
     Ok(current_coordinates(conn, Engine::from_version(&version), &version)?)
-}
-
-/// Statements whose spelling depends on the engine and its version.
-#[derive(Debug, Clone, Copy)]
-pub enum Statement {
-    ReplicaStatus,
-    MasterStatus,
-}
-
-/// The spelling of a statement this server accepts: MySQL 8.4 removed the classic forms
-/// (`SHOW SLAVE STATUS` since 8.0.22 has `SHOW REPLICA STATUS`, `SHOW MASTER STATUS` since
-/// 8.2 has `SHOW BINARY LOG STATUS`); MariaDB keeps them.
-pub fn vocabulary_statement(engine: Engine, version: &str, statement: Statement) -> &'static str {
-    let at_least = |wanted: (u32, u32, u32)| engine == Engine::MySql && version_triple(version) >= wanted;
-    match statement {
-        Statement::ReplicaStatus if at_least((8, 0, 22)) => "SHOW REPLICA STATUS",
-        Statement::ReplicaStatus => "SHOW SLAVE STATUS",
-        Statement::MasterStatus if at_least((8, 2, 0)) => "SHOW BINARY LOG STATUS",
-        Statement::MasterStatus => "SHOW MASTER STATUS",
-    }
-}
-
-/// `8.4.6-log` → (8, 4, 6).
-fn version_triple(version: &str) -> (u32, u32, u32) {
-    let mut parts = version
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|p| !p.is_empty())
-        .map(|p| p.parse().unwrap_or(0));
-    (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0))
 }
 
 /// A row as (column, value) pairs; NULL is `None`.

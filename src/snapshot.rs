@@ -7,31 +7,9 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
+use crate::engine::Engine;
 use crate::routing::RoutingFacts;
 use crate::vocabulary::{self, ReplicaField};
-
-/// Which server software answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Engine {
-    MariaDb,
-    MySql,
-}
-
-impl Engine {
-    /// Detects the engine from the `version` variable (`11.8.3-MariaDB-deb13`, `8.4.6`).
-    pub fn from_version(version: &str) -> Self {
-        if version.to_ascii_lowercase().contains("mariadb") { Engine::MariaDb } else { Engine::MySql }
-    }
-
-    /// The name a learner knows.
-    pub fn name(self) -> &'static str {
-        match self {
-            Engine::MariaDb => "MariaDB",
-            Engine::MySql => "MySQL",
-        }
-    }
-}
 
 /// One probe round: every server of the lab, and what travelled between them.
 #[derive(Debug, Clone, Default, Serialize)]

@@ -3,9 +3,10 @@
 use std::path::Path;
 
 use super::*;
+use crate::engine::Engine;
 use crate::routing::{AppStatement, RoutingFacts, RowArrival};
 use crate::snapshot::{
-    Account, BinaryLog, CanaryOutcome, Coordinates, Engine, Flow, NetworkPlace, ReplicaStatus,
+    Account, BinaryLog, CanaryOutcome, Coordinates, Flow, NetworkPlace, ReplicaStatus,
     RoutingObservation, ServerFacts, ServerSnapshot,
 };
 
