@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clipboard;
 pub mod content;
 pub mod diagnose;
+pub mod dialect;
 pub mod docker;
 pub mod editor;
 pub mod engine;

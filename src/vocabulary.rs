@@ -171,6 +171,14 @@ pub fn replica_value(row: &[(String, Option<String>)], field: ReplicaField) -> O
         .and_then(|(_, value)| value.as_deref())
 }
 
+/// Status columns that MariaDB and MySQL name differently, as (MariaDB's, MySQL 8.4's).
+pub fn column_pairs() -> impl Iterator<Item = (&'static str, &'static str)> {
+    REPLICA_COLUMNS.iter().filter_map(|(_, names)| match names {
+        [classic, new] => Some((*classic, *new)),
+        _ => None,
+    })
+}
+
 /// Words that identify a situation in an error message, in every wording the servers use.
 /// Matched case-insensitively as substrings; the first matching entry wins.
 pub const MESSAGES: &[(Diagnosis, &[&str])] = &[
