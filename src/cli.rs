@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::engine::Engine;
+
 /// Hands-on database lessons on real servers, in your terminal.
 #[derive(Debug, Parser)]
 #[command(name = "sqlcourse", version, about)]
@@ -24,6 +26,10 @@ pub struct Global {
     /// Run the servers from this image instead of the lab's own.
     #[arg(long, global = true, env = "SQLCOURSE_IMAGE", value_name = "IMAGE")]
     pub image: Option<String>,
+    /// The database engine of a new lab (MariaDB by default); a lab keeps its engine until
+    /// `reset`.
+    #[arg(long, global = true, env = "SQLCOURSE_ENGINE", value_name = "ENGINE")]
+    pub engine: Option<Engine>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -31,7 +31,7 @@ impl std::fmt::Display for Refused {
 pub fn refused(text: &str, engine: Engine, version: &str) -> Vec<Refused> {
     let mut found: Vec<Refused> = Vec::new();
     let mut add = |refusal: Refused| {
-        if !found.iter().any(|f| f.found == refusal.found) {
+        if !found.iter().any(|f| f.found.eq_ignore_ascii_case(&refusal.found)) {
             found.push(refusal);
         }
     };

@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 
 use crate::docker::is_not_found;
 use crate::lab::LabEvent;
-use crate::spec::ImageSpec;
+use crate::spec::EngineSpec;
 
 /// Returns the image the servers will run, pulling it when missing.
 ///
@@ -17,11 +17,11 @@ use crate::spec::ImageSpec;
 /// whoever names an image wants that one.
 pub async fn ensure(
     docker: &Docker,
-    spec: &ImageSpec,
+    spec: &EngineSpec,
     chosen: Option<&str>,
     progress: &(dyn Fn(LabEvent) + Send + Sync),
 ) -> anyhow::Result<String> {
-    let wanted = chosen.unwrap_or(&spec.default);
+    let wanted = chosen.unwrap_or(&spec.image);
     if is_present(docker, wanted).await? {
         return Ok(wanted.to_owned());
     }

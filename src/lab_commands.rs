@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use crate::cli::{DayCommand, Global};
 use crate::content::Day;
-use crate::lab::{HOST, Lab, LabEvent, LabStatus, ServerInfo};
+use crate::lab::{HOST, Lab, LabEvent, LabStatus, ServerChoice, ServerInfo};
 use crate::workspace::Workspace;
 
 /// Prints a line on stdout; a reader that went away (`| head`) is not an error.
@@ -35,7 +35,8 @@ async fn run_async(day: Day, global: &Global, command: DayCommand) -> anyhow::Re
         eprintln!("Nothing was changed.");
         return Ok(ExitCode::FAILURE);
     }
-    let lab = Lab::connect(day.clone(), workspace, global.image.clone()).await?;
+    let choice = ServerChoice { engine: global.engine, image: global.image.clone() };
+    let lab = Lab::connect(day.clone(), workspace, choice).await?;
     let printer = Printer::default();
     let progress = |event| printer.show(event);
     match command {

@@ -42,7 +42,11 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
 
 /// Options may come before or after the day's name; the later one wins.
 fn merge(before: Global, after: Global) -> Global {
-    Global { content: after.content.or(before.content), image: after.image.or(before.image) }
+    Global {
+        content: after.content.or(before.content),
+        image: after.image.or(before.image),
+        engine: after.engine.or(before.engine),
+    }
 }
 
 fn list(global: &Global) -> anyhow::Result<std::process::ExitCode> {

@@ -234,7 +234,8 @@ fn read_facts(conn: &mut Conn, login_user: &str) -> mysql::Result<ServerFacts> {
     let vars: BTreeMap<String, String> = conn
         .query::<(String, String), _>(
             "SHOW GLOBAL VARIABLES WHERE Variable_name IN \
-             ('server_id', 'log_bin', 'read_only', 'version', 'port', 'skip_name_resolve')",
+             ('server_id', 'log_bin', 'log_bin_basename', 'read_only', 'version', 'port', \
+              'skip_name_resolve')",
         )?
         .into_iter()
         .collect();
@@ -276,6 +277,7 @@ fn read_facts(conn: &mut Conn, login_user: &str) -> mysql::Result<ServerFacts> {
         engine,
         server_id: var("server_id").parse().unwrap_or(0),
         log_bin,
+        log_bin_basename: var("log_bin_basename").to_owned(),
         read_only: on("read_only"),
         port: var("port").parse().unwrap_or(0),
         skip_name_resolve: on("skip_name_resolve"),
@@ -307,7 +309,7 @@ pub fn coordinates_now(conn: &mut Conn) -> anyhow::Result<Option<Coordinates>> {
 }
 
 /// A row as (column, value) pairs; NULL is `None`.
-fn row_pairs(row: &Row) -> Vec<(String, Option<String>)> {
+pub(crate) fn row_pairs(row: &Row) -> Vec<(String, Option<String>)> {
     row.columns_ref()
         .iter()
         .enumerate()

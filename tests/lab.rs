@@ -18,7 +18,7 @@ use bollard::query_parameters::{
 };
 use mysql::prelude::Queryable;
 use sqlcourse::content::Content;
-use sqlcourse::lab::{ContainerState, Lab, LabEvent, LabNames};
+use sqlcourse::lab::{ContainerState, Lab, LabEvent, LabNames, ServerChoice};
 use sqlcourse::workspace::Workspace;
 
 mod common;
@@ -343,8 +343,8 @@ fn the_library_reports_progress_and_servers_for_the_tui() {
     let workspace = Workspace { root: lab.workspace() };
     let engine = lab.block_on(sqlcourse::docker::connect()).expect("engine");
     let names = LabNames::new(&lab.name).expect("names");
-    let image = std::env::var("SQLCOURSE_IMAGE").ok();
-    let api = std::sync::Arc::new(Lab::new(engine, day, workspace, names, image));
+    let choice = ServerChoice { engine: None, image: std::env::var("SQLCOURSE_IMAGE").ok() };
+    let api = std::sync::Arc::new(Lab::new(engine, day, workspace, names, choice));
     // As the TUI does: `up` on a background task, progress through a channel, and the
     // cheap `servers()` query polled meanwhile.
     let runtime = runtime();
@@ -462,10 +462,13 @@ fn wait_for_summary(lab: &TestLab, done: impl Fn(&str) -> bool) -> String {
 fn a_missing_image_falls_back_to_the_offline_one_or_names_the_build_command() {
     let Some(lab) = TestLab::new("image") else { return };
     let offline = "sqlcourse/mariadb:11.8-offline";
-    let spec = |offline: &str| sqlcourse::spec::ImageSpec {
-        default: format!("sqlcourse-test/{}:none", lab.name),
+    let spec = |offline: &str| sqlcourse::spec::EngineSpec {
+        image: format!("sqlcourse-test/{}:none", lab.name),
         offline: Some(offline.to_owned()),
         build_command: Some("labs/image/build-offline.sh".to_owned()),
+        password_env: "MARIADB_ROOT_PASSWORD".to_owned(),
+        client: "mariadb".to_owned(),
+        hints: Default::default(),
     };
     let events = std::sync::Mutex::new(Vec::new());
     let record = |e: LabEvent| events.lock().expect("events").push(e);
