@@ -71,6 +71,15 @@ pub struct ServerSpec {
     pub config: FileSpec,
 }
 
+impl EngineSpec {
+    /// The release the image's tag names (`mysql:8.4` → `8.4`), which the lesson, the hints
+    /// and the solutions are written for.
+    pub fn release(&self) -> &str {
+        let name = self.image.rsplit('/').next().unwrap_or(&self.image);
+        name.split_once(':').map_or("", |(_, tag)| tag)
+    }
+}
+
 /// A starting file: copied from the lab folder into the workspace.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -287,6 +296,36 @@ impl LabSpec {
     /// The task with this id.
     pub fn task(&self, id: &str) -> Option<&TaskSpec> {
         self.tasks.iter().find(|t| t.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_engines_release_is_its_image_tag() {
+        let spec = |image: &str| EngineSpec {
+            image: image.to_owned(),
+            offline: None,
+            build_command: None,
+            password_env: "MYSQL_ROOT_PASSWORD".to_owned(),
+            client: "mysql".to_owned(),
+            hints: BTreeMap::new(),
+        };
+        assert_eq!(spec("mysql:8.4").release(), "8.4");
+        assert_eq!(spec("localhost:5000/team/mariadb:11.8").release(), "11.8");
+        assert_eq!(spec("mysql").release(), "");
+    }
+
+    #[test]
+    fn a_solution_file_may_differ_by_engine() {
+        let step: SolutionSql = toml::from_str(
+            "server = \"slave\"\nfile = \"a.sql\"\nengines = { mysql = \"mysql/a.sql\" }",
+        )
+        .expect("parses");
+        assert_eq!(step.file_for(Engine::MariaDb), "a.sql");
+        assert_eq!(step.file_for(Engine::MySql), "mysql/a.sql");
     }
 }
 
