@@ -298,6 +298,16 @@ impl Lab {
         &self.engine_address
     }
 
+    /// The command-line client inside a server's container (`mariadb`, `mysql`): that of the
+    /// engine its container was made for.
+    pub async fn client(&self, server: &ServerInfo) -> anyhow::Result<String> {
+        let engine = match server.engine {
+            Some(engine) => engine,
+            None => self.engine().await?,
+        };
+        Ok(self.day.spec.engine(engine)?.client.clone())
+    }
+
     /// Each server as Docker sees it now, in the lab's order.
     pub async fn servers(&self) -> anyhow::Result<Vec<ServerInfo>> {
         let password = self.workspace.saved_password();
