@@ -531,3 +531,43 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn the_lab_keeps_its_engine_and_checks_the_one_that_answers() {
+    let Some(mut lab) = TestLab::new("engine") else { return };
+    lab.ok(&["up"]);
+    for server in ["master", "slave"] {
+        let entry = lab.server(server);
+        assert_eq!(entry["engine"], "mariadb", "{entry}");
+        assert!(entry["version"].as_str().is_some_and(|v| v.contains("MariaDB")), "{entry}");
+        let labels = lab.inspect(server).and_then(|c| c.config).and_then(|c| c.labels).expect("labels");
+        assert_eq!(labels.get("io.sqlcourse.engine").map(String::as_str), Some("mariadb"));
+    }
+    let human = lab.ok(&["status"]);
+    assert!(human.contains("ENGINE") && human.contains("MariaDB 11.8"), "{human}");
+
+    // Another engine for a lab that exists: refused, with the way to switch.
+    lab.env = vec![("SQLCOURSE_ENGINE".to_owned(), "mysql".to_owned())];
+    let out = lab.sqlcourse(&["up"]);
+    assert!(!out.status.success(), "{}", text(&out));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("runs MariaDB") && said.contains("reset --engine mysql"), "{said}");
+
+    // The engine is read from the server, not assumed: the MariaDB image started as a MySQL
+    // lab (it takes MYSQL_ROOT_PASSWORD too) is found out once it answers.
+    lab.env.push(("SQLCOURSE_IMAGE".to_owned(), "sqlcourse/mariadb:11.8-offline".to_owned()));
+    let out = lab.sqlcourse(&["reset", "--yes"]);
+    assert!(!out.status.success(), "{}", text(&out));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("runs MariaDB") && said.contains("set up for MySQL"), "{said}");
+    assert!(said.contains("reset --engine mariadb"), "{said}");
+    let labels = lab.inspect("master").and_then(|c| c.config).and_then(|c| c.labels).expect("labels");
+    assert_eq!(labels.get("io.sqlcourse.engine").map(String::as_str), Some("mysql"));
+
+    // Without a choice, reset keeps the lab's engine; choosing MariaDB again brings it back.
+    lab.env = vec![("SQLCOURSE_ENGINE".to_owned(), "mariadb".to_owned())];
+    lab.ok(&["reset", "--yes"]);
+    lab.env.clear();
+    lab.ok(&["reset", "--yes"]);
+    assert_eq!(lab.server("master")["engine"], "mariadb");
+}
