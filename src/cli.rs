@@ -108,3 +108,19 @@ impl DayCli {
         DayCli::try_parse_from(words)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_engine_is_chosen_before_or_after_the_day() {
+        let cli = Cli::try_parse_from(["sqlcourse", "--engine", "mysql", "day20"]).expect("parses");
+        assert_eq!(cli.global.engine, Some(Engine::MySql));
+        let words: Vec<String> = ["day20", "status", "--engine", "mariadb"].map(String::from).to_vec();
+        let day = DayCli::parse_words(&words).expect("parses");
+        assert_eq!(day.global.engine, Some(Engine::MariaDb));
+        let err = Cli::try_parse_from(["sqlcourse", "--engine", "postgres", "day20"]).expect_err("unknown");
+        assert!(err.to_string().contains("[possible values: mariadb, mysql]"), "{err}");
+    }
+}

@@ -41,15 +41,28 @@ pub fn refused(text: &str, engine: Engine, version: &str) -> Vec<Refused> {
         for statement in Statement::ALL {
             let words = statement.spelling();
             for (form, other, taken, other_taken) in [
-                (words.classic, words.new, words.takes_classic(engine, version), words.takes_new(engine, version)),
-                (words.new, words.classic, words.takes_new(engine, version), words.takes_classic(engine, version)),
+                (
+                    words.classic,
+                    words.new,
+                    words.takes_classic(engine, version),
+                    words.takes_new(engine, version),
+                ),
+                (
+                    words.new,
+                    words.classic,
+                    words.takes_new(engine, version),
+                    words.takes_classic(engine, version),
+                ),
             ] {
                 let Some(at) = find(&clause, form) else { continue };
                 if matches!(statement, Statement::PointReplica | Statement::StartReplica) {
                     options_from = Some(options_from.map_or(at, |o: usize| o.min(at)));
                 }
                 if !taken {
-                    add(Refused { found: form.to_owned(), instead: other_taken.then(|| other.to_owned()) });
+                    add(Refused {
+                        found: form.to_owned(),
+                        instead: other_taken.then(|| other.to_owned()),
+                    });
                 }
             }
         }
@@ -93,7 +106,8 @@ fn option_pair(word: &str) -> Option<(String, String)> {
     let upper = word.to_ascii_uppercase();
     for (classic, new) in [("GET_MASTER_", "GET_SOURCE_"), ("MASTER_", "SOURCE_")] {
         if let Some(rest) = upper.strip_prefix(classic).or_else(|| upper.strip_prefix(new)) {
-            return (!rest.is_empty()).then(|| (format!("{classic}{rest}"), format!("{new}{rest}")));
+            return (!rest.is_empty())
+                .then(|| (format!("{classic}{rest}"), format!("{new}{rest}")));
         }
     }
     None
@@ -106,10 +120,13 @@ fn refused_column(word: &str, engine: Engine, version: &str) -> Option<Refused> 
         classic.eq_ignore_ascii_case(word) || new.eq_ignore_ascii_case(word)
     })?;
     let refused = match engine {
-        Engine::MySql => version_triple(version) >= MYSQL_CLASSIC_REMOVED && word.eq_ignore_ascii_case(classic),
+        Engine::MySql => {
+            version_triple(version) >= MYSQL_CLASSIC_REMOVED && word.eq_ignore_ascii_case(classic)
+        }
         Engine::MariaDb => word.eq_ignore_ascii_case(new),
     };
-    let (found, instead) = if word.eq_ignore_ascii_case(classic) { (classic, new) } else { (new, classic) };
+    let (found, instead) =
+        if word.eq_ignore_ascii_case(classic) { (classic, new) } else { (new, classic) };
     refused.then(|| Refused { found: found.to_owned(), instead: Some(instead.to_owned()) })
 }
 
@@ -117,7 +134,10 @@ fn refused_column(word: &str, engine: Engine, version: &str) -> Option<Refused> 
 fn find(clause: &[Option<String>], form: &str) -> Option<usize> {
     let words: Vec<&str> = form.split_whitespace().collect();
     clause.windows(words.len()).position(|window| {
-        window.iter().zip(&words).all(|(w, f)| w.as_deref().is_some_and(|w| w.eq_ignore_ascii_case(f)))
+        window
+            .iter()
+            .zip(&words)
+            .all(|(w, f)| w.as_deref().is_some_and(|w| w.eq_ignore_ascii_case(f)))
     })
 }
 
@@ -177,7 +197,10 @@ mod tests {
         let coordinates = "show master status;\nRESET MASTER;";
         assert_eq!(
             found(coordinates, Engine::MySql, MYSQL_84),
-            ["SHOW MASTER STATUS (write SHOW BINARY LOG STATUS)", "RESET MASTER (write RESET BINARY LOGS AND GTIDS)"]
+            [
+                "SHOW MASTER STATUS (write SHOW BINARY LOG STATUS)",
+                "RESET MASTER (write RESET BINARY LOGS AND GTIDS)"
+            ]
         );
     }
 
@@ -196,7 +219,10 @@ mod tests {
         );
         assert!(found(new, Engine::MySql, MYSQL_84).is_empty());
         // MariaDB takes START REPLICA and SHOW REPLICA STATUS, but not before 10.5.1.
-        assert_eq!(found("START REPLICA", Engine::MariaDb, "10.4.30-MariaDB"), ["START REPLICA (write START SLAVE)"]);
+        assert_eq!(
+            found("START REPLICA", Engine::MariaDb, "10.4.30-MariaDB"),
+            ["START REPLICA (write START SLAVE)"]
+        );
     }
 
     #[test]
@@ -222,7 +248,11 @@ mod tests {
     fn words_that_only_look_alike_are_left_alone() {
         let fine = "GRANT REPLICATION SLAVE ON *.* TO 'replica'@'%'; SHOW BINARY LOGS; \
                     SELECT master_pos_wait('f', 4); -- the master's log";
-        assert!(found(fine, Engine::MySql, MYSQL_84).is_empty(), "{:?}", found(fine, Engine::MySql, MYSQL_84));
+        assert!(
+            found(fine, Engine::MySql, MYSQL_84).is_empty(),
+            "{:?}",
+            found(fine, Engine::MySql, MYSQL_84)
+        );
         assert!(found(fine, Engine::MariaDb, MARIADB).is_empty());
         // An option counts only after CHANGE … TO or START … in its statement.
         assert!(found("SET @x = 1; SELECT 1 AS SOURCE_DELAY", Engine::MariaDb, MARIADB).is_empty());
@@ -232,7 +262,12 @@ mod tests {
 
     #[test]
     fn statements_used_names_either_spelling() {
-        let used = statements_used("STOP REPLICA; CHANGE MASTER TO MASTER_HOST='m'; SHOW BINARY LOG STATUS");
-        assert_eq!(used, [Statement::PointReplica, Statement::StopReplica, Statement::SourceStatus]);
+        let used = statements_used(
+            "STOP REPLICA; CHANGE MASTER TO MASTER_HOST='m'; SHOW BINARY LOG STATUS",
+        );
+        assert_eq!(
+            used,
+            [Statement::PointReplica, Statement::StopReplica, Statement::SourceStatus]
+        );
     }
 }

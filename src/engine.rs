@@ -59,7 +59,11 @@ impl Engine {
     /// The engine a server runs, from its `version` variable (`11.8.3-MariaDB-deb13`,
     /// `8.4.6`): MariaDB always names itself there, MySQL never does.
     pub fn from_version(version: &str) -> Self {
-        if version.to_ascii_lowercase().contains("mariadb") { Engine::MariaDb } else { Engine::MySql }
+        if version.to_ascii_lowercase().contains("mariadb") {
+            Engine::MariaDb
+        } else {
+            Engine::MySql
+        }
     }
 
     /// Whether a code block with this info string (`sql`, `sql mysql`) is shown for this

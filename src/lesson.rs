@@ -277,8 +277,11 @@ mod tests {
             let blocks = sql_blocks(&step.body);
             for (engine, setup) in &spec.engines {
                 let release = setup.release();
-                let shown: Vec<&String> =
-                    blocks.iter().filter(|(tag, _)| tag.is_none_or(|t| t == *engine)).map(|(_, t)| t).collect();
+                let shown: Vec<&String> = blocks
+                    .iter()
+                    .filter(|(tag, _)| tag.is_none_or(|t| t == *engine))
+                    .map(|(_, t)| t)
+                    .collect();
                 for text in &shown {
                     for refused in crate::dialect::refused(text, *engine, release) {
                         problems.push(format!(
@@ -315,6 +318,13 @@ mod tests {
             let mysql = day.spec.engines.get(&Engine::MySql).map(|e| e.release());
             assert_eq!(mysql, Some("8.4"), "{slug} is written for MySQL 8.4");
             let problems = dialect_problems(&day.lesson, &day.spec);
+            // Each block pastes into the console (`v`) as complete statements, `\G` included.
+            for step in &day.lesson.steps {
+                for (_, text) in sql_blocks(&step.body) {
+                    let split = crate::sql::split(&text);
+                    assert!(split.unfinished.is_none(), "step `{}`: unfinished SQL in {text:?}", step.title);
+                }
+            }
             assert!(problems.is_empty(), "lessons/{}:\n{}", day.spec.lesson, problems.join("\n"));
             // The check has something to check: each engine has its own replication blocks.
             let tagged = day.lesson.steps.iter().flat_map(|s| sql_blocks(&s.body)).filter(|(t, _)| t.is_some());

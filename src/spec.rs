@@ -299,6 +299,29 @@ impl LabSpec {
     }
 }
 
+impl SeedSpec {
+    /// The marker as (schema, table).
+    pub fn marker_table(&self) -> Option<(&str, &str)> {
+        let (schema, table) = self.marker.split_once('.')?;
+        (!schema.is_empty() && !table.is_empty() && !table.contains('.')).then_some((schema, table))
+    }
+}
+
+impl Check {
+    /// Every server name the check refers to.
+    pub fn servers(&self) -> Vec<&str> {
+        match self {
+            Check::ServerConfig { server, differs_from, .. } => {
+                std::iter::once(server.as_str()).chain(differs_from.as_deref()).collect()
+            }
+            Check::ReplicationAccount { source, replica }
+            | Check::ReplicaSource { source, replica }
+            | Check::ReplicationFlow { source, replica } => vec![source, replica],
+            Check::ReadRouting { writer, reader } => vec![writer, reader],
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,28 +349,5 @@ mod tests {
         .expect("parses");
         assert_eq!(step.file_for(Engine::MariaDb), "a.sql");
         assert_eq!(step.file_for(Engine::MySql), "mysql/a.sql");
-    }
-}
-
-impl SeedSpec {
-    /// The marker as (schema, table).
-    pub fn marker_table(&self) -> Option<(&str, &str)> {
-        let (schema, table) = self.marker.split_once('.')?;
-        (!schema.is_empty() && !table.is_empty() && !table.contains('.')).then_some((schema, table))
-    }
-}
-
-impl Check {
-    /// Every server name the check refers to.
-    pub fn servers(&self) -> Vec<&str> {
-        match self {
-            Check::ServerConfig { server, differs_from, .. } => {
-                std::iter::once(server.as_str()).chain(differs_from.as_deref()).collect()
-            }
-            Check::ReplicationAccount { source, replica }
-            | Check::ReplicaSource { source, replica }
-            | Check::ReplicationFlow { source, replica } => vec![source, replica],
-            Check::ReadRouting { writer, reader } => vec![writer, reader],
-        }
     }
 }

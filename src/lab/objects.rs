@@ -53,7 +53,8 @@ impl Lab {
     /// The engine the lab's containers and data volumes were made for, from their labels;
     /// `None` when the lab has none (or only unlabelled ones from an older version).
     pub(super) async fn labelled_engine(&self) -> anyhow::Result<Option<Engine>> {
-        let containers = ListContainersOptionsBuilder::default().all(true).filters(&self.names.filter()).build();
+        let containers =
+            ListContainersOptionsBuilder::default().all(true).filters(&self.names.filter()).build();
         let containers = self
             .docker
             .list_containers(Some(containers))
