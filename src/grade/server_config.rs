@@ -147,10 +147,11 @@ fn judge(file: &OptionFile, facts: &ServerFacts, item: ConfigItem, server: &str,
             // MySQL logs by default, so log_bin ON alone does not show that the file was read:
             // the log's name does.
             let running = file_stem(&facts.log_bin_basename);
-            let applied = match line.value.as_deref().map(file_stem) {
-                Some(wanted) => wanted.is_empty() || wanted == running,
-                None => running != MYSQL_DEFAULT_LOG_BASE,
-            };
+            let applied = running.is_empty()
+                || match line.value.as_deref().map(file_stem) {
+                    Some(wanted) => wanted.is_empty() || wanted == running,
+                    None => running != MYSQL_DEFAULT_LOG_BASE,
+                };
             if !applied {
                 let wanted = line.value.as_deref().map_or(String::new(), |v| format!(" = {v}"));
                 return not_applied(
