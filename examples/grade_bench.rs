@@ -25,7 +25,7 @@ fn main() -> anyhow::Result<()> {
     let day = Content::Embedded.day("day20")?;
     let workspace = Workspace::for_day(&day.spec.slug)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    let lab = runtime.block_on(Lab::connect(day.clone(), workspace.clone(), None))?;
+    let lab = runtime.block_on(Lab::connect(day.clone(), workspace.clone(), Default::default()))?;
     let servers = runtime.block_on(lab.servers())?;
     anyhow::ensure!(
         servers.iter().all(|s| s.state.is_running()),

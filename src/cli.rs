@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::engine::Engine;
+
 /// Hands-on database lessons on real servers, in your terminal.
 #[derive(Debug, Parser)]
 #[command(name = "sqlcourse", version, about)]
@@ -24,6 +26,10 @@ pub struct Global {
     /// Run the servers from this image instead of the lab's own.
     #[arg(long, global = true, env = "SQLCOURSE_IMAGE", value_name = "IMAGE")]
     pub image: Option<String>,
+    /// The database engine of a new lab (MariaDB by default); a lab keeps its engine until
+    /// `reset`.
+    #[arg(long, global = true, env = "SQLCOURSE_ENGINE", value_name = "ENGINE")]
+    pub engine: Option<Engine>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,5 +106,21 @@ impl DayCli {
     /// Parses the words after the day's name.
     pub fn parse_words(words: &[String]) -> Result<Self, clap::Error> {
         DayCli::try_parse_from(words)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_engine_is_chosen_before_or_after_the_day() {
+        let cli = Cli::try_parse_from(["sqlcourse", "--engine", "mysql", "day20"]).expect("parses");
+        assert_eq!(cli.global.engine, Some(Engine::MySql));
+        let words: Vec<String> = ["day20", "status", "--engine", "mariadb"].map(String::from).to_vec();
+        let day = DayCli::parse_words(&words).expect("parses");
+        assert_eq!(day.global.engine, Some(Engine::MariaDb));
+        let err = Cli::try_parse_from(["sqlcourse", "--engine", "postgres", "day20"]).expect_err("unknown");
+        assert!(err.to_string().contains("[possible values: mariadb, mysql]"), "{err}");
     }
 }

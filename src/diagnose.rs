@@ -124,11 +124,6 @@ impl Diagnosis {
     pub fn from_id(id: &str) -> Option<Diagnosis> {
         Diagnosis::ALL.iter().copied().find(|d| d.id() == id)
     }
-
-    /// The hint text template a lab gives this diagnosis.
-    pub fn template(self, hints: &std::collections::BTreeMap<String, String>) -> Option<&str> {
-        hints.get(self.id()).map(String::as_str)
-    }
 }
 
 /// What an error message means, by its words first and its number second.

@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use crate::content::Content;
 use crate::docker::is_not_found;
 use crate::lab::LabEvent;
-use crate::spec::ImageSpec;
+use crate::spec::EngineSpec;
 
 /// Returns the image the servers will run, pulling it when missing.
 ///
@@ -19,11 +19,11 @@ use crate::spec::ImageSpec;
 pub async fn ensure(
     docker: &Docker,
     content: &Content,
-    spec: &ImageSpec,
+    spec: &EngineSpec,
     chosen: Option<&str>,
     progress: &(dyn Fn(LabEvent) + Send + Sync),
 ) -> anyhow::Result<String> {
-    let wanted = chosen.unwrap_or(&spec.default);
+    let wanted = chosen.unwrap_or(&spec.image);
     if is_present(docker, wanted).await? {
         return Ok(wanted.to_owned());
     }

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use crate::cli::{DayCommand, Global};
 use crate::content::Day;
-use crate::lab::{HOST, Lab, LabEvent, LabStatus, ServerInfo};
+use crate::lab::{HOST, Lab, LabEvent, LabStatus, ServerChoice, ServerInfo};
 use crate::workspace::Workspace;
 
 /// Prints a line on stdout; a reader that went away (`| head`) is not an error.
@@ -35,13 +35,14 @@ async fn run_async(day: Day, global: &Global, command: DayCommand) -> anyhow::Re
         eprintln!("Nothing was changed.");
         return Ok(ExitCode::FAILURE);
     }
-    let lab = Lab::connect(day.clone(), workspace, global.image.clone()).await?;
+    let choice = ServerChoice { engine: global.engine, image: global.image.clone() };
+    let lab = Lab::connect(day.clone(), workspace, choice).await?;
     let printer = Printer::default();
     let progress = |event| printer.show(event);
     match command {
         DayCommand::Up => {
             let servers = lab.up(&progress).await?;
-            print_reachable(&lab, &slug, &servers);
+            print_reachable(&lab, &slug, &servers).await?;
         }
         DayCommand::Down => {
             lab.down(&progress).await?;
@@ -66,7 +67,7 @@ async fn run_async(day: Day, global: &Global, command: DayCommand) -> anyhow::Re
         DayCommand::Reset { .. } => {
             let servers = lab.reset(&progress).await?;
             outln!("The lab is fresh: starting files restored, data and progress cleared.");
-            print_reachable(&lab, &slug, &servers);
+            print_reachable(&lab, &slug, &servers).await?;
         }
         DayCommand::Check { json } => return crate::check::run(&lab, &day, json).await,
         DayCommand::Solve { task } => {
@@ -137,13 +138,15 @@ impl Printer {
     }
 }
 
-fn print_reachable(lab: &Lab, slug: &str, servers: &[ServerInfo]) {
+async fn print_reachable(lab: &Lab, slug: &str, servers: &[ServerInfo]) -> anyhow::Result<()> {
     let workspace = &lab.workspace().root;
-    outln!("Lab {} is up. Workspace: {}", lab.names().lab, workspace.display());
+    let engine = lab.engine().await?;
+    outln!("Lab {} is up on {engine}. Workspace: {}", lab.names().lab, workspace.display());
     for server in servers {
         let port = server.port.map_or_else(|| "?".to_owned(), |p| p.to_string());
+        let client = lab.client(server).await?;
         outln!(
-            "  {:<8} {HOST}:{port:<6} mariadb -h {HOST} -P {port} -u root -p   (or: sqlcourse {slug} sql {})",
+            "  {:<8} {HOST}:{port:<6} {client} -h {HOST} -P {port} -u root -p   (or: sqlcourse {slug} sql {})",
             server.name,
             server.name
         );
@@ -153,15 +156,22 @@ fn print_reachable(lab: &Lab, slug: &str, servers: &[ServerInfo]) {
         workspace.join(".root-password").display(),
         servers.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("`, `")
     );
+    Ok(())
+}
+
+/// `11.8.3-MariaDB-0+deb13u1` → `11.8.3`.
+fn short_version(version: &str) -> &str {
+    version.split(|c: char| !c.is_ascii_digit() && c != '.').next().unwrap_or(version)
 }
 
 fn print_status(status: &LabStatus, slug: &str) {
     outln!("Lab {} — workspace {}", status.lab, status.workspace.display());
     outln!(
-        "  {:<8} {:<16} {:<16} {:<10} {:<8} REPLICATION",
+        "  {:<8} {:<16} {:<16} {:<16} {:<10} {:<8} REPLICATION",
         "SERVER",
         "STATE",
         "ADDRESS",
+        "ENGINE",
         "SERVER_ID",
         "LOG_BIN"
     );
@@ -173,12 +183,19 @@ fn print_status(status: &LabStatus, slug: &str) {
         let address = s.port.map_or_else(|| "-".to_owned(), |p| format!("{}:{p}", s.host));
         let id = s.server_id.map_or_else(|| "-".to_owned(), |i| i.to_string());
         let log_bin = s.log_bin.map_or("-", |on| if on { "ON" } else { "OFF" });
+        let engine = match (s.engine, &s.version) {
+            (Some(engine), Some(version)) => format!("{engine} {}", short_version(version)),
+            _ => "-".to_owned(),
+        };
         let replication = match (&s.replication, &s.error) {
             (Some(r), _) => r.summary.clone(),
             (None, Some(e)) => format!("(no answer: {e})"),
             (None, None) => "-".to_owned(),
         };
-        outln!("  {:<8} {state:<16} {address:<16} {id:<10} {log_bin:<8} {replication}", s.name);
+        outln!(
+            "  {:<8} {state:<16} {address:<16} {engine:<16} {id:<10} {log_bin:<8} {replication}",
+            s.name
+        );
     }
     if status.servers.iter().any(|s| s.state != "running") {
         outln!("Start the lab with `sqlcourse {slug} up`.");

@@ -29,42 +29,9 @@ pub struct Step {
     pub line: usize,
 }
 
-/// The database engine a lab runs. A fenced block may name one after its language
-/// (```` ```sql mysql ````) to be shown only for that engine.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub enum Engine {
-    #[default]
-    MariaDb,
-    MySql,
-}
-
-impl Engine {
-    /// The name the lesson's `{{engine}}` stands for.
-    pub fn name(self) -> &'static str {
-        match self {
-            Engine::MariaDb => "MariaDB",
-            Engine::MySql => "MySQL",
-        }
-    }
-
-    /// The tag written after a code block's language.
-    fn tag(self) -> &'static str {
-        match self {
-            Engine::MariaDb => "mariadb",
-            Engine::MySql => "mysql",
-        }
-    }
-
-    /// The engine a code block's tag names.
-    fn from_tag(tag: &str) -> Option<Engine> {
-        [Engine::MariaDb, Engine::MySql].into_iter().find(|e| e.tag().eq_ignore_ascii_case(tag))
-    }
-
-    /// Whether a code block with this info string (`sql`, `sql mysql`) is shown for this engine.
-    pub fn shows(self, info: &str) -> bool {
-        info.split_whitespace().nth(1).is_none_or(|tag| tag.eq_ignore_ascii_case(self.tag()))
-    }
-}
+/// A fenced block may name an engine after its language (```` ```sql mysql ````) to be shown
+/// only for that engine.
+pub use crate::engine::Engine;
 
 /// Markdown extensions the lessons use.
 pub fn markdown_options() -> Options {
@@ -277,12 +244,106 @@ mod tests {
         assert!(err.to_string().starts_with("l.md:3:"), "{err}");
     }
 
+    /// A step's fenced SQL blocks: (engine tag or none, text).
+    fn sql_blocks(body: &str) -> Vec<(Option<Engine>, String)> {
+        let mut blocks = Vec::new();
+        let mut open: Option<(Option<Engine>, String)> = None;
+        for event in Parser::new_ext(body, markdown_options()) {
+            match event {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                    let mut words = info.split_whitespace();
+                    if words.next() == Some("sql") {
+                        open = Some((words.next().and_then(Engine::from_tag), String::new()));
+                    }
+                }
+                Event::Text(text) => {
+                    if let Some((_, code)) = open.as_mut() {
+                        code.push_str(&text);
+                    }
+                }
+                Event::End(TagEnd::CodeBlock) => blocks.extend(open.take()),
+                _ => {}
+            }
+        }
+        blocks
+    }
+
+    /// What a learner on each of the lab's engines would meet in the lesson's SQL blocks:
+    /// a statement form the engine's release refuses, or a replication statement shown for
+    /// one engine with no form for another in the same step.
+    fn dialect_problems(lesson: &Lesson, spec: &LabSpec) -> Vec<String> {
+        let mut problems = Vec::new();
+        for step in &lesson.steps {
+            let blocks = sql_blocks(&step.body);
+            for (engine, setup) in &spec.engines {
+                let release = setup.release();
+                let shown: Vec<&String> = blocks
+                    .iter()
+                    .filter(|(tag, _)| tag.is_none_or(|t| t == *engine))
+                    .map(|(_, t)| t)
+                    .collect();
+                for text in &shown {
+                    for refused in crate::dialect::refused(text, *engine, release) {
+                        problems.push(format!(
+                            "step `{}` (line {}) shows {engine} {release} {refused}",
+                            step.title, step.line
+                        ));
+                    }
+                }
+                let has: Vec<_> = shown.iter().flat_map(|t| crate::dialect::statements_used(t)).collect();
+                for (tag, text) in &blocks {
+                    let Some(other) = tag.filter(|t| t != engine) else { continue };
+                    for statement in crate::dialect::statements_used(text) {
+                        if !has.contains(&statement) {
+                            let words = statement.spelling();
+                            problems.push(format!(
+                                "step `{}` (line {}) shows {} for {other} but no form of it for {engine}",
+                                step.title,
+                                step.line,
+                                if other == Engine::MySql { words.new } else { words.classic }
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        problems
+    }
+
     #[test]
-    fn engine_tags_pick_code_blocks() {
-        assert!(Engine::MariaDb.shows("sql") && Engine::MySql.shows("sql"));
-        assert!(Engine::MariaDb.shows("sql mariadb") && !Engine::MySql.shows("sql mariadb"));
-        assert!(Engine::MySql.shows("sql MySQL") && !Engine::MariaDb.shows("sql mysql"));
-        assert!(Engine::MariaDb.shows(""));
+    fn every_sql_block_of_every_lesson_speaks_each_engines_release() {
+        let content = crate::content::Content::Embedded;
+        for slug in content.days().expect("days") {
+            let day = content.day(&slug).expect("day loads");
+            let mysql = day.spec.engines.get(&Engine::MySql).map(|e| e.release());
+            assert_eq!(mysql, Some("8.4"), "{slug} is written for MySQL 8.4");
+            let problems = dialect_problems(&day.lesson, &day.spec);
+            // Each block pastes into the console (`v`) as complete statements, `\G` included.
+            for step in &day.lesson.steps {
+                for (_, text) in sql_blocks(&step.body) {
+                    let split = crate::sql::split(&text);
+                    assert!(split.unfinished.is_none(), "step `{}`: unfinished SQL in {text:?}", step.title);
+                }
+            }
+            assert!(problems.is_empty(), "lessons/{}:\n{}", day.spec.lesson, problems.join("\n"));
+            // The check has something to check: each engine has its own replication blocks.
+            let tagged = day.lesson.steps.iter().flat_map(|s| sql_blocks(&s.body)).filter(|(t, _)| t.is_some());
+            assert!(tagged.count() >= 8, "{slug}: the lesson lost its engine variants");
+        }
+    }
+
+    #[test]
+    fn a_classic_form_shown_to_mysql_or_without_a_counterpart_is_found() {
+        let spec = crate::content::Content::Embedded.day("day20").expect("day 20").spec;
+        let untagged = Lesson::parse("# T\n\n## S\n\n```sql\nSTART SLAVE;\n```\n", "l.md").expect("parses");
+        let problems = dialect_problems(&untagged, &spec);
+        assert_eq!(problems, ["step `S` (line 3) shows MySQL 8.4 START SLAVE (write START REPLICA)"]);
+        let one_sided = "# T\n\n## S\n\n```sql mariadb\nSHOW MASTER STATUS;\n```\n";
+        let problems = dialect_problems(&Lesson::parse(one_sided, "l.md").expect("parses"), &spec);
+        assert_eq!(problems, ["step `S` (line 3) shows SHOW MASTER STATUS for MariaDB but no form of it for MySQL"]);
+        let wrong_variant = "# T\n\n## S\n\n```sql mariadb\nSTART SLAVE;\n```\n\n```sql mysql\nSTART SLAVE;\n```\n";
+        let problems = dialect_problems(&Lesson::parse(wrong_variant, "l.md").expect("parses"), &spec);
+        assert_eq!(problems, ["step `S` (line 3) shows MySQL 8.4 START SLAVE (write START REPLICA)"]);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::check::{Grader, record_progress};
 use crate::content::Day;
 use crate::grade::{TaskState as Grade, TaskStatus};
-use crate::lab::{ContainerState, Lab, LabEvent, ServerFailed, ServerInfo};
+use crate::lab::{ContainerState, Lab, LabEvent, ServerChoice, ServerFailed, ServerInfo};
 use crate::ready::Endpoint;
 use crate::tui::action::Action;
 use crate::tui::view::{ServerState, ServerView, TaskState, TaskView};
@@ -68,12 +68,12 @@ impl LabHandle {
 }
 
 /// Starts the lab's thread: it brings the lab up, then watches and grades it.
-pub fn start(day: Day, workspace: Workspace, image: Option<String>, screen: Sender<Action>) -> LabHandle {
+pub fn start(day: Day, workspace: Workspace, choice: ServerChoice, screen: Sender<Action>) -> LabHandle {
     let (handle, inbox) = LabHandle::with_servers(&day.spec.slug, Vec::new());
     let servers = Arc::clone(&handle.servers);
     let spawned = std::thread::Builder::new()
         .name("lab".to_owned())
-        .spawn(move || Watcher::new(day, workspace, screen, servers).run(image, &inbox));
+        .spawn(move || Watcher::new(day, workspace, screen, servers).run(choice, &inbox));
     if let Err(e) = spawned {
         // Without the thread the lesson is still readable; the lab pane stays "not started".
         eprintln!("sqlcourse: cannot start the lab's thread: {e}");
@@ -103,7 +103,7 @@ impl Watcher {
         Watcher { day, workspace, screen, views, servers }
     }
 
-    fn run(self, image: Option<String>, inbox: &Receiver<Request>) {
+    fn run(self, choice: ServerChoice, inbox: &Receiver<Request>) {
         let runtime = match tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -113,7 +113,7 @@ impl Watcher {
             Err(e) => return self.notice(format!("cannot start the lab: {e}")),
         };
         let connected =
-            runtime.block_on(Lab::connect(self.day.clone(), self.workspace.clone(), image));
+            runtime.block_on(Lab::connect(self.day.clone(), self.workspace.clone(), choice));
         let lab = match connected {
             Ok(lab) => lab,
             Err(e) => {
@@ -209,6 +209,10 @@ impl Watcher {
             }
         }
         let _ = self.screen.send(Action::Lab(views.clone()));
+        // The lesson shows the statements of the engine the servers really run.
+        if let Some(engine) = servers.iter().find_map(|s| s.engine) {
+            let _ = self.screen.send(Action::Engine(engine));
+        }
     }
 
     /// A step of `up`, `restart` or `reset`, shown on the server it concerns.

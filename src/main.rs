@@ -4,6 +4,7 @@ use clap::Parser;
 
 use sqlcourse::cli::{Cli, Command, DayCli, Global};
 use sqlcourse::content::Content;
+use sqlcourse::lab::ServerChoice;
 use sqlcourse::lab_commands;
 use sqlcourse::progress::Progress;
 use sqlcourse::tui;
@@ -31,9 +32,10 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             match day_cli.command {
                 None => {
                     let workspace = Workspace::for_day(&day.spec.slug)?;
-                    let lab = (day.clone(), workspace.clone(), global.image.clone());
+                    let choice = ServerChoice { engine: global.engine, image: global.image.clone() };
+                    let (lab_day, lab_workspace) = (day.clone(), workspace.clone());
                     tui::run(&day, &workspace, |screen| {
-                        sqlcourse::live::start(lab.0, lab.1, lab.2, screen)
+                        sqlcourse::live::start(lab_day, lab_workspace, choice, screen)
                     })?;
                     Ok(std::process::ExitCode::SUCCESS)
                 }
@@ -45,7 +47,11 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
 
 /// Options may come before or after the day's name; the later one wins.
 fn merge(before: Global, after: Global) -> Global {
-    Global { content: after.content.or(before.content), image: after.image.or(before.image) }
+    Global {
+        content: after.content.or(before.content),
+        image: after.image.or(before.image),
+        engine: after.engine.or(before.engine),
+    }
 }
 
 fn list(global: &Global) -> anyhow::Result<std::process::ExitCode> {

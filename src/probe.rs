@@ -14,11 +14,13 @@ use mysql::{Conn, Row, Value};
 pub use crate::ready::Endpoint;
 use crate::routing::RoutingFacts;
 use crate::routing_probe;
+use crate::engine::Engine;
 use crate::snapshot::{
-    Account, BinaryLog, CanaryOutcome, Coordinates, Engine, Flow, NetworkPlace, ReplicaStatus,
+    Account, BinaryLog, CanaryOutcome, Coordinates, Flow, NetworkPlace, ReplicaStatus,
     RoutingObservation, ServerFacts, ServerSnapshot, ServerState, Snapshot, ThreadState,
 };
 use crate::spec::{Check, LabSpec};
+use crate::vocabulary::{self, Statement};
 
 /// How long a canary row may take to reach the replica.
 pub const CANARY_WAIT: Duration = Duration::from_secs(5);
@@ -232,7 +234,8 @@ fn read_facts(conn: &mut Conn, login_user: &str) -> mysql::Result<ServerFacts> {
     let vars: BTreeMap<String, String> = conn
         .query::<(String, String), _>(
             "SHOW GLOBAL VARIABLES WHERE Variable_name IN \
-             ('server_id', 'log_bin', 'read_only', 'version', 'port', 'skip_name_resolve')",
+             ('server_id', 'log_bin', 'log_bin_basename', 'read_only', 'version', 'port', \
+              'skip_name_resolve')",
         )?
         .into_iter()
         .collect();
@@ -242,7 +245,7 @@ fn read_facts(conn: &mut Conn, login_user: &str) -> mysql::Result<ServerFacts> {
     let engine = Engine::from_version(&version);
     let log_bin = on("log_bin");
 
-    let status: Vec<Row> = conn.query(vocabulary_statement(engine, &version, Statement::ReplicaStatus))?;
+    let status: Vec<Row> = conn.query(vocabulary::spelling(engine, &version, Statement::ReplicaStatus))?;
     let replica = status.first().map(|row| ReplicaStatus::from_row(&row_pairs(row)));
     let replication_accounts = conn
         .query::<(String, String, String), _>(
@@ -274,6 +277,7 @@ fn read_facts(conn: &mut Conn, login_user: &str) -> mysql::Result<ServerFacts> {
         engine,
         server_id: var("server_id").parse().unwrap_or(0),
         log_bin,
+        log_bin_basename: var("log_bin_basename").to_owned(),
         read_only: on("read_only"),
         port: var("port").parse().unwrap_or(0),
         skip_name_resolve: on("skip_name_resolve"),
@@ -293,48 +297,26 @@ fn current_coordinates(
     engine: Engine,
     version: &str,
 ) -> mysql::Result<Option<Coordinates>> {
-    let row: Option<Row> = conn.query_first(vocabulary_statement(engine, version, Statement::MasterStatus))?;
+    let row: Option<Row> = conn.query_first(vocabulary::spelling(engine, version, Statement::SourceStatus))?;
     Ok(row.and_then(|r| Some(Coordinates { file: text(&r, 0)?, position: text(&r, 1)?.parse().ok()? })))
+}
+
+/// The engine a server runs and its version, as it says (`SHOW GLOBAL VARIABLES`, which is
+/// no read in the server's statistics).
+pub fn server_version(conn: &mut Conn) -> mysql::Result<(Engine, String)> {
+    let version: Option<(String, String)> = conn.query_first("SHOW GLOBAL VARIABLES LIKE 'version'")?;
+    let version = version.map(|(_, v)| v).unwrap_or_default();
+    Ok((Engine::from_version(&version), version))
 }
 
 /// Where a server will write next, asking it for its version first (for `solve`).
 pub fn coordinates_now(conn: &mut Conn) -> anyhow::Result<Option<Coordinates>> {
-    let version: Option<(String, String)> = conn.query_first("SHOW GLOBAL VARIABLES LIKE 'version'")?;
-    let version = version.map(|(_, v)| v).unwrap_or_default();
-    Ok(current_coordinates(conn, Engine::from_version(&version), &version)?)
-}
-
-/// Statements whose spelling depends on the engine and its version.
-#[derive(Debug, Clone, Copy)]
-pub enum Statement {
-    ReplicaStatus,
-    MasterStatus,
-}
-
-/// The spelling of a statement this server accepts: MySQL 8.4 removed the classic forms
-/// (`SHOW SLAVE STATUS` since 8.0.22 has `SHOW REPLICA STATUS`, `SHOW MASTER STATUS` since
-/// 8.2 has `SHOW BINARY LOG STATUS`); MariaDB keeps them.
-pub fn vocabulary_statement(engine: Engine, version: &str, statement: Statement) -> &'static str {
-    let at_least = |wanted: (u32, u32, u32)| engine == Engine::MySql && version_triple(version) >= wanted;
-    match statement {
-        Statement::ReplicaStatus if at_least((8, 0, 22)) => "SHOW REPLICA STATUS",
-        Statement::ReplicaStatus => "SHOW SLAVE STATUS",
-        Statement::MasterStatus if at_least((8, 2, 0)) => "SHOW BINARY LOG STATUS",
-        Statement::MasterStatus => "SHOW MASTER STATUS",
-    }
-}
-
-/// `8.4.6-log` → (8, 4, 6).
-fn version_triple(version: &str) -> (u32, u32, u32) {
-    let mut parts = version
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|p| !p.is_empty())
-        .map(|p| p.parse().unwrap_or(0));
-    (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+    let (engine, version) = server_version(conn)?;
+    Ok(current_coordinates(conn, engine, &version)?)
 }
 
 /// A row as (column, value) pairs; NULL is `None`.
-fn row_pairs(row: &Row) -> Vec<(String, Option<String>)> {
+pub(crate) fn row_pairs(row: &Row) -> Vec<(String, Option<String>)> {
     row.columns_ref()
         .iter()
         .enumerate()

@@ -16,15 +16,11 @@ use tokio::io::AsyncWriteExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-/// Starts whichever client the image has; official MySQL images have no `mariadb`.
-const CLIENT_SCRIPT: &str =
-    "if command -v mariadb >/dev/null 2>&1; then exec mariadb -uroot; else exec mysql -uroot; fi";
-
 /// How often the keyboard reader looks up to see whether the client has ended.
 const STDIN_POLL: Duration = Duration::from_millis(100);
 
-/// Runs the server's client (`mariadb -uroot`) in `container` on this terminal until it
-/// exits, and returns its exit code. The password travels in the client's environment
+/// Runs the server's client (`client`: `mariadb`, `mysql`) as root in `container` on this
+/// terminal until it exits, and returns its exit code. The password travels in the client's environment
 /// (`MYSQL_PWD`), never on a command line that `ps` shows.
 ///
 /// On a terminal the client gets a TTY of the same size, kept in step when the window is
@@ -34,6 +30,7 @@ const STDIN_POLL: Duration = Duration::from_millis(100);
 pub async fn attach_client(
     docker: &Docker,
     container: &str,
+    client: &str,
     password: &str,
 ) -> anyhow::Result<i64> {
     let tty = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
@@ -41,7 +38,7 @@ pub async fn attach_client(
         .create_exec(
             container,
             CreateExecOptions {
-                cmd: Some(vec!["sh".to_owned(), "-c".to_owned(), CLIENT_SCRIPT.to_owned()]),
+                cmd: Some(vec![client.to_owned(), "-uroot".to_owned()]),
                 env: Some(vec![format!("MYSQL_PWD={password}")]),
                 attach_stdin: Some(true),
                 attach_stdout: Some(true),

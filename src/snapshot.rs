@@ -7,31 +7,9 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
+use crate::engine::Engine;
 use crate::routing::RoutingFacts;
 use crate::vocabulary::{self, ReplicaField};
-
-/// Which server software answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Engine {
-    MariaDb,
-    MySql,
-}
-
-impl Engine {
-    /// Detects the engine from the `version` variable (`11.8.3-MariaDB-deb13`, `8.4.6`).
-    pub fn from_version(version: &str) -> Self {
-        if version.to_ascii_lowercase().contains("mariadb") { Engine::MariaDb } else { Engine::MySql }
-    }
-
-    /// The name a learner knows.
-    pub fn name(self) -> &'static str {
-        match self {
-            Engine::MariaDb => "MariaDB",
-            Engine::MySql => "MySQL",
-        }
-    }
-}
 
 /// One probe round: every server of the lab, and what travelled between them.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -95,6 +73,9 @@ pub struct ServerFacts {
     pub server_id: u32,
     /// Whether the binary log is on (`log_bin`).
     pub log_bin: bool,
+    /// Where the binary log is written, without the number (`log_bin_basename`:
+    /// `/var/lib/mysql/mysql-bin`); empty when logging is off.
+    pub log_bin_basename: String,
     pub read_only: bool,
     /// The port the server listens on inside its container (what other containers use).
     pub port: u16,
@@ -242,6 +223,15 @@ pub enum CanaryOutcome {
 }
 
 impl Snapshot {
+    /// The engine the servers run, as the first answering one reports it (a lab runs one
+    /// image); `None` while none answers.
+    pub fn engine(&self) -> Option<Engine> {
+        self.servers.values().find_map(|s| match &s.state {
+            ServerState::Up(facts) => Some(facts.engine),
+            ServerState::Absent | ServerState::Down { .. } => None,
+        })
+    }
+
     /// The facts of a running server; `None` when it is down or unknown.
     pub fn facts(&self, server: &str) -> Option<&ServerFacts> {
         match &self.servers.get(server)?.state {

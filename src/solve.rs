@@ -103,11 +103,16 @@ async fn apply(
         lab.restart(server, progress).await?;
     }
     for step in &solution.sql {
-        let text = day.content.lab_file(&day.spec.slug, &step.file)?;
         let servers = lab.servers().await?;
         let endpoint = |name: &str| endpoint_of(&servers, name, &day.spec.slug);
-        say(format!("  running {} on the {}", step.file, step.server));
         tokio::task::block_in_place(|| {
+            // The statements in the words of the engine that answers.
+            let mut conn = probe::connect(&endpoint(&step.server)?)
+                .map_err(|e| anyhow::anyhow!(probe::describe(&e)))?;
+            let (engine, _) = probe::server_version(&mut conn)?;
+            let file = step.file_for(engine);
+            let text = day.content.lab_file(&day.spec.slug, file)?;
+            say(format!("  running {file} on the {}", step.server));
             // Coordinates are read now, right before the statement that needs them.
             let sql = fill_sql(&text, |server| {
                 let mut conn = probe::connect(&endpoint(server)?)?;
@@ -115,7 +120,7 @@ async fn apply(
                     format!("the {server} keeps no binary log, so it has no coordinates")
                 })
             })?;
-            run_sql(&endpoint(&step.server)?, &sql)
+            run_sql(&mut conn, &sql)
         })
         .with_context(|| format!("{} on the {}", step.file, step.server))?;
     }
@@ -131,8 +136,7 @@ fn endpoint_of(servers: &[ServerInfo], name: &str, slug: &str) -> anyhow::Result
 }
 
 /// Runs statements one by one, stopping at the first error.
-fn run_sql(endpoint: &probe::Endpoint, sql: &str) -> anyhow::Result<()> {
-    let mut conn = probe::connect(endpoint).map_err(|e| anyhow::anyhow!(probe::describe(&e)))?;
+fn run_sql(conn: &mut mysql::Conn, sql: &str) -> anyhow::Result<()> {
     for statement in crate::sql::split(sql).into_statements() {
         conn.query_drop(&statement.text)
             .map_err(|e| anyhow::anyhow!("{}: {}", statement.text, probe::describe(&e)))?;
@@ -217,7 +221,7 @@ mod tests {
     }
 
     #[test]
-    fn every_solution_file_exists_and_fills() {
+    fn every_solution_file_exists_fills_and_speaks_its_engines_words() {
         let content = Content::Embedded;
         for slug in content.days().expect("days") {
             let day = content.day(&slug).expect("day");
@@ -227,9 +231,18 @@ mod tests {
                     content.lab_file(&slug, &file.from).expect("solution file exists");
                 }
                 for sql in &solution.sql {
-                    let text = content.lab_file(&slug, &sql.file).expect("solution SQL exists");
-                    fill_sql(&text, |_| Ok(Coordinates { file: "f".into(), position: 4 }))
-                        .expect("its placeholders are known");
+                    for (engine, setup) in &day.spec.engines {
+                        let file = sql.file_for(*engine);
+                        let text = content.lab_file(&slug, file).expect("solution SQL exists");
+                        fill_sql(&text, |_| Ok(Coordinates { file: "f".into(), position: 4 }))
+                            .expect("its placeholders are known");
+                        let refused = crate::dialect::refused(&text, *engine, setup.release());
+                        assert!(
+                            refused.is_empty(),
+                            "labs/{slug}/{file} runs on {engine} {}, which refuses {refused:?}",
+                            setup.release()
+                        );
+                    }
                 }
             }
         }

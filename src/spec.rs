@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::engine::Engine;
+
 /// One day's lab, as written in its `lab.toml`.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -18,8 +20,9 @@ pub struct LabSpec {
     pub title: String,
     /// Lesson file, relative to the `lessons/` folder.
     pub lesson: String,
-    /// Which database image the servers run.
-    pub image: ImageSpec,
+    /// The engines the lab runs on (`[engines.mariadb]`, `[engines.mysql]`): image, container
+    /// interface, client and hint wordings of each.
+    pub engines: BTreeMap<Engine, EngineSpec>,
     /// The database servers, in the order they are shown.
     pub servers: Vec<ServerSpec>,
     /// Extra starting files copied into the workspace.
@@ -36,16 +39,24 @@ pub struct LabSpec {
     pub hints: BTreeMap<String, String>,
 }
 
-/// The image the servers run.
+/// How the lab runs on one engine.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct ImageSpec {
+pub struct EngineSpec {
     /// Official image, pulled when missing.
-    pub default: String,
+    pub image: String,
     /// Locally built fallback for machines without a registry.
     pub offline: Option<String>,
     /// Command that builds `offline`, named in the error when no image can be had.
     pub build_command: Option<String>,
+    /// The environment variable that gives the image's root account its password on the
+    /// first start (`MARIADB_ROOT_PASSWORD`, `MYSQL_ROOT_PASSWORD`).
+    pub password_env: String,
+    /// The image's own command-line client (`mariadb`, `mysql`).
+    pub client: String,
+    /// Hints worded for this engine's statements, replacing `[hints]` texts of the same id.
+    #[serde(default)]
+    pub hints: BTreeMap<String, String>,
 }
 
 /// One database server of the lab.
@@ -58,6 +69,15 @@ pub struct ServerSpec {
     pub port: u16,
     /// The learner's config file for this server.
     pub config: FileSpec,
+}
+
+impl EngineSpec {
+    /// The release the image's tag names (`mysql:8.4` → `8.4`), which the lesson, the hints
+    /// and the solutions are written for.
+    pub fn release(&self) -> &str {
+        let name = self.image.rsplit('/').next().unwrap_or(&self.image);
+        name.split_once(':').map_or("", |(_, tag)| tag)
+    }
 }
 
 /// A starting file: copied from the lab folder into the workspace.
@@ -141,6 +161,17 @@ pub struct SolutionSql {
     pub server: String,
     /// SQL file relative to the lab folder.
     pub file: String,
+    /// The file to run instead on an engine that needs other statements, by engine
+    /// (`engines = { mysql = "solution/mysql/change-master.sql" }`).
+    #[serde(default)]
+    pub engines: BTreeMap<Engine, String>,
+}
+
+impl SolutionSql {
+    /// The SQL file for a server running this engine.
+    pub fn file_for(&self, engine: Engine) -> &str {
+        self.engines.get(&engine).unwrap_or(&self.file)
+    }
 }
 
 /// The kinds of check the engine knows; a day picks and parameterises them.
@@ -189,6 +220,10 @@ impl LabSpec {
     }
 
     fn validate(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            !self.engines.is_empty(),
+            "the lab names no engine: add [engines.mariadb] (image, password_env, client)"
+        );
         let known = |name: &str| self.servers.iter().any(|s| s.name == name);
         for task in &self.tasks {
             for server in task.check.servers() {
@@ -230,6 +265,34 @@ impl LabSpec {
         self.servers.iter().find(|s| s.name == name)
     }
 
+    /// How the lab runs on an engine; the error names the engines it has.
+    pub fn engine(&self, engine: Engine) -> anyhow::Result<&EngineSpec> {
+        self.engines.get(&engine).ok_or_else(|| {
+            let known: Vec<&str> = self.engines.keys().map(|e| e.tag()).collect();
+            anyhow::anyhow!(
+                "{} has no {engine} setup (its engines: {}); choose one of those with --engine",
+                self.slug,
+                known.join(", ")
+            )
+        })
+    }
+
+    /// The engine a lab runs on when none is chosen: MariaDB when it has it, else its first.
+    pub fn default_engine(&self) -> Engine {
+        let default = Engine::default();
+        if self.engines.contains_key(&default) {
+            return default;
+        }
+        self.engines.keys().next().copied().unwrap_or(default)
+    }
+
+    /// The hint text for a diagnosis id on an engine: the engine's own wording, else the
+    /// lab's `[hints]` text.
+    pub fn hint(&self, id: &str, engine: Engine) -> Option<&str> {
+        let worded = self.engines.get(&engine).and_then(|e| e.hints.get(id));
+        worded.or_else(|| self.hints.get(id)).map(String::as_str)
+    }
+
     /// The task with this id.
     pub fn task(&self, id: &str) -> Option<&TaskSpec> {
         self.tasks.iter().find(|t| t.id == id)
@@ -256,5 +319,35 @@ impl Check {
             | Check::ReplicationFlow { source, replica } => vec![source, replica],
             Check::ReadRouting { writer, reader } => vec![writer, reader],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_engines_release_is_its_image_tag() {
+        let spec = |image: &str| EngineSpec {
+            image: image.to_owned(),
+            offline: None,
+            build_command: None,
+            password_env: "MYSQL_ROOT_PASSWORD".to_owned(),
+            client: "mysql".to_owned(),
+            hints: BTreeMap::new(),
+        };
+        assert_eq!(spec("mysql:8.4").release(), "8.4");
+        assert_eq!(spec("localhost:5000/team/mariadb:11.8").release(), "11.8");
+        assert_eq!(spec("mysql").release(), "");
+    }
+
+    #[test]
+    fn a_solution_file_may_differ_by_engine() {
+        let step: SolutionSql = toml::from_str(
+            "server = \"slave\"\nfile = \"a.sql\"\nengines = { mysql = \"mysql/a.sql\" }",
+        )
+        .expect("parses");
+        assert_eq!(step.file_for(Engine::MariaDb), "a.sql");
+        assert_eq!(step.file_for(Engine::MySql), "mysql/a.sql");
     }
 }

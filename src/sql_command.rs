@@ -20,8 +20,10 @@ pub async fn run(lab: &Lab, server: &str, execute: Option<&str>) -> anyhow::Resu
             tokio::task::spawn_blocking(move || execute_statements(&endpoint, &server, &sql)).await?
         }
         None => {
-            let code = shell::attach_client(lab.docker(), &target.container, &endpoint.password)
-                .await?;
+            let client = lab.client(&target).await?;
+            let code =
+                shell::attach_client(lab.docker(), &target.container, &client, &endpoint.password)
+                    .await?;
             Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
         }
     }

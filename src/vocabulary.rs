@@ -2,9 +2,122 @@
 //!
 //! MariaDB keeps the classic names (`Slave_IO_Running`, `Master_Host`, "master") even under
 //! `SHOW REPLICA STATUS`; MySQL 8.4 says `Replica_IO_Running`, `Source_Host`, "source". Both
-//! are read here and nowhere else, so the rules in `grade` speak one language.
+//! are read here and nowhere else, so the rules in `grade` speak one language. The statements
+//! themselves changed names too: which spelling each server takes is in [`Statement::spelling`].
 
 use crate::diagnose::Diagnosis;
+use crate::engine::{Engine, version_triple};
+
+/// Replication statements whose spelling depends on the engine and its version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Statement {
+    /// Point a replica at its source.
+    PointReplica,
+    StartReplica,
+    StopReplica,
+    /// The replica's own state.
+    ReplicaStatus,
+    /// Where the source writes next (File, Position).
+    SourceStatus,
+    /// Forget the replica's setup.
+    ResetReplica,
+    /// The replicas registered with a source.
+    ReplicaHosts,
+    /// Start the binary log afresh.
+    ResetSource,
+    /// The binary log files.
+    ListLogs,
+    /// Delete old binary log files.
+    PurgeLogs,
+}
+
+/// One statement in its two vocabularies, and which servers take each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spelling {
+    /// The classic form, taken by MariaDB and by MySQL before 8.4.
+    pub classic: &'static str,
+    /// The newer form.
+    pub new: &'static str,
+    /// The first MySQL version that takes the newer form.
+    pub mysql_new_since: (u32, u32, u32),
+    /// The first MariaDB version that takes the newer form, when any does.
+    pub mariadb_new_since: Option<(u32, u32, u32)>,
+}
+
+/// MySQL 8.4.0 removed every classic form of [`Statement`].
+pub const MYSQL_CLASSIC_REMOVED: (u32, u32, u32) = (8, 4, 0);
+
+/// MariaDB 10.5.1 took START/STOP/RESET REPLICA and SHOW REPLICA STATUS.
+const MARIADB_REPLICA_WORDS: Option<(u32, u32, u32)> = Some((10, 5, 1));
+
+impl Statement {
+    /// Every statement with two spellings.
+    pub const ALL: [Statement; 10] = [
+        Statement::PointReplica,
+        Statement::StartReplica,
+        Statement::StopReplica,
+        Statement::ReplicaStatus,
+        Statement::SourceStatus,
+        Statement::ResetReplica,
+        Statement::ReplicaHosts,
+        Statement::ResetSource,
+        Statement::ListLogs,
+        Statement::PurgeLogs,
+    ];
+
+    /// Its two spellings, from the MySQL 8.0–8.4 and MariaDB 10.5+ manuals.
+    pub fn spelling(self) -> Spelling {
+        let (classic, new, mysql_new_since, mariadb_new_since) = match self {
+            Statement::PointReplica => {
+                ("CHANGE MASTER TO", "CHANGE REPLICATION SOURCE TO", (8, 0, 23), None)
+            }
+            Statement::StartReplica => ("START SLAVE", "START REPLICA", (8, 0, 22), MARIADB_REPLICA_WORDS),
+            Statement::StopReplica => ("STOP SLAVE", "STOP REPLICA", (8, 0, 22), MARIADB_REPLICA_WORDS),
+            Statement::ReplicaStatus => {
+                ("SHOW SLAVE STATUS", "SHOW REPLICA STATUS", (8, 0, 22), MARIADB_REPLICA_WORDS)
+            }
+            // MariaDB's own newer name is SHOW BINLOG STATUS.
+            Statement::SourceStatus => ("SHOW MASTER STATUS", "SHOW BINARY LOG STATUS", (8, 2, 0), None),
+            Statement::ResetReplica => ("RESET SLAVE", "RESET REPLICA", (8, 0, 22), MARIADB_REPLICA_WORDS),
+            // MariaDB's own newer name is SHOW REPLICA HOSTS.
+            Statement::ReplicaHosts => ("SHOW SLAVE HOSTS", "SHOW REPLICAS", (8, 0, 22), None),
+            Statement::ResetSource => ("RESET MASTER", "RESET BINARY LOGS AND GTIDS", (8, 2, 0), None),
+            Statement::ListLogs => ("SHOW MASTER LOGS", "SHOW BINARY LOGS", (0, 0, 0), Some((0, 0, 0))),
+            Statement::PurgeLogs => ("PURGE MASTER LOGS", "PURGE BINARY LOGS", (0, 0, 0), Some((0, 0, 0))),
+        };
+        Spelling { classic, new, mysql_new_since, mariadb_new_since }
+    }
+}
+
+impl Spelling {
+    /// Whether this server takes the classic form.
+    pub fn takes_classic(&self, engine: Engine, version: &str) -> bool {
+        engine == Engine::MariaDb || version_triple(version) < MYSQL_CLASSIC_REMOVED
+    }
+
+    /// Whether this server takes the newer form.
+    pub fn takes_new(&self, engine: Engine, version: &str) -> bool {
+        let version = version_triple(version);
+        match engine {
+            Engine::MySql => version >= self.mysql_new_since,
+            Engine::MariaDb => self.mariadb_new_since.is_some_and(|since| version >= since),
+        }
+    }
+
+    /// The form to send this server: MySQL's newer one as soon as it has it (the classic
+    /// one is deprecated there, then removed), MariaDB's own classic one.
+    pub fn for_server(&self, engine: Engine, version: &str) -> &'static str {
+        match engine {
+            Engine::MySql if self.takes_new(engine, version) => self.new,
+            _ => self.classic,
+        }
+    }
+}
+
+/// The spelling of a statement this server accepts.
+pub fn spelling(engine: Engine, version: &str, statement: Statement) -> &'static str {
+    statement.spelling().for_server(engine, version)
+}
 
 /// A field of the replica status the grader reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +171,14 @@ pub fn replica_value(row: &[(String, Option<String>)], field: ReplicaField) -> O
         .and_then(|(_, value)| value.as_deref())
 }
 
+/// Status columns that MariaDB and MySQL name differently, as (MariaDB's, MySQL 8.4's).
+pub fn column_pairs() -> impl Iterator<Item = (&'static str, &'static str)> {
+    REPLICA_COLUMNS.iter().filter_map(|(_, names)| match names {
+        [classic, new] => Some((*classic, *new)),
+        _ => None,
+    })
+}
+
 /// Words that identify a situation in an error message, in every wording the servers use.
 /// Matched case-insensitively as substrings; the first matching entry wins.
 pub const MESSAGES: &[(Diagnosis, &[&str])] = &[
@@ -100,3 +221,64 @@ pub const NUMBERS: &[(Diagnosis, &[u32])] = &[
     (Diagnosis::DuplicateEntry, &[1062]),
     (Diagnosis::ReadOnlyWrite, &[1290]),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MARIADB: &str = "11.8.3-MariaDB-0+deb13u1";
+
+    #[test]
+    fn the_probe_asks_each_server_in_its_own_words() {
+        let status = |engine, version| spelling(engine, version, Statement::ReplicaStatus);
+        let coordinates = |engine, version| spelling(engine, version, Statement::SourceStatus);
+        assert_eq!(status(Engine::MariaDb, MARIADB), "SHOW SLAVE STATUS");
+        assert_eq!(coordinates(Engine::MariaDb, MARIADB), "SHOW MASTER STATUS");
+        assert_eq!(status(Engine::MySql, "8.0.21"), "SHOW SLAVE STATUS");
+        assert_eq!(status(Engine::MySql, "8.0.22"), "SHOW REPLICA STATUS");
+        assert_eq!(coordinates(Engine::MySql, "8.1.0"), "SHOW MASTER STATUS");
+        assert_eq!(coordinates(Engine::MySql, "8.2.0"), "SHOW BINARY LOG STATUS");
+        assert_eq!(status(Engine::MySql, "8.4.6"), "SHOW REPLICA STATUS");
+        assert_eq!(coordinates(Engine::MySql, "8.4.6"), "SHOW BINARY LOG STATUS");
+        assert_eq!(spelling(Engine::MySql, "8.4.6", Statement::PointReplica), "CHANGE REPLICATION SOURCE TO");
+        assert_eq!(spelling(Engine::MariaDb, MARIADB, Statement::PointReplica), "CHANGE MASTER TO");
+    }
+
+    #[test]
+    fn every_statement_sent_to_a_server_is_one_it_takes() {
+        let servers = [
+            (Engine::MariaDb, "10.4.30-MariaDB"),
+            (Engine::MariaDb, MARIADB),
+            (Engine::MySql, "5.7.44"),
+            (Engine::MySql, "8.0.22"),
+            (Engine::MySql, "8.3.0"),
+            (Engine::MySql, "8.4.0"),
+            (Engine::MySql, "9.1.0"),
+        ];
+        for statement in Statement::ALL {
+            let words = statement.spelling();
+            for (engine, version) in servers {
+                let sent = words.for_server(engine, version);
+                let takes = if sent == words.classic {
+                    words.takes_classic(engine, version)
+                } else {
+                    words.takes_new(engine, version)
+                };
+                assert!(takes, "{sent} sent to {engine} {version}");
+            }
+        }
+    }
+
+    #[test]
+    fn mysql_8_4_takes_no_classic_form_and_mariadb_every_one() {
+        for statement in Statement::ALL {
+            let words = statement.spelling();
+            assert!(!words.takes_classic(Engine::MySql, "8.4.0"), "{}", words.classic);
+            assert!(words.takes_new(Engine::MySql, "8.4.0"), "{}", words.new);
+            assert!(words.takes_classic(Engine::MariaDb, MARIADB), "{}", words.classic);
+        }
+        let takes_new = |s: Statement| s.spelling().takes_new(Engine::MariaDb, MARIADB);
+        assert!(takes_new(Statement::StartReplica) && takes_new(Statement::ReplicaStatus));
+        assert!(!takes_new(Statement::PointReplica) && !takes_new(Statement::SourceStatus));
+    }
+}

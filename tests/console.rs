@@ -44,6 +44,7 @@ impl<'a> Screen<'a> {
             port: Some(server.endpoint.port),
             ip: None,
             endpoint: Some(server.endpoint.clone()),
+            engine: Some(sqlcourse::engine::Engine::MariaDb),
         };
         let (lab, _) = LabHandle::with_servers(&day.spec.slug, vec![master]);
         let performer = Performer::new(day, workspace, sender, lab);

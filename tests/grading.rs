@@ -275,3 +275,105 @@ fn a_corrupted_progress_file_is_set_aside_and_list_goes_on() {
     assert_eq!(names.len(), 1, "{names:?}");
     assert!(names[0].starts_with("day20.json.corrupt-"), "{names:?}");
 }
+
+// MySQL 8.4, on a real server when SQLCOURSE_MYSQL_IMAGE names a local image.
+
+/// The source's coordinates in MySQL 8.4's words.
+fn binary_log_status(lab: &TestLab) -> (String, u64) {
+    let row: Option<mysql::Row> =
+        lab.sql("master").query_first("SHOW BINARY LOG STATUS").expect("SHOW BINARY LOG STATUS");
+    let row = row.expect("the source logs binary");
+    (row.get(0).expect("File"), row.get(1).expect("Position"))
+}
+
+fn change_source(file: &str, position: u64, extra: &str) -> String {
+    format!(
+        "STOP REPLICA; CHANGE REPLICATION SOURCE TO SOURCE_HOST='master', SOURCE_PORT=3306, \
+         SOURCE_USER='replica', SOURCE_PASSWORD='replica-pass', \
+         SOURCE_LOG_FILE='{file}', SOURCE_LOG_POS={position}{extra}"
+    )
+}
+
+#[test]
+fn a_learner_on_mysql_meets_its_defaults_and_the_caching_sha2_trap() {
+    let Some(lab) = TestLab::mysql("mysql-learner") else { return };
+    lab.ok(&["up"]);
+    for server in ["master", "slave"] {
+        let entry = lab.server(server);
+        eprintln!("{server}: MySQL {}", entry["version"]);
+        assert_eq!(entry["engine"], "mysql", "{entry}");
+        assert_eq!(entry["log_bin"], true, "MySQL logs binary by default: {entry}");
+        assert_eq!(entry["server_id"], 1, "{entry}");
+    }
+    let (code, tasks) = check(&lab);
+    assert_eq!(code, 1);
+    assert!(tasks.iter().all(|t| t["status"] != "done"), "{tasks:#?}");
+
+    // Saved but not restarted: MySQL logs anyway, under its default name.
+    edit_config(&lab, "master", MASTER_CNF);
+    let got = until_diagnosis(&lab, "master-config", "not-applied");
+    assert!(got["reason"].as_str().is_some_and(|r| r.contains("binlog.*")), "{got:#}");
+    restart(&lab, "master");
+    until_done(&lab, "master-config");
+
+    run(
+        &lab,
+        "master",
+        "CREATE USER 'replica'@'%' IDENTIFIED BY 'replica-pass'; \
+         GRANT REPLICATION SLAVE ON *.* TO 'replica'@'%'",
+    );
+    until_done(&lab, "replication-user");
+    edit_config(&lab, "slave", SLAVE_CNF);
+    restart(&lab, "slave");
+    until_done(&lab, "slave-config");
+
+    // Pointed without the source's key: caching_sha2_password refuses, error 2061.
+    let (file, position) = binary_log_status(&lab);
+    run(&lab, "slave", &format!("{}; START REPLICA", change_source(&file, position, "")));
+    let got = until_diagnosis(&lab, "change-master", "caching-sha2");
+    assert!(got["hint"].as_str().is_some_and(|h| h.contains("GET_SOURCE_PUBLIC_KEY=1")), "{got:#}");
+    let error = (0..100)
+        .find_map(|_| {
+            let error = lab.server("slave")["replication"]["last_error"].as_str().map(str::to_owned);
+            error.filter(|e| e.contains("Authentication requires secure connection")).or_else(|| {
+                std::thread::sleep(Duration::from_millis(100));
+                None
+            })
+        })
+        .expect("the IO thread reports error 2061 in the words the fixtures use");
+    eprintln!("the replica says: {error}");
+
+    let (file, position) = binary_log_status(&lab);
+    let fixed = change_source(&file, position, ", GET_SOURCE_PUBLIC_KEY=1");
+    run(&lab, "slave", &format!("{fixed}; START REPLICA"));
+    until_done(&lab, "change-master");
+    until_done(&lab, "replication-running");
+
+    // The console: \G in MySQL's words, and the classic words answered with the 8.4 ones.
+    let out = lab.ok(&["sql", "slave", "-e", "SHOW REPLICA STATUS\\G"]);
+    assert!(out.contains("Replica_IO_Running: Yes"), "{out}");
+    let out = lab.sqlcourse(&["sql", "slave", "-e", "STOP SLAVE"]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("write STOP REPLICA"), "{}", text(&out));
+}
+
+#[test]
+fn solve_on_mysql_uses_its_words_and_the_lab_keeps_its_engine() {
+    let Some(mut lab) = TestLab::mysql("mysql-solve") else { return };
+    lab.ok(&["up"]);
+    let solved = lab.ok(&["solve"]);
+    assert!(solved.contains("day20: 5/6 tasks done"), "{solved}");
+    let (_, tasks) = check(&lab);
+    for t in &tasks {
+        let expected = if t["id"] == "read-routing" { "pending" } else { "done" };
+        assert_eq!(t["status"], expected, "after solve on MySQL: {t:#}");
+    }
+    // Without --engine, later commands find the lab's engine on its containers.
+    lab.env.retain(|(k, _)| k != "SQLCOURSE_ENGINE");
+    assert_eq!(lab.server("slave")["engine"], "mysql");
+    lab.ok(&["up"]);
+    lab.env.push(("SQLCOURSE_ENGINE".to_owned(), "mariadb".to_owned()));
+    let out = lab.sqlcourse(&["up"]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("reset --engine mariadb"), "{}", text(&out));
+}

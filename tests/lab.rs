@@ -18,7 +18,7 @@ use bollard::query_parameters::{
 };
 use mysql::prelude::Queryable;
 use sqlcourse::content::Content;
-use sqlcourse::lab::{ContainerState, Lab, LabEvent, LabNames};
+use sqlcourse::lab::{ContainerState, Lab, LabEvent, LabNames, ServerChoice};
 use sqlcourse::workspace::Workspace;
 
 mod common;
@@ -343,8 +343,8 @@ fn the_library_reports_progress_and_servers_for_the_tui() {
     let workspace = Workspace { root: lab.workspace() };
     let engine = lab.block_on(sqlcourse::docker::connect()).expect("engine");
     let names = LabNames::new(&lab.name).expect("names");
-    let image = std::env::var("SQLCOURSE_IMAGE").ok();
-    let api = std::sync::Arc::new(Lab::new(engine, day, workspace, names, image));
+    let choice = ServerChoice { engine: None, image: std::env::var("SQLCOURSE_IMAGE").ok() };
+    let api = std::sync::Arc::new(Lab::new(engine, day, workspace, names, choice));
     // As the TUI does: `up` on a background task, progress through a channel, and the
     // cheap `servers()` query polled meanwhile.
     let runtime = runtime();
@@ -462,10 +462,13 @@ fn wait_for_summary(lab: &TestLab, done: impl Fn(&str) -> bool) -> String {
 fn a_missing_image_falls_back_to_the_offline_one_or_is_built_or_names_the_build_command() {
     let Some(lab) = TestLab::new("image") else { return };
     let offline = "sqlcourse/mariadb:11.8-offline";
-    let spec = |offline: &str| sqlcourse::spec::ImageSpec {
-        default: format!("sqlcourse-test/{}:none", lab.name),
+    let spec = |offline: &str| sqlcourse::spec::EngineSpec {
+        image: format!("sqlcourse-test/{}:none", lab.name),
         offline: Some(offline.to_owned()),
         build_command: Some("labs/image/build-offline.sh".to_owned()),
+        password_env: "MARIADB_ROOT_PASSWORD".to_owned(),
+        client: "mariadb".to_owned(),
+        hints: Default::default(),
     };
     // A course whose offline build fails at once, so the message after a failed build shows.
     let course = tempfile::tempdir().expect("a temp dir");
@@ -544,4 +547,44 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).expect("copy");
         }
     }
+}
+
+#[test]
+fn the_lab_keeps_its_engine_and_checks_the_one_that_answers() {
+    let Some(mut lab) = TestLab::new("engine") else { return };
+    lab.ok(&["up"]);
+    for server in ["master", "slave"] {
+        let entry = lab.server(server);
+        assert_eq!(entry["engine"], "mariadb", "{entry}");
+        assert!(entry["version"].as_str().is_some_and(|v| v.contains("MariaDB")), "{entry}");
+        let labels = lab.inspect(server).and_then(|c| c.config).and_then(|c| c.labels).expect("labels");
+        assert_eq!(labels.get("io.sqlcourse.engine").map(String::as_str), Some("mariadb"));
+    }
+    let human = lab.ok(&["status"]);
+    assert!(human.contains("ENGINE") && human.contains("MariaDB 11.8"), "{human}");
+
+    // Another engine for a lab that exists: refused, with the way to switch.
+    lab.env = vec![("SQLCOURSE_ENGINE".to_owned(), "mysql".to_owned())];
+    let out = lab.sqlcourse(&["up"]);
+    assert!(!out.status.success(), "{}", text(&out));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("runs MariaDB") && said.contains("reset --engine mysql"), "{said}");
+
+    // The engine is read from the server, not assumed: the MariaDB image started as a MySQL
+    // lab (it takes MYSQL_ROOT_PASSWORD too) is found out once it answers.
+    lab.env.push(("SQLCOURSE_IMAGE".to_owned(), "sqlcourse/mariadb:11.8-offline".to_owned()));
+    let out = lab.sqlcourse(&["reset", "--yes"]);
+    assert!(!out.status.success(), "{}", text(&out));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("runs MariaDB") && said.contains("set up for MySQL"), "{said}");
+    assert!(said.contains("reset --engine mariadb"), "{said}");
+    let labels = lab.inspect("master").and_then(|c| c.config).and_then(|c| c.labels).expect("labels");
+    assert_eq!(labels.get("io.sqlcourse.engine").map(String::as_str), Some("mysql"));
+
+    // Without a choice, reset keeps the lab's engine; choosing MariaDB again brings it back.
+    lab.env = vec![("SQLCOURSE_ENGINE".to_owned(), "mariadb".to_owned())];
+    lab.ok(&["reset", "--yes"]);
+    lab.env.clear();
+    lab.ok(&["reset", "--yes"]);
+    assert_eq!(lab.server("master")["engine"], "mariadb");
 }

@@ -148,8 +148,9 @@ impl<'a> Ctx<'a> {
             Verdict::Pending(note) => (TaskState::Pending, Some(note)),
             Verdict::Failing(note) => (TaskState::Failing, Some(note)),
         };
+        let engine = self.snapshot.engine().unwrap_or_else(|| self.spec.default_engine());
         let hint = note.as_ref().and_then(|n| {
-            let template = n.diagnosis?.template(&self.spec.hints)?;
+            let template = self.spec.hint(n.diagnosis?.id(), engine)?;
             Some(diagnose::render(template.trim(), &n.values))
         });
         TaskStatus {

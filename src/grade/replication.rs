@@ -197,13 +197,20 @@ pub(super) fn source(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
         && !status.get_public_key
         && !status.ssl_allowed
     {
-        return failing(
-            Diagnosis::CachingSha2,
-            format!(
-                "'{}' uses caching_sha2_password, and the {replica} neither asks for the {source}'s public key nor uses TLS",
-                status.source_user
-            ),
+        let setup = format!(
+            "'{}' uses caching_sha2_password, and the {replica} neither asks for the {source}'s public key nor uses TLS",
+            status.source_user
         );
+        // The source caches an account's password after one secure login, so the replica
+        // may get in for now: the setup is still wrong, and fails after a source restart.
+        let reason = if status.io_running == ThreadState::Yes {
+            format!(
+                "{setup}: it connects now only because the {source} still holds the password from an earlier secure login, and fails with error 2061 after the {source} restarts"
+            )
+        } else {
+            setup
+        };
+        return failing(Diagnosis::CachingSha2, reason);
     }
 
     if !src.log_bin {

@@ -29,7 +29,7 @@ pub(super) fn check(
     };
     let config = ctx.config_path(server);
     let base = [("server", server.to_owned()), ("config", config.clone())];
-    let file = OptionFile::parse(ctx.config_text(server));
+    let file = OptionFile::parse(ctx.config_text(server), facts.engine);
     let items: Vec<(ConfigItem, Item)> =
         require.iter().map(|&item| (item, judge(&file, facts, item, server, &config))).collect();
 
@@ -144,9 +144,36 @@ fn judge(file: &OptionFile, facts: &ServerFacts, item: ConfigItem, server: &str,
                     name,
                 );
             }
+            // MySQL logs by default, so log_bin ON alone does not show that the file was read:
+            // the log's name does.
+            let running = file_stem(&facts.log_bin_basename);
+            let applied = running.is_empty()
+                || match line.value.as_deref().map(file_stem) {
+                    Some(wanted) => wanted.is_empty() || wanted == running,
+                    None => running != MYSQL_DEFAULT_LOG_BASE,
+                };
+            if !applied {
+                let wanted = line.value.as_deref().map_or(String::new(), |v| format!(" = {v}"));
+                return not_applied(
+                    format!(
+                        "{config} sets log-bin{wanted}, but the {server} writes its binary log as {running}.*"
+                    ),
+                    name,
+                );
+            }
         }
     }
     Item::Ok
+}
+
+/// The name MySQL gives its binary log when no config file sets one.
+const MYSQL_DEFAULT_LOG_BASE: &str = "binlog";
+
+/// `/var/lib/mysql/mysql-bin` and `mysql-bin.log` → `mysql-bin`: the server keeps only the
+/// file name, and drops an extension.
+fn file_stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.split_once('.').map_or(name, |(stem, _)| stem)
 }
 
 fn not_applied(what: String, name: &str) -> Item {

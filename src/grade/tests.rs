@@ -1,11 +1,14 @@
 //! Every rule, passing and failing, over hand-made snapshots in both engines' vocabularies.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::*;
+use crate::dialect::refused;
+use crate::engine::Engine;
 use crate::routing::{AppStatement, RoutingFacts, RowArrival};
 use crate::snapshot::{
-    Account, BinaryLog, CanaryOutcome, Coordinates, Engine, Flow, NetworkPlace, ReplicaStatus,
+    Account, BinaryLog, CanaryOutcome, Coordinates, Flow, NetworkPlace, ReplicaStatus,
     RoutingObservation, ServerFacts, ServerSnapshot,
 };
 
@@ -223,6 +226,8 @@ fn facts(engine: Engine, server_id: u32, log_bin: bool) -> ServerFacts {
         version: version.to_owned(),
         server_id,
         log_bin,
+        // MySQL logs by default, under this name.
+        log_bin_basename: if log_bin { "/var/lib/mysql/binlog".to_owned() } else { String::new() },
         read_only: false,
         port: 3306,
         skip_name_resolve: true,
@@ -268,6 +273,7 @@ impl World {
         w.master_cnf = MASTER_CNF.to_owned();
         w.slave_cnf = SLAVE_CNF.to_owned();
         w.master.log_bin = true;
+        w.master.log_bin_basename = "/var/lib/mysql/mysql-bin".into();
         w.master.binary_logs = vec![BinaryLog { name: "mysql-bin.000001".into(), size: 1199 }];
         w.master.current = Some(Coordinates { file: "mysql-bin.000001".into(), position: 1199 });
         w.add_account("replica", "%");
@@ -398,8 +404,10 @@ struct Case {
     reason: &'static str,
 }
 
-fn run(cases: &[Case]) {
-    for engine in [Engine::MariaDb, Engine::MySql] {
+/// Runs each case on each engine and checks its outcome; returns the diagnoses seen, by engine.
+fn run_on(engines: &[Engine], cases: &[Case]) -> BTreeSet<(Engine, &'static str)> {
+    let mut seen = BTreeSet::new();
+    for &engine in engines {
         for case in cases {
             let mut world = (case.start)(engine);
             (case.change)(&mut world);
@@ -412,14 +420,25 @@ fn run(cases: &[Case]) {
             assert!(reason.contains(case.reason), "{label}: reason {reason:?} lacks {:?}", case.reason);
             assert_eq!(got.reason.is_none(), got.status == TaskState::Done, "{label}");
             match &got.hint {
-                Some(hint) => assert!(
-                    diagnose::placeholders(hint).is_empty(),
-                    "{label}: unfilled placeholder in {hint:?}"
-                ),
+                Some(hint) => {
+                    assert!(
+                        diagnose::placeholders(hint).is_empty(),
+                        "{label}: unfilled placeholder in {hint:?}"
+                    );
+                    let refused = refused(hint, engine, world.master.version.as_str());
+                    assert!(refused.is_empty(), "{label}: the hint says {refused:?} to {}", engine.name());
+                }
                 None => assert!(got.diagnosis.is_none(), "{label}: a diagnosis without a hint"),
             }
+            seen.extend(got.diagnosis.map(|d| (engine, d.id())));
         }
     }
+    seen
+}
+
+/// Runs each case on both engines.
+fn run(cases: &[Case]) -> BTreeSet<(Engine, &'static str)> {
+    run_on(&Engine::ALL, cases)
 }
 
 fn nothing(_: &mut World) {}
@@ -449,9 +468,8 @@ fn the_solved_lab_is_all_done() {
     }
 }
 
-#[test]
-fn master_config() {
-    run(&[
+fn master_config_cases() -> Vec<Case> {
+    vec![
         Case {
             name: "fresh lab",
             start: World::fresh,
@@ -485,6 +503,15 @@ fn master_config() {
             change: |w| {
                 w.master_cnf = "[mysqld]\nserver-id = 5\nlog-bin = mysql-bin\n".into();
             },
+            task: "master-config",
+            status: TaskState::Failing,
+            diagnosis: Some("not-applied"),
+            reason: "saved but not applied",
+        },
+        Case {
+            name: "file saved, master not restarted",
+            start: World::fresh,
+            change: |w| w.master_cnf = MASTER_CNF.into(),
             task: "master-config",
             status: TaskState::Failing,
             diagnosis: Some("not-applied"),
@@ -553,12 +580,11 @@ fn master_config() {
             diagnosis: Some("server-down"),
             reason: "the master is not answering",
         },
-    ]);
+    ]
 }
 
-#[test]
-fn slave_config() {
-    run(&[
+fn slave_config_cases() -> Vec<Case> {
+    vec![
         Case {
             name: "fresh lab",
             start: World::fresh,
@@ -613,12 +639,11 @@ fn slave_config() {
             diagnosis: Some("server-down"),
             reason: "the slave is not answering",
         },
-    ]);
+    ]
 }
 
-#[test]
-fn replication_user() {
-    run(&[
+fn replication_user_cases() -> Vec<Case> {
+    vec![
         Case {
             name: "fresh lab: root does not count",
             start: World::fresh,
@@ -694,12 +719,11 @@ fn replication_user() {
             diagnosis: Some("server-down"),
             reason: "the master is not answering",
         },
-    ]);
+    ]
 }
 
-#[test]
-fn change_master() {
-    run(&[
+fn change_master_cases() -> Vec<Case> {
+    vec![
         Case {
             name: "fresh lab waits for the binary log",
             start: World::fresh,
@@ -922,6 +946,39 @@ fn change_master() {
             reason: "is not allowed to connect",
         },
         Case {
+            name: "master unreachable",
+            start: World::pointed,
+            change: |w| {
+                let text = w.says(
+                    "error connecting to master 'replica@master:3306' - retry-time: 60  maximum-retries: 100000  message: Can't connect to server on 'master' (111 \"Connection refused\")",
+                    "error connecting to source 'replica@master:3306' - retry-time: 60 retries: 1 message: Can't connect to MySQL server on 'master:3306' (111)",
+                );
+                w.io_error(2003, text);
+            },
+            task: "change-master",
+            status: TaskState::Failing,
+            diagnosis: Some("cant-connect"),
+            reason: "Can't connect to",
+        },
+        Case {
+            name: "wrong log file, as the IO thread reports it",
+            start: World::pointed,
+            change: |w| {
+                w.set("file", "mysql-bin.000009");
+                let (errno, text) = if w.engine == Engine::MariaDb {
+                    (1236, "Got fatal error 1236 from master when reading data from binary log: 'Could not find first log file name in binary log index file'")
+                } else {
+                    (13114, "Got fatal error 1236 from source when reading data from binary log: 'Could not find first log file name in binary log index file'")
+                };
+                w.io_error(errno, text);
+                w.set("io", "No");
+            },
+            task: "change-master",
+            status: TaskState::Failing,
+            diagnosis: Some("wrong-log-file"),
+            reason: "'mysql-bin.000009', which the master does not have",
+        },
+        Case {
             name: "slave down",
             start: World::solved,
             change: |w| w.slave_down = true,
@@ -930,38 +987,11 @@ fn change_master() {
             diagnosis: Some("server-down"),
             reason: "the slave is not answering",
         },
-    ]);
+    ]
 }
 
-#[test]
-fn caching_sha2_on_mysql() {
-    let mut w = World::pointed(Engine::MySql);
-    w.set("key", "0");
-    let status = |w: &World| {
-        w.grade().into_iter().find(|s| s.id == "change-master").expect("graded")
-    };
-    let got = status(&w);
-    assert_eq!(got.status, TaskState::Failing, "{got:#?}");
-    assert_eq!(got.diagnosis, Some(Diagnosis::CachingSha2));
-    assert!(got.hint.as_deref().is_some_and(|h| h.contains("GET_SOURCE_PUBLIC_KEY=1")));
-    // Judged on the setup, not on "running right now": the same with threads up.
-    w.set("io", "Yes");
-    w.set("sql", "Yes");
-    assert_eq!(status(&w).diagnosis, Some(Diagnosis::CachingSha2));
-    w.set("ssl", "Yes");
-    assert_eq!(status(&w).status, TaskState::Done);
-    // The error itself, as the IO thread reports it.
-    let mut w = World::pointed(Engine::MySql);
-    w.io_error(
-        2061,
-        "error connecting to source 'replica@master:3306' - retry-time: 60 retries: 1 message: Authentication plugin 'caching_sha2_password' reported error: Authentication requires secure connection.",
-    );
-    assert_eq!(status(&w).diagnosis, Some(Diagnosis::CachingSha2));
-}
-
-#[test]
-fn replication_running() {
-    run(&[
+fn replication_running_cases() -> Vec<Case> {
+    vec![
         Case {
             name: "fresh lab",
             start: World::fresh,
@@ -1120,12 +1150,11 @@ fn replication_running() {
             diagnosis: Some("server-down"),
             reason: "the master is not answering",
         },
-    ]);
+    ]
 }
 
-#[test]
-fn read_routing() {
-    run(&[
+fn read_routing_cases() -> Vec<Case> {
+    vec![
         Case {
             name: "fresh lab: the application has not run",
             start: World::fresh,
@@ -1181,6 +1210,88 @@ fn read_routing() {
             reason: "general log is off",
         },
         Case {
+            name: "the app changed after its last run",
+            start: World::solved,
+            change: |w| {
+                let mut facts = routed_run();
+                let reads = std::mem::take(&mut facts.reader_log);
+                facts.writer_log.extend(reads);
+                facts.app_changed_at = Some(NOW - 0.1);
+                w.routing = Some(Ok(facts));
+            },
+            task: "read-routing",
+            status: TaskState::Failing,
+            diagnosis: Some("routing-rerun"),
+            reason: "the app has changed since its last run",
+        },
+        Case {
+            name: "the slave refused the app's login",
+            start: World::solved,
+            change: |w| {
+                let mut facts = routed_run();
+                facts.reader_log[0].text = "Access denied for user 'app'@'172.18.0.1' (using password: YES)".into();
+                w.routing = Some(Ok(facts));
+            },
+            task: "read-routing",
+            status: TaskState::Failing,
+            diagnosis: Some("routing-login-refused"),
+            reason: "the slave refused the app's login",
+        },
+        Case {
+            name: "writes sent to the slave",
+            start: World::solved,
+            change: |w| {
+                let mut facts = routed_run();
+                let writes = facts.writer_log.split_off(1);
+                facts.reader_log.extend(writes);
+                w.routing = Some(Ok(facts));
+            },
+            task: "read-routing",
+            status: TaskState::Failing,
+            diagnosis: Some("routing-writes-on-reader"),
+            reason: "INSERT went to the slave",
+        },
+        Case {
+            name: "the run wrote nothing",
+            start: World::solved,
+            change: |w| {
+                let mut facts = routed_run();
+                facts.writer_log.truncate(1);
+                facts.rows.clear();
+                w.routing = Some(Ok(facts));
+            },
+            task: "read-routing",
+            status: TaskState::Failing,
+            diagnosis: Some("routing-no-writes"),
+            reason: "wrote nothing on the master",
+        },
+        Case {
+            name: "the run read nothing",
+            start: World::solved,
+            change: |w| {
+                let mut facts = routed_run();
+                facts.reader_log.truncate(1);
+                w.routing = Some(Ok(facts));
+            },
+            task: "read-routing",
+            status: TaskState::Failing,
+            diagnosis: Some("routing-no-reads"),
+            reason: "read nothing from the slave",
+        },
+        Case {
+            name: "the rows cannot be followed",
+            start: World::solved,
+            change: |w| {
+                let mut facts = routed_run();
+                facts.rows.clear();
+                w.routing = Some(Ok(facts));
+            },
+            task: "read-routing",
+            status: TaskState::Failing,
+            diagnosis: Some("routing-rows-unknown"),
+            reason: "none of the rows",
+        },
+        Case {
             name: "slave down",
             start: World::solved,
             change: |w| w.slave_down = true,
@@ -1189,7 +1300,211 @@ fn read_routing() {
             diagnosis: Some("server-down"),
             reason: "the slave is not answering",
         },
-    ]);
+    ]
+}
+
+/// What only MySQL does: binary logging on by default, sections it does not read, and the
+/// caching_sha2_password trap.
+fn mysql_cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "log-bin saved, not applied: the log keeps MySQL's default name",
+            start: World::fresh,
+            change: |w| w.master_cnf = MASTER_CNF.into(),
+            task: "master-config",
+            status: TaskState::Failing,
+            diagnosis: Some("not-applied"),
+            reason: "sets log-bin = mysql-bin, but the master writes its binary log as binlog.*",
+        },
+        Case {
+            name: "a bare log-bin, applied",
+            start: World::solved,
+            change: |w| {
+                w.master_cnf = "[mysqld]\nserver-id = 1\nlog-bin\n".into();
+                w.master.log_bin_basename = "/var/lib/mysql/master-bin".into();
+            },
+            task: "master-config",
+            status: TaskState::Done,
+            diagnosis: None,
+            reason: "",
+        },
+        Case {
+            name: "a bare log-bin, not applied",
+            start: World::solved,
+            change: |w| {
+                w.master_cnf = "[mysqld]\nserver-id = 1\nlog-bin\n".into();
+                w.master.log_bin_basename = "/var/lib/mysql/binlog".into();
+            },
+            task: "master-config",
+            status: TaskState::Failing,
+            diagnosis: Some("not-applied"),
+            reason: "writes its binary log as binlog.*",
+        },
+        Case {
+            name: "settings under [mariadb], which MySQL does not read",
+            start: World::solved,
+            change: |w| w.master_cnf = "[mariadb]\nserver-id = 1\nlog-bin = mysql-bin\n".into(),
+            task: "master-config",
+            status: TaskState::Failing,
+            diagnosis: Some("config-wrong-section"),
+            reason: "under [mariadb]",
+        },
+        Case {
+            name: "caching_sha2_password without the key or TLS",
+            start: World::pointed,
+            change: |w| w.set("key", "0"),
+            task: "change-master",
+            status: TaskState::Failing,
+            diagnosis: Some("caching-sha2"),
+            reason: "neither asks for the master's public key nor uses TLS",
+        },
+        Case {
+            name: "caching_sha2_password: running for now on a cached password",
+            start: World::solved,
+            change: |w| w.set("key", "0"),
+            task: "change-master",
+            status: TaskState::Failing,
+            diagnosis: Some("caching-sha2"),
+            reason: "fails with error 2061 after the master restarts",
+        },
+        Case {
+            name: "caching_sha2_password: the master restarted, error 2061 is back",
+            start: World::pointed,
+            change: |w| {
+                w.set("key", "0");
+                w.io_error(
+                    2061,
+                    "error connecting to source 'replica@master:3306' - retry-time: 60 retries: 1 message: Authentication plugin 'caching_sha2_password' reported error: Authentication requires secure connection.",
+                );
+            },
+            task: "change-master",
+            status: TaskState::Failing,
+            diagnosis: Some("caching-sha2"),
+            reason: "neither asks for",
+        },
+        Case {
+            name: "caching_sha2_password over TLS",
+            start: World::pointed,
+            change: |w| {
+                w.set("key", "0");
+                w.set("ssl", "Yes");
+            },
+            task: "change-master",
+            status: TaskState::Done,
+            diagnosis: None,
+            reason: "",
+        },
+        Case {
+            name: "replication waits for the caching_sha2_password setup, even while it runs",
+            start: World::solved,
+            change: |w| w.set("key", "0"),
+            task: "replication-running",
+            status: TaskState::Pending,
+            diagnosis: None,
+            reason: "needs `change-master` first",
+        },
+    ]
+}
+
+/// What only MariaDB does.
+fn mariadb_cases() -> Vec<Case> {
+    vec![Case {
+        name: "settings under [mariadb]",
+        start: World::solved,
+        change: |w| w.master_cnf = "[mariadb]\nserver-id = 1\nlog-bin = mysql-bin\n".into(),
+        task: "master-config",
+        status: TaskState::Done,
+        diagnosis: None,
+        reason: "",
+    }]
+}
+
+#[test]
+fn master_config() {
+    run(&master_config_cases());
+}
+
+#[test]
+fn slave_config() {
+    run(&slave_config_cases());
+}
+
+#[test]
+fn replication_user() {
+    run(&replication_user_cases());
+}
+
+#[test]
+fn change_master() {
+    run(&change_master_cases());
+}
+
+#[test]
+fn replication_running() {
+    run(&replication_running_cases());
+}
+
+#[test]
+fn read_routing() {
+    run(&read_routing_cases());
+}
+
+#[test]
+fn on_mysql_only() {
+    run_on(&[Engine::MySql], &mysql_cases());
+}
+
+#[test]
+fn on_mariadb_only() {
+    run_on(&[Engine::MariaDb], &mariadb_cases());
+}
+
+#[test]
+fn every_diagnosis_the_grader_gives_is_reached_on_each_engine() {
+    let mut seen = BTreeSet::new();
+    for cases in [
+        master_config_cases(),
+        slave_config_cases(),
+        replication_user_cases(),
+        change_master_cases(),
+        replication_running_cases(),
+        read_routing_cases(),
+    ] {
+        seen.extend(run(&cases));
+    }
+    seen.extend(run_on(&[Engine::MySql], &mysql_cases()));
+    seen.extend(run_on(&[Engine::MariaDb], &mariadb_cases()));
+    for engine in Engine::ALL {
+        for diagnosis in Diagnosis::ALL {
+            // Only the console meets a write refused by read_only; MariaDB servers have no
+            // caching_sha2_password accounts.
+            let not_graded = *diagnosis == Diagnosis::ReadOnlyWrite
+                || (*diagnosis == Diagnosis::CachingSha2 && engine == Engine::MariaDb);
+            assert!(
+                not_graded || seen.contains(&(engine, diagnosis.id())),
+                "no case reaches `{}` on {}",
+                diagnosis.id(),
+                engine.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn hints_come_in_the_running_engines_words() {
+    let mut w = World::pointed(Engine::MySql);
+    w.set("host", "127.0.0.1");
+    let hint = |w: &World| {
+        let status = w.grade().into_iter().find(|s| s.id == "change-master").expect("graded");
+        status.hint.expect("a hint")
+    };
+    assert!(hint(&w).contains("CHANGE REPLICATION SOURCE TO again"), "{}", hint(&w));
+    let mut w = World::pointed(Engine::MariaDb);
+    w.set("host", "127.0.0.1");
+    assert!(hint(&w).contains("CHANGE MASTER TO again"), "{}", hint(&w));
+    let mut w = World::pointed(Engine::MySql);
+    w.set("key", "0");
+    assert!(hint(&w).contains("GET_SOURCE_PUBLIC_KEY=1") && hint(&w).contains("SOURCE_SSL=1"), "{}", hint(&w));
 }
 
 #[test]
@@ -1207,22 +1522,53 @@ fn both_vocabularies_read_the_same() {
 }
 
 #[test]
-fn every_diagnosis_has_a_hint_in_every_lab() {
+fn every_diagnosis_has_a_hint_in_every_lab_and_engine() {
     let content = crate::content::Content::Embedded;
     for slug in content.days().expect("days") {
         let day = content.day(&slug).expect("day loads");
-        for diagnosis in Diagnosis::ALL {
-            assert!(
-                day.spec.hints.contains_key(diagnosis.id()),
-                "labs/{slug}/lab.toml has no [hints] text for `{}`",
-                diagnosis.id()
-            );
+        for engine in day.spec.engines.keys() {
+            for diagnosis in Diagnosis::ALL {
+                assert!(
+                    day.spec.hint(diagnosis.id(), *engine).is_some(),
+                    "labs/{slug}/lab.toml has no hint for `{}` on {engine}",
+                    diagnosis.id()
+                );
+            }
         }
-        for key in day.spec.hints.keys() {
+        let worded = day.spec.engines.values().flat_map(|e| e.hints.keys());
+        for key in day.spec.hints.keys().chain(worded) {
             assert!(
                 Diagnosis::ALL.iter().any(|d| d.id() == key),
-                "labs/{slug}/lab.toml: [hints] `{key}` is no diagnosis"
+                "labs/{slug}/lab.toml: hint `{key}` is no diagnosis"
             );
+        }
+    }
+}
+
+#[test]
+fn every_hint_speaks_the_statements_its_engine_takes() {
+    let content = crate::content::Content::Embedded;
+    // The versions the lab's images run.
+    let versions = [(Engine::MariaDb, "11.8.3-MariaDB"), (Engine::MySql, "8.4.0")];
+    for slug in content.days().expect("days") {
+        let day = content.day(&slug).expect("day loads");
+        for (engine, version) in versions {
+            if !day.spec.engines.contains_key(&engine) {
+                continue;
+            }
+            for diagnosis in Diagnosis::ALL {
+                let template = day.spec.hint(diagnosis.id(), engine).unwrap_or("");
+                // Placeholders are names, not words of the hint: `{source_port}`.
+                let names = diagnose::placeholders(template);
+                let hint = diagnose::render(template, &names.iter().map(|n| (*n, "…".to_owned())).collect::<Vec<_>>());
+                let refused = refused(&hint, engine, version);
+                assert!(
+                    refused.is_empty(),
+                    "labs/{slug}/lab.toml: the {engine} hint for `{}` says {} ({engine} {version} refuses it)",
+                    diagnosis.id(),
+                    refused.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+                );
+            }
         }
     }
 }

@@ -1,20 +1,26 @@
-//! What `status` reports about a live server over SQL: server_id, log_bin and replication.
+//! What `status` reports about a live server over SQL: its version, server_id, log_bin and
+//! replication.
 
 use mysql::prelude::Queryable;
 use serde::Serialize;
 
+use crate::engine::Engine;
+use crate::probe::row_pairs;
 use crate::ready::Endpoint;
+use crate::vocabulary::{self, ReplicaField, Statement};
 
 /// A server's settings and replication state, as it reports them now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ServerFacts {
+    /// The `version` variable, which names the engine.
+    pub version: String,
     pub server_id: u64,
     pub log_bin: bool,
     pub replication: Replication,
 }
 
-/// The replica side of a server (from `SHOW REPLICA STATUS`, which MariaDB ≥ 10.5 and
-/// MySQL ≥ 8.0.22 both accept; the column names differ and are read under both names).
+/// The replica side of a server (`SHOW SLAVE STATUS` / `SHOW REPLICA STATUS`, whichever the
+/// server takes; its columns are read through the vocabulary's alias table).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Replication {
     /// Whether the server has been pointed at a source at all.
@@ -69,29 +75,31 @@ impl Replication {
 pub async fn read(endpoint: &Endpoint) -> anyhow::Result<ServerFacts> {
     endpoint
         .run(|conn| {
-            let vars: Vec<(String, String)> = conn
-                .query("SHOW GLOBAL VARIABLES WHERE Variable_name IN ('server_id', 'log_bin')")?;
+            let vars: Vec<(String, String)> = conn.query(
+                "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('server_id', 'log_bin', 'version')",
+            )?;
             let var = |name: &str| vars.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+            let version = var("version").unwrap_or_default();
             let server_id = var("server_id").and_then(|v| v.parse().ok()).unwrap_or_default();
             let log_bin = var("log_bin").is_some_and(|v| v.eq_ignore_ascii_case("ON"));
-            let row: Option<mysql::Row> = conn.query_first("SHOW REPLICA STATUS")?;
+            let statement =
+                vocabulary::spelling(Engine::from_version(&version), &version, Statement::ReplicaStatus);
+            let row: Option<mysql::Row> = conn.query_first(statement)?;
             let replication = match row {
                 None => Replication::not_configured(),
                 Some(row) => {
-                    let text = |names: &[&str]| {
-                        names.iter().find_map(|n| row.get::<Option<String>, _>(*n).flatten())
-                    };
-                    let error = |name: &str| text(&[name]).filter(|e| !e.is_empty());
+                    let row = row_pairs(&row);
+                    let text = |field| vocabulary::replica_value(&row, field).map(str::to_owned);
+                    let error = |field| text(field).filter(|e| !e.is_empty());
                     Replication::from_status(
-                        text(&["Slave_IO_Running", "Replica_IO_Running"]),
-                        text(&["Slave_SQL_Running", "Replica_SQL_Running"]),
-                        text(&["Seconds_Behind_Master", "Seconds_Behind_Source"])
-                            .and_then(|s| s.parse().ok()),
-                        error("Last_IO_Error").or_else(|| error("Last_SQL_Error")),
+                        text(ReplicaField::IoRunning),
+                        text(ReplicaField::SqlRunning),
+                        text(ReplicaField::SecondsBehind).and_then(|s| s.parse().ok()),
+                        error(ReplicaField::LastIoError).or_else(|| error(ReplicaField::LastSqlError)),
                     )
                 }
             };
-            Ok(ServerFacts { server_id, log_bin, replication })
+            Ok(ServerFacts { version, server_id, log_bin, replication })
         })
         .await
 }

@@ -25,14 +25,15 @@ use serde::Serialize;
 use tokio::sync::OnceCell;
 
 use crate::content::Day;
-use crate::docker::Engine;
+use crate::docker;
+use crate::engine::Engine;
 use crate::ready::{self, Endpoint, NotReady};
 use crate::spec::ServerSpec;
 use crate::workspace::Workspace;
 
 pub use diagnose::Offending;
 pub use facts::{Replication, ServerFacts};
-pub use names::{LAB_LABEL, LabNames, SERVER_LABEL};
+pub use names::{ENGINE_LABEL, LAB_LABEL, LabNames, SERVER_LABEL};
 
 /// The address every port is published on.
 pub const HOST: &str = "127.0.0.1";
@@ -136,6 +137,9 @@ pub struct ServerInfo {
     pub name: String,
     /// Its container's name.
     pub container: String,
+    /// The engine its container was made for (its label); what actually answers is in the
+    /// probe's snapshot and in `status`, read from the server's version.
+    pub engine: Option<Engine>,
     pub state: ContainerState,
     /// Host port on 127.0.0.1, once the container exists.
     pub port: Option<u16>,
@@ -196,11 +200,25 @@ pub struct ServerStatus {
     pub host: String,
     pub port: Option<u16>,
     pub ip: Option<String>,
+    /// The engine the server says it is, from its version, while it answers.
+    pub engine: Option<Engine>,
+    /// The server's `version` (`11.8.3-MariaDB-0+deb13u1`, `8.4.6`).
+    pub version: Option<String>,
     pub server_id: Option<u64>,
     pub log_bin: Option<bool>,
     pub replication: Option<Replication>,
     /// Why the SQL facts are missing, when the server runs but did not answer.
     pub error: Option<String>,
+}
+
+/// What the command line chose for the servers; both are optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerChoice {
+    /// `--engine` / `SQLCOURSE_ENGINE`: the engine a new lab runs. An existing lab keeps the
+    /// engine it was made with until `reset`.
+    pub engine: Option<Engine>,
+    /// `--image` / `SQLCOURSE_IMAGE`: run this image instead of the engine's own.
+    pub image: Option<String>,
 }
 
 /// One lab instance of one day.
@@ -210,8 +228,7 @@ pub struct Lab {
     day: Day,
     workspace: Workspace,
     names: LabNames,
-    /// `--image` / `SQLCOURSE_IMAGE`, replacing the lab's own image.
-    image: Option<String>,
+    choice: ServerChoice,
     /// Servers this process is waiting for, shown as `starting`.
     starting: Mutex<BTreeSet<String>>,
 }
@@ -219,32 +236,45 @@ pub struct Lab {
 impl Lab {
     /// Finds the Docker engine and describes the day's lab (named by `SQLCOURSE_LAB_NAME`,
     /// else the day's slug). When no engine answers, the error is a [`crate::docker::NoEngine`].
-    pub async fn connect(
-        day: Day,
-        workspace: Workspace,
-        image: Option<String>,
-    ) -> anyhow::Result<Lab> {
+    pub async fn connect(day: Day, workspace: Workspace, choice: ServerChoice) -> anyhow::Result<Lab> {
         let names = LabNames::for_day(&day.spec.slug)?;
-        let engine = crate::docker::connect().await?;
-        Ok(Lab::new(engine, day, workspace, names, image))
+        let docker = docker::connect().await?;
+        Ok(Lab::new(docker, day, workspace, names, choice))
     }
 
-    /// The lab on an engine already connected, under explicit names.
+    /// The lab on a Docker engine already connected, under explicit names.
     pub fn new(
-        engine: Engine,
+        docker: docker::Engine,
         day: Day,
         workspace: Workspace,
         names: LabNames,
-        image: Option<String>,
+        choice: ServerChoice,
     ) -> Lab {
         Lab {
-            docker: engine.docker,
-            engine_address: engine.address,
+            docker: docker.docker,
+            engine_address: docker.address,
             day,
             workspace,
             names,
-            image,
+            choice,
             starting: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    /// The database engine the lab runs: the one its servers were made for, else the one
+    /// chosen, else the lab's default. Choosing another engine than an existing lab's is an
+    /// error that says how to switch.
+    pub async fn engine(&self) -> anyhow::Result<Engine> {
+        let made_for = self.labelled_engine().await?;
+        match (made_for, self.choice.engine) {
+            (Some(lab), Some(chosen)) if lab != chosen => anyhow::bail!(
+                "the {} lab runs {lab}; to run it on {chosen} instead, start afresh with `sqlcourse {} reset --engine {}` (this deletes the servers' data)",
+                self.names.lab,
+                self.day.spec.slug,
+                chosen.tag()
+            ),
+            (Some(engine), _) | (None, Some(engine)) => Ok(engine),
+            (None, None) => Ok(self.day.spec.default_engine()),
         }
     }
 
@@ -268,6 +298,16 @@ impl Lab {
     /// Where the Docker engine answered (`unix:///var/run/docker.sock`).
     pub fn engine_address(&self) -> &str {
         &self.engine_address
+    }
+
+    /// The command-line client inside a server's container (`mariadb`, `mysql`): that of the
+    /// engine its container was made for.
+    pub async fn client(&self, server: &ServerInfo) -> anyhow::Result<String> {
+        let engine = match server.engine {
+            Some(engine) => engine,
+            None => self.engine().await?,
+        };
+        Ok(self.day.spec.engine(engine)?.client.clone())
     }
 
     /// Each server as Docker sees it now, in the lab's order.
@@ -307,6 +347,8 @@ impl Lab {
             ServerStatus {
                 name: info.name,
                 container: info.container,
+                engine: facts.as_ref().map(|f| Engine::from_version(&f.version)),
+                version: facts.as_ref().map(|f| f.version.clone()),
                 state: info.state.word().to_owned(),
                 exit_code: match info.state {
                     ContainerState::Exited { code } => Some(code),
@@ -332,6 +374,13 @@ impl Lab {
     /// Starts the lab, resumes a stopped or half-created one, or re-attaches to a running one;
     /// returns once every server accepts SQL.
     pub async fn up(&self, progress: &Progress<'_>) -> anyhow::Result<Vec<ServerInfo>> {
+        let engine = self.engine().await?;
+        self.up_on(engine, progress).await
+    }
+
+    /// `up` on a known engine.
+    async fn up_on(&self, engine: Engine, progress: &Progress<'_>) -> anyhow::Result<Vec<ServerInfo>> {
+        self.day.spec.engine(engine)?;
         self.prepare_workspace()?;
         let password = self.workspace.root_password()?;
         let specs = &self.day.spec.servers;
@@ -356,7 +405,7 @@ impl Lab {
         let ports = ports::choose(&preferred)?;
         let results =
             join_all(specs.iter().zip(found).zip(ports).map(|((spec, container), port)| {
-                self.bring_up(spec, container, port, &image, &password, progress)
+                self.bring_up(spec, engine, container, port, &image, &password, progress)
             }))
             .await;
         first_error(results)?;
@@ -370,6 +419,7 @@ impl Lab {
         progress: &Progress<'_>,
     ) -> anyhow::Result<ServerInfo> {
         let spec = self.spec_of(server)?;
+        let engine = self.engine().await?;
         let name = self.names.container(&spec.name);
         let Some(container) = self.inspect(&spec.name).await? else {
             anyhow::bail!(
@@ -382,7 +432,7 @@ impl Lab {
         let password = self.workspace.root_password()?;
         progress(LabEvent::Starting(spec.name.clone()));
         self.restart_container(&name).await?;
-        self.until_ready(spec, &password, progress).await?;
+        self.until_ready(spec, engine, &password, progress).await?;
         let info = self.servers().await?;
         info.into_iter()
             .find(|s| s.name == spec.name)
@@ -399,8 +449,15 @@ impl Lab {
     }
 
     /// Removes every object carrying the lab's label, restores the starting files, forgets
-    /// the root password, clears the day's progress and brings a fresh lab up.
+    /// the root password, clears the day's progress and brings a fresh lab up: on the engine
+    /// chosen, else on the one the lab ran.
     pub async fn reset(&self, progress: &Progress<'_>) -> anyhow::Result<Vec<ServerInfo>> {
+        let engine = match self.choice.engine {
+            Some(chosen) => chosen,
+            None => self.labelled_engine().await?.unwrap_or_else(|| self.day.spec.default_engine()),
+        };
+        // Refuse an engine the lab lacks before anything is removed.
+        self.day.spec.engine(engine)?;
         progress(LabEvent::Removing("containers".to_owned()));
         self.remove_containers(false).await?;
         progress(LabEvent::Removing("network and data".to_owned()));
@@ -410,7 +467,7 @@ impl Lab {
         self.workspace.install(&self.day, true)?;
         self.workspace.forget_password()?;
         crate::progress::Progress::clear(&self.day.spec.slug)?;
-        self.up(progress).await
+        self.up_on(engine, progress).await
     }
 
     /// The last lines a server's container printed (its error log).
@@ -464,6 +521,7 @@ impl Lab {
         ServerInfo {
             name: spec.name.clone(),
             container: self.names.container(&spec.name),
+            engine: container.and_then(objects::engine_label),
             state,
             port,
             ip,
@@ -477,9 +535,11 @@ impl Lab {
     }
 
     /// Creates or starts one server as needed, then waits until it is ready.
+    #[allow(clippy::too_many_arguments)]
     async fn bring_up(
         &self,
         spec: &ServerSpec,
+        engine: Engine,
         container: Option<ContainerInspectResponse>,
         port: u16,
         image: &OnceCell<String>,
@@ -492,7 +552,7 @@ impl Lab {
             .and_then(|s| s.running)
             .unwrap_or(false);
         match container {
-            None => self.create_and_start(spec, port, image, password, progress).await?,
+            None => self.create_and_start(spec, engine, port, image, password, progress).await?,
             Some(_) if running => {}
             Some(c) => {
                 progress(LabEvent::Starting(spec.name.clone()));
@@ -505,18 +565,24 @@ impl Lab {
                     self.remove_container(&name, false).await?;
                     let port = objects::host_port(&c).unwrap_or(spec.port);
                     let port = ports::choose(&[Some(port)])?[0];
-                    self.create_and_start(spec, port, image, password, progress).await?;
+                    self.create_and_start(spec, engine, port, image, password, progress).await?;
                 }
             }
         }
-        self.until_ready(spec, password, progress).await
+        self.until_ready(spec, engine, password, progress).await
     }
 
-    /// Waits until a started server accepts SQL, then seeds it if fresh and turns on its
-    /// general log. Fails at once, with its log, if the server exits meanwhile.
+    /// Waits until a started server accepts SQL, checks it is the engine the lab was made
+    /// for, then seeds it if fresh and turns on its general log. Fails at once, with its log,
+    /// if the server exits meanwhile.
+    ///
+    /// Readiness is a login over TCP on the published port: both images first run a
+    /// temporary server without networking to initialise a fresh data directory, and only
+    /// the real server takes TCP connections.
     async fn until_ready(
         &self,
         spec: &ServerSpec,
+        engine: Engine,
         password: &str,
         progress: &Progress<'_>,
     ) -> anyhow::Result<()> {
@@ -548,8 +614,17 @@ impl Lab {
         self.mark_starting(&spec.name, false);
         if let Err(reason) = outcome {
             progress(LabEvent::Failed { server: spec.name.clone(), reason: reason.clone() });
-            return Err(self.failure(spec, reason, started_at.as_deref()).await.into());
+            return Err(self.failure(spec, engine, reason, started_at.as_deref()).await.into());
         }
+        let version = setup::server_version(&endpoint).await?;
+        let answering = Engine::from_version(&version);
+        anyhow::ensure!(
+            answering == engine,
+            "the {} runs {answering} ({version}), but the lab is set up for {engine}; start afresh on {answering} with `sqlcourse {} reset --engine {}`",
+            spec.name,
+            self.day.spec.slug,
+            answering.tag()
+        );
         if let Some(seed) = &self.day.spec.seed {
             let sql = self.day.content.lab_file(&self.day.spec.slug, &seed.sql)?;
             setup::seed_if_fresh(&endpoint, seed, sql, || {
@@ -566,9 +641,16 @@ impl Lab {
     async fn failure(
         &self,
         spec: &ServerSpec,
-        reason: String,
+        engine: Engine,
+        mut reason: String,
         started_at: Option<&str>,
     ) -> ServerFailed {
+        if let Some(image) = &self.choice.image {
+            // Another engine's image does not take this one's password variable, and exits.
+            reason.push_str(&format!(
+                " (the lab runs {image} as {engine}: if it is another engine's image, name that engine with --engine)"
+            ));
+        }
         let container = self.names.container(&spec.name);
         let log = self.logs_since(&container, started_at, 200).await.unwrap_or_default();
         let files = self

@@ -6,10 +6,15 @@
 
 use std::collections::HashMap;
 
+use crate::engine::Engine;
+
 /// The label every object of a lab carries; its value is the lab's name.
 pub const LAB_LABEL: &str = "io.sqlcourse.lab";
 /// The label naming which server a container or volume belongs to.
 pub const SERVER_LABEL: &str = "io.sqlcourse.server";
+/// The label naming the engine a server's container and data were made for (`mariadb`,
+/// `mysql`): a lab keeps its engine until `reset`, whatever the next command line says.
+pub const ENGINE_LABEL: &str = "io.sqlcourse.engine";
 
 /// The names of one lab instance's objects.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,10 +64,11 @@ impl LabNames {
         HashMap::from([(LAB_LABEL.to_owned(), self.lab.clone())])
     }
 
-    /// Labels of a server's container and volume.
-    pub fn server_labels(&self, server: &str) -> HashMap<String, String> {
+    /// Labels of a server's container and volume, made for this engine.
+    pub fn server_labels(&self, server: &str, engine: Engine) -> HashMap<String, String> {
         let mut labels = self.labels();
         labels.insert(SERVER_LABEL.to_owned(), server.to_owned());
+        labels.insert(ENGINE_LABEL.to_owned(), engine.tag().to_owned());
         labels
     }
 
@@ -93,7 +99,9 @@ mod tests {
     #[test]
     fn only_objects_labelled_with_this_lab_are_owned() {
         let names = LabNames::new("t1").expect("valid");
-        assert!(names.owns(Some(&names.server_labels("master"))));
+        let labels = names.server_labels("master", Engine::MySql);
+        assert!(names.owns(Some(&labels)));
+        assert_eq!(labels[ENGINE_LABEL], "mysql");
         let other = LabNames::new("t10").expect("valid");
         assert!(!names.owns(Some(&other.labels())));
         assert!(!names.owns(None));

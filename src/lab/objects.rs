@@ -20,8 +20,10 @@ use futures_util::StreamExt;
 use futures_util::future::join_all;
 use tokio::sync::OnceCell;
 
+use super::names::ENGINE_LABEL;
 use super::{HOST, Lab, LabEvent, Progress, first_error, ports, tls};
 use crate::docker::{is_conflict, is_not_found};
+use crate::engine::Engine;
 use crate::spec::ServerSpec;
 
 /// The server's port inside its container.
@@ -46,6 +48,29 @@ impl Lab {
             Err(e) if is_not_found(&e) => Ok(None),
             Err(e) => Err(anyhow::anyhow!("cannot look up the container {name}: {e}")),
         }
+    }
+
+    /// The engine the lab's containers and data volumes were made for, from their labels;
+    /// `None` when the lab has none (or only unlabelled ones from an older version).
+    pub(super) async fn labelled_engine(&self) -> anyhow::Result<Option<Engine>> {
+        let containers =
+            ListContainersOptionsBuilder::default().all(true).filters(&self.names.filter()).build();
+        let containers = self
+            .docker
+            .list_containers(Some(containers))
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot list the lab's containers: {e}"))?;
+        let volumes = ListVolumesOptionsBuilder::default().filters(&self.names.filter()).build();
+        let volumes = self
+            .docker
+            .list_volumes(Some(volumes))
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot list the lab's volumes: {e}"))?;
+        let labels = containers
+            .iter()
+            .filter_map(|c| c.labels.as_ref())
+            .chain(volumes.volumes.iter().flatten().map(|v| &v.labels));
+        Ok(labels.filter_map(|l| Engine::from_tag(l.get(ENGINE_LABEL)?)).next())
     }
 
     /// Creates the lab's network unless it exists (refusing one the lab did not create).
@@ -78,27 +103,29 @@ impl Lab {
     pub(super) async fn create_and_start(
         &self,
         spec: &ServerSpec,
+        engine: Engine,
         mut port: u16,
         image: &OnceCell<String>,
         password: &str,
         progress: &Progress<'_>,
     ) -> anyhow::Result<()> {
+        let engine_spec = self.day.spec.engine(engine)?;
         let image = image
             .get_or_try_init(|| {
                 crate::image::ensure(
                     &self.docker,
                     &self.day.content,
-                    &self.day.spec.image,
-                    self.image.as_deref(),
+                    engine_spec,
+                    self.choice.image.as_deref(),
                     progress,
                 )
             })
             .await?;
-        self.ensure_volume(&spec.name).await?;
+        self.ensure_volume(&spec.name, engine).await?;
         let name = self.names.container(&spec.name);
         for attempt in 0..3 {
             progress(LabEvent::Creating(spec.name.clone()));
-            self.create_container(spec, image, port, password).await?;
+            self.create_container(spec, engine, image, port, password).await?;
             progress(LabEvent::Starting(spec.name.clone()));
             match self.start_container(&name).await {
                 Ok(()) => return Ok(()),
@@ -112,11 +139,11 @@ impl Lab {
         anyhow::bail!("cannot find a free port for the {}", spec.name)
     }
 
-    async fn ensure_volume(&self, server: &str) -> anyhow::Result<()> {
+    async fn ensure_volume(&self, server: &str, engine: Engine) -> anyhow::Result<()> {
         let name = self.names.volume(server);
         let request = VolumeCreateRequest {
             name: Some(name.clone()),
-            labels: Some(self.names.server_labels(server)),
+            labels: Some(self.names.server_labels(server, engine)),
             ..Default::default()
         };
         // Creating an existing volume returns it unchanged: check it is the lab's.
@@ -135,10 +162,12 @@ impl Lab {
     async fn create_container(
         &self,
         spec: &ServerSpec,
+        engine: Engine,
         image: &str,
         port: u16,
         password: &str,
     ) -> anyhow::Result<()> {
+        let password_env = &self.day.spec.engine(engine)?.password_env;
         let name = self.names.container(&spec.name);
         let config_dir = self
             .workspace
@@ -150,12 +179,8 @@ impl Lab {
         let body = ContainerCreateBody {
             image: Some(image.to_owned()),
             hostname: Some(spec.name.clone()),
-            // Both names: the MariaDB image reads either, the MySQL image only the second.
-            env: Some(vec![
-                format!("MARIADB_ROOT_PASSWORD={password}"),
-                format!("MYSQL_ROOT_PASSWORD={password}"),
-            ]),
-            labels: Some(self.names.server_labels(&spec.name)),
+            env: Some(vec![format!("{password_env}={password}")]),
+            labels: Some(self.names.server_labels(&spec.name, engine)),
             cmd: Some(tls::server_args()),
             exposed_ports: Some(vec![SQL_PORT.to_owned()]),
             host_config: Some(HostConfig {
@@ -366,6 +391,12 @@ pub(super) fn host_port(container: &ContainerInspectResponse) -> Option<u16> {
     let bindings = container.host_config.as_ref()?.port_bindings.as_ref()?;
     let binding = bindings.get(SQL_PORT)?.as_ref()?.first()?;
     binding.host_port.as_ref()?.parse().ok()
+}
+
+/// The engine a container was made for, from its label.
+pub(super) fn engine_label(container: &ContainerInspectResponse) -> Option<Engine> {
+    let labels = container.config.as_ref()?.labels.as_ref()?;
+    Engine::from_tag(labels.get(ENGINE_LABEL)?)
 }
 
 /// The container's address on a network, while it runs.

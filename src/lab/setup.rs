@@ -83,6 +83,12 @@ pub async fn seed_if_fresh(
         .map_err(|e| anyhow::anyhow!("loading the starting data failed: {e}"))
 }
 
+/// The server's `version` variable, which names the engine (`11.8.3-MariaDB-…`, `8.4.6`).
+pub async fn server_version(endpoint: &Endpoint) -> anyhow::Result<String> {
+    let version: Option<String> = endpoint.run(|conn| conn.query_first("SELECT VERSION()")).await?;
+    version.ok_or_else(|| anyhow::anyhow!("the server did not say its version"))
+}
+
 /// Logs every statement to `mysql.general_log`, where grading reads the application's.
 pub async fn log_statements(endpoint: &Endpoint) -> anyhow::Result<()> {
     endpoint

@@ -11,6 +11,8 @@ use super::outcome::{
     Column, DEFAULT_ROW_LIMIT, Done, Outcome, RowSet, Run, SqlError, StatementResult,
 };
 use super::split::{Statement, split};
+use crate::dialect;
+use crate::engine::Engine;
 use crate::ready::Endpoint;
 
 /// How a session connects and how much it keeps.
@@ -55,6 +57,8 @@ pub struct Session {
     row_limit: usize,
     /// The database chosen with USE, chosen again after a reconnect.
     database: Option<String>,
+    /// The engine that answers and its version, read at each connect.
+    server: Option<(Engine, String)>,
 }
 
 impl Session {
@@ -75,7 +79,8 @@ impl Session {
             .read_timeout(Some(options.read_timeout))
             .write_timeout(Some(options.write_timeout))
             .into();
-        let conn = open(&opts)?;
+        let mut conn = open(&opts)?;
+        let server = server_of(&mut conn);
         let shared = Shared {
             opts,
             connection_id: AtomicU32::new(conn.connection_id()),
@@ -87,7 +92,14 @@ impl Session {
             shared: Arc::new(shared),
             row_limit: options.row_limit,
             database: None,
+            server,
         })
+    }
+
+    /// The engine this session talks to, once known (the console shows the lesson's
+    /// statements in its words).
+    pub fn engine(&self) -> Option<Engine> {
+        self.server.as_ref().map(|(engine, _)| *engine)
     }
 
     /// The server's id for this connection (what `KILL` takes).
@@ -158,6 +170,7 @@ impl Session {
             self.database = None;
         }
         self.shared.connection_id.store(conn.connection_id(), Ordering::SeqCst);
+        self.server = server_of(&mut conn).or(self.server.take());
         self.conn = Some(conn);
         Ok(true)
     }
@@ -172,7 +185,12 @@ impl Session {
                 result: StatementResult::Failed(error),
             }];
         };
-        let (outcomes, lost) = read_results(conn, statement, self.row_limit);
+        let (mut outcomes, lost) = read_results(conn, statement, self.row_limit);
+        if let Some((engine, version)) = &self.server {
+            for outcome in &mut outcomes {
+                explain_refused(outcome, *engine, version);
+            }
+        }
         if lost {
             self.conn = None;
         } else if is_use(&statement.text) {
@@ -256,6 +274,33 @@ fn read_results(conn: &mut Conn, statement: &Statement, row_limit: usize) -> (Ve
         rows.warnings = conn.warnings();
     }
     (outcomes, lost)
+}
+
+/// The server's engine and version; `None` if it would not say.
+fn server_of(conn: &mut Conn) -> Option<(Engine, String)> {
+    let version: String = conn.query_first("SELECT VERSION()").ok().flatten()?;
+    Some((Engine::from_version(&version), version))
+}
+
+/// The server's syntax error (1064) on a replication statement written in the other
+/// engine's words gets the words this server takes: MySQL 8.4 removed `START SLAVE` and its
+/// kin, and a learner following a classic tutorial meets exactly this.
+fn explain_refused(outcome: &mut Outcome, engine: Engine, version: &str) {
+    const PARSE_ERROR: u16 = 1064;
+    let StatementResult::Failed(error) = &mut outcome.result else { return };
+    if error.code != PARSE_ERROR {
+        return;
+    }
+    let refused = dialect::refused(&outcome.statement.text, engine, version);
+    if refused.is_empty() {
+        return;
+    }
+    let words: Vec<String> = refused.iter().map(ToString::to_string).collect();
+    error.message.push_str(&format!(
+        " ({engine} {} does not take {})",
+        version.split('-').next().unwrap_or(version),
+        words.join(", ")
+    ));
 }
 
 /// Whether a statement chooses the current database (`USE shop`).
@@ -372,5 +417,37 @@ mod tests {
         assert_eq!(display(Value::NULL), None);
         assert_eq!(display(Value::Bytes(b"abc".to_vec())), Some("abc".to_owned()));
         assert_eq!(display(Value::Bytes(vec![0xff, 0x00])), Some("0xFF00".to_owned()));
+    }
+
+    #[test]
+    fn a_syntax_error_on_a_classic_statement_names_the_words_mysql_takes() {
+        let failed = |text: &str, code: u16| Outcome {
+            statement: Statement { text: text.to_owned(), vertical: false },
+            elapsed: Duration::ZERO,
+            result: StatementResult::Failed(SqlError {
+                code,
+                state: "42000".to_owned(),
+                message: "You have an error in your SQL syntax".to_owned(),
+            }),
+        };
+        let message = |o: &Outcome| match &o.result {
+            StatementResult::Failed(e) => e.message.clone(),
+            _ => String::new(),
+        };
+        let mut start = failed("START SLAVE", 1064);
+        explain_refused(&mut start, Engine::MySql, "8.4.6");
+        assert_eq!(
+            message(&start),
+            "You have an error in your SQL syntax (MySQL 8.4.6 does not take START SLAVE (write START REPLICA))"
+        );
+        // Other errors, other statements and engines that take the words are left alone.
+        for (mut outcome, engine, version) in [
+            (failed("START SLAVE", 1200), Engine::MySql, "8.4.6"),
+            (failed("SELEKT 1", 1064), Engine::MySql, "8.4.6"),
+            (failed("START SLAVE", 1064), Engine::MariaDb, "11.8.3-MariaDB"),
+        ] {
+            explain_refused(&mut outcome, engine, version);
+            assert_eq!(message(&outcome), "You have an error in your SQL syntax");
+        }
     }
 }

@@ -15,7 +15,7 @@ use super::effect::Effect;
 use super::sql_worker::SqlWorker;
 use crate::content::Day;
 use crate::editor::{Editor, FileChange};
-use crate::spec::AppSpec;
+use crate::spec::{AppSpec, LabSpec};
 use crate::workspace::Workspace;
 use crate::live::LabHandle;
 use crate::{app_run, clipboard, shell};
@@ -37,6 +37,7 @@ pub trait Host {
 /// Carries out effects for one day's screen.
 pub struct Performer {
     workspace: Workspace,
+    spec: LabSpec,
     app: Option<(PathBuf, AppSpec)>,
     sender: Sender<Action>,
     lab: LabHandle,
@@ -49,6 +50,7 @@ impl Performer {
         let app = day.spec.app.clone().and_then(|spec| Some((workspace.app_dir(day)?, spec)));
         Performer {
             workspace: workspace.clone(),
+            spec: day.spec.clone(),
             app,
             sender,
             lab,
@@ -127,13 +129,15 @@ impl Performer {
             let runtime = runtime()?;
             let docker = runtime.block_on(crate::docker::connect())?.docker;
             let container = info.container;
+            let engine = info.engine.unwrap_or_default();
+            let client = self.spec.engine(engine)?.client.clone();
             let password = endpoint.password;
             let code = host.suspended(|| {
                 println!(
                     "The {server}'s own client, in container {container}. \
                      Type exit to come back to the lesson."
                 );
-                runtime.block_on(shell::attach_client(&docker, &container, &password))
+                runtime.block_on(shell::attach_client(&docker, &container, &password, &client))
             })??;
             Ok(match code {
                 0 => format!("back from the {server}'s client"),
