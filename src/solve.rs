@@ -124,7 +124,43 @@ async fn apply(
         })
         .with_context(|| format!("{} on the {}", step.file, step.server))?;
     }
+    if solution.run_app {
+        say("  running the application".to_owned());
+        tokio::task::block_in_place(|| run_app(day, workspace))?;
+    }
     Ok(())
+}
+
+/// Runs the workspace application to its end; its last lines explain a failure.
+fn run_app(day: &Day, workspace: &crate::workspace::Workspace) -> anyhow::Result<()> {
+    use crate::app_run::{self, AppEvent};
+    let (app, dir) = day
+        .spec
+        .app
+        .as_ref()
+        .zip(workspace.app_dir(day))
+        .context("the lab has no application to run")?;
+    let (events, finished) = std::sync::mpsc::channel();
+    app_run::start(&dir, app, move |event| {
+        let _ = events.send(event);
+    })?;
+    let mut last = Vec::new();
+    for event in finished {
+        match event {
+            AppEvent::Line { text, .. } => {
+                last.push(text);
+                if last.len() > 5 {
+                    last.remove(0);
+                }
+            }
+            AppEvent::Exited { code: Some(0) } => return Ok(()),
+            AppEvent::Exited { code } => {
+                let code = code.map_or_else(|| "a signal".to_owned(), |c| format!("code {c}"));
+                anyhow::bail!("the application ended with {code}: {}", last.join(" / "));
+            }
+        }
+    }
+    anyhow::bail!("the application's output ended without an exit status")
 }
 
 fn endpoint_of(servers: &[ServerInfo], name: &str, slug: &str) -> anyhow::Result<probe::Endpoint> {

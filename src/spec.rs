@@ -151,6 +151,9 @@ pub struct SolutionSpec {
     /// that server's binlog coordinates at the moment the file runs (`SHOW MASTER STATUS`).
     #[serde(default)]
     pub sql: Vec<SolutionSql>,
+    /// Run the learner's application once at the end, as the learner would.
+    #[serde(default)]
+    pub run_app: bool,
 }
 
 /// One SQL file of a solution.

@@ -223,17 +223,25 @@ fn each_wrong_move_gets_its_own_hint() {
 }
 
 #[test]
-fn solve_takes_a_fresh_lab_to_done_but_read_routing_and_reset_starts_over() {
+fn solve_takes_a_fresh_lab_to_done_and_reset_starts_over() {
     let Some(lab) = TestLab::new("grade-solve") else { return };
     lab.ok(&["up"]);
-    let solved = lab.ok(&["solve"]);
+    let solved = lab.ok(&["solve", "replication-running"]);
     assert!(solved.contains("day20: 5/6 tasks done"), "{solved}");
     let (code, tasks) = check(&lab);
     assert_eq!(code, 1);
     for t in &tasks {
         let expected = if t["id"] == "read-routing" { "pending" } else { "done" };
-        assert_eq!(t["status"], expected, "after solve: {t:#}");
+        assert_eq!(t["status"], expected, "after solve up to replication-running: {t:#}");
     }
+    // The last task's solution is the application's routing change, and a run of it.
+    let solved = lab.ok(&["solve"]);
+    assert!(solved.contains("day20: 6/6 tasks done"), "{solved}");
+    let settings = std::fs::read_to_string(lab.workspace().join("app/settings.py")).expect("settings");
+    let slave_port = lab.server("slave")["port"].to_string();
+    assert!(settings.contains(&format!("127.0.0.1:{slave_port}/shop")), "{settings}");
+    let (code, tasks) = check(&lab);
+    assert_eq!(code, 0, "{tasks:#?}");
     // Solving again leaves the done tasks alone.
     let again = lab.sqlcourse(&["solve", "replication-running"]);
     assert!(again.status.success(), "{}", text(&again));
@@ -361,7 +369,7 @@ fn a_learner_on_mysql_meets_its_defaults_and_the_caching_sha2_trap() {
 fn solve_on_mysql_uses_its_words_and_the_lab_keeps_its_engine() {
     let Some(mut lab) = TestLab::mysql("mysql-solve") else { return };
     lab.ok(&["up"]);
-    let solved = lab.ok(&["solve"]);
+    let solved = lab.ok(&["solve", "replication-running"]);
     assert!(solved.contains("day20: 5/6 tasks done"), "{solved}");
     let (_, tasks) = check(&lab);
     for t in &tasks {
