@@ -78,7 +78,7 @@ pub enum DayCommand {
     },
     /// Grade every task once; exit 0 only when all are done.
     Check {
-        /// Machine-readable output (documented in README-CHECK.md).
+        /// Machine-readable output (documented in the README).
         #[arg(long)]
         json: bool,
     },

@@ -375,9 +375,9 @@ mod tests {
 
     #[test]
     fn every_diagnosis_is_documented_for_scripts() {
-        let doc = include_str!("../README-CHECK.md");
+        let doc = include_str!("../README.md");
         for diagnosis in Diagnosis::ALL {
-            assert!(doc.contains(&format!("| `{}` |", diagnosis.id())), "README-CHECK.md lacks {}", diagnosis.id());
+            assert!(doc.contains(&format!("| `{}` |", diagnosis.id())), "README.md lacks {}", diagnosis.id());
         }
     }
 

@@ -1,5 +1,5 @@
 //! A grading round as `check` prints it: a table for people, JSON for scripts
-//! (documented in README-CHECK.md).
+//! (documented in the README).
 
 use serde::Serialize;
 
