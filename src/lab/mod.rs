@@ -379,8 +379,16 @@ impl Lab {
         self.prepare_workspace()?;
         let password = self.workspace.root_password()?;
         progress(LabEvent::Starting(spec.name.clone()));
-        self.restart_container(&name).await?;
-        self.until_ready(spec, &password, progress).await?;
+        match self.restart_container(&name).await {
+            Ok(()) => self.until_ready(spec, &password, progress).await?,
+            // Something took its port while it was stopped: move it to a free one, as `up` does.
+            Err(e) if ports::is_port_taken(&e.to_string()) => {
+                let stopped = self.inspect(&spec.name).await?;
+                let image = OnceCell::new();
+                self.bring_up(spec, stopped, spec.port, &image, &password, progress).await?
+            }
+            Err(e) => return Err(e),
+        }
         let info = self.servers().await?;
         info.into_iter()
             .find(|s| s.name == spec.name)
