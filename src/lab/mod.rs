@@ -64,6 +64,9 @@ pub enum LabEvent {
     Removing(String),
 }
 
+/// The image the servers of one operation run, or why there is none: chosen once for all.
+type ImageChoice = OnceCell<Result<String, String>>;
+
 /// The progress callback every operation takes.
 pub type Progress<'a> = dyn Fn(LabEvent) + Send + Sync + 'a;
 
@@ -488,7 +491,7 @@ impl Lab {
         spec: &ServerSpec,
         container: Option<ContainerInspectResponse>,
         port: u16,
-        image: &OnceCell<String>,
+        image: &ImageChoice,
         password: &str,
         progress: &Progress<'_>,
     ) -> anyhow::Result<()> {

@@ -18,9 +18,8 @@ use bollard::query_parameters::{
 };
 use futures_util::StreamExt;
 use futures_util::future::join_all;
-use tokio::sync::OnceCell;
 
-use super::{HOST, Lab, LabEvent, Progress, first_error, ports, tls};
+use super::{HOST, ImageChoice, Lab, LabEvent, Progress, first_error, ports, tls};
 use crate::docker::{is_conflict, is_not_found};
 use crate::spec::ServerSpec;
 
@@ -79,20 +78,24 @@ impl Lab {
         &self,
         spec: &ServerSpec,
         mut port: u16,
-        image: &OnceCell<String>,
+        image: &ImageChoice,
         password: &str,
         progress: &Progress<'_>,
     ) -> anyhow::Result<()> {
+        // Decided once for all servers, a failure too: a second pull would only wait again.
         let image = image
-            .get_or_try_init(|| {
-                crate::image::ensure(
+            .get_or_init(|| async {
+                let ensured = crate::image::ensure(
                     &self.docker,
                     &self.day.spec.image,
                     self.image.as_deref(),
                     progress,
-                )
+                );
+                ensured.await.map_err(|e| format!("{e:#}"))
             })
-            .await?;
+            .await
+            .as_ref()
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         self.ensure_volume(&spec.name).await?;
         let name = self.names.container(&spec.name);
         for attempt in 0..3 {
