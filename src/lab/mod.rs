@@ -350,8 +350,16 @@ impl Lab {
                 );
             }
         }
-        self.ensure_network().await?;
         let image = OnceCell::new();
+        // A missing server needs the image: find it while the network is made.
+        let image_needed = found.iter().any(Option::is_none);
+        let (network, _) = tokio::join!(self.ensure_network(), async {
+            if image_needed {
+                // A failure is kept in `image` and reported by the server that needs it.
+                let _ = self.choose_image(&image, progress).await;
+            }
+        });
+        network?;
         let preferred: Vec<Option<u16>> =
             specs.iter().zip(&found).map(|(s, c)| c.is_none().then_some(s.port)).collect();
         let ports = ports::choose(&preferred)?;
@@ -407,15 +415,15 @@ impl Lab {
         self.remove_networks().await
     }
 
-    /// Removes every object carrying the lab's label, restores the starting files, forgets
-    /// the root password, clears the day's progress and brings a fresh lab up.
+    /// Removes the lab's containers and data volumes, restores the starting files, forgets
+    /// the root password, clears the day's progress and brings a fresh lab up. The lab's
+    /// network holds nothing of the learner's and the fresh lab would make it again, so it
+    /// stays.
     pub async fn reset(&self, progress: &Progress<'_>) -> anyhow::Result<Vec<ServerInfo>> {
         progress(LabEvent::Removing("containers".to_owned()));
         self.remove_containers(false).await?;
-        progress(LabEvent::Removing("network and data".to_owned()));
-        let (networks, volumes) = tokio::join!(self.remove_networks(), self.remove_volumes());
-        networks?;
-        volumes?;
+        progress(LabEvent::Removing("data".to_owned()));
+        self.remove_volumes().await?;
         self.workspace.install(&self.day, true)?;
         self.workspace.forget_password()?;
         crate::progress::Progress::clear(&self.day.spec.slug)?;

@@ -82,20 +82,7 @@ impl Lab {
         password: &str,
         progress: &Progress<'_>,
     ) -> anyhow::Result<()> {
-        // Decided once for all servers, a failure too: a second pull would only wait again.
-        let image = image
-            .get_or_init(|| async {
-                let ensured = crate::image::ensure(
-                    &self.docker,
-                    &self.day.spec.image,
-                    self.image.as_deref(),
-                    progress,
-                );
-                ensured.await.map_err(|e| format!("{e:#}"))
-            })
-            .await
-            .as_ref()
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let image = self.choose_image(image, progress).await?;
         self.ensure_volume(&spec.name).await?;
         let name = self.names.container(&spec.name);
         for attempt in 0..3 {
@@ -112,6 +99,28 @@ impl Lab {
             }
         }
         anyhow::bail!("cannot find a free port for the {}", spec.name)
+    }
+
+    /// The image the servers run, decided once for all of them, a failure too: a second
+    /// pull would only wait again.
+    pub(super) async fn choose_image<'a>(
+        &self,
+        image: &'a ImageChoice,
+        progress: &Progress<'_>,
+    ) -> anyhow::Result<&'a String> {
+        image
+            .get_or_init(|| async {
+                let ensured = crate::image::ensure(
+                    &self.docker,
+                    &self.day.spec.image,
+                    self.image.as_deref(),
+                    progress,
+                );
+                ensured.await.map_err(|e| format!("{e:#}"))
+            })
+            .await
+            .as_ref()
+            .map_err(|e| anyhow::anyhow!("{e}"))
     }
 
     async fn ensure_volume(&self, server: &str) -> anyhow::Result<()> {
