@@ -36,11 +36,13 @@ fn main() -> anyhow::Result<()> {
     let start = Instant::now();
     let mut report = grader.round(&servers);
     let first = start.elapsed();
+    let cpu_before = thread_cpu()?;
     for _ in 0..rounds {
         let start = Instant::now();
         report = grader.round(&servers);
         times.push(start.elapsed());
     }
+    let cpu_per_round = (thread_cpu()? - cpu_before) / rounds as u32;
     times.sort();
     let at = |q: f64| times[((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1];
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
@@ -54,6 +56,20 @@ fn main() -> anyhow::Result<()> {
         "first round (opens the sessions, sends a canary row and waits for it): {:.1} ms",
         ms(first)
     );
+    println!(
+        "CPU per round: {:.2} ms, so one round a second takes {:.2} % of a core",
+        ms(cpu_per_round),
+        ms(cpu_per_round) / 10.0
+    );
     print!("{}", report.to_text());
     Ok(())
+}
+
+/// CPU time this thread has used (the rounds run on it, blocking), from the kernel's
+/// scheduler statistics.
+fn thread_cpu() -> anyhow::Result<Duration> {
+    let stats = std::fs::read_to_string("/proc/thread-self/schedstat")
+        .context("reading /proc/thread-self/schedstat (Linux only)")?;
+    let nanos: u64 = stats.split_whitespace().next().context("an empty schedstat")?.parse()?;
+    Ok(Duration::from_nanos(nanos))
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests and the real-Docker end-to-end tests.
 # Builds what the tests need first: the offline MariaDB image when it is missing (and no
-# registry has the official one), and the Python packages of the lab's application.
+# registry has the official one), the Python packages of the lab's application, and tmux.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,11 @@ fi
 if ! python3 -c 'import sqlalchemy, pymysql' 2>/dev/null; then
   echo "==> installing the application's Python packages"
   python3 -m pip install --quiet -r labs/day20/app/requirements.txt
+fi
+
+if ! command -v tmux >/dev/null 2>&1; then
+  echo "==> installing tmux (the lesson screen's fault tests run it)"
+  apt-get install -y -qq tmux >/dev/null || { apt-get update -qq && apt-get install -y -qq tmux >/dev/null; }
 fi
 
 echo "==> cargo test"

@@ -45,7 +45,7 @@ impl std::fmt::Display for NoEngine {
         } else if self.from_env {
             write!(
                 f,
-                "Start the engine DOCKER_HOST names, or unset DOCKER_HOST to use the local one"
+                "Start the engine DOCKER_HOST names, or unset DOCKER_HOST to use the local one (started by Docker Desktop, `colima start` or `sudo systemctl start docker`)"
             )
         } else {
             write!(
@@ -121,14 +121,20 @@ fn reason(err: &bollard::errors::Error) -> String {
             format!("answered HTTP {status_code}: not a Docker engine")
         }
         other => {
-            let text = other.to_string();
-            let lower = text.to_lowercase();
+            // The cause sits deep in the chain (hyper → connect → io); read all of it.
+            let mut chain = vec![other.to_string()];
+            let mut source = std::error::Error::source(other);
+            while let Some(cause) = source {
+                chain.push(cause.to_string());
+                source = cause.source();
+            }
+            let lower = chain.join(": ").to_lowercase();
             if lower.contains("permission denied") {
                 "permission denied".to_owned()
             } else if lower.contains("connection refused") {
                 "connection refused".to_owned()
             } else {
-                text
+                chain.last().cloned().unwrap_or_default()
             }
         }
     }

@@ -2,6 +2,7 @@
 //! offline image, built from the course's own script when no registry can be reached.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use bollard::Docker;
 use bollard::query_parameters::CreateImageOptionsBuilder;
@@ -11,6 +12,12 @@ use crate::content::Content;
 use crate::docker::is_not_found;
 use crate::lab::LabEvent;
 use crate::spec::EngineSpec;
+
+/// How long the registry may take to say anything about a pull: an unreachable one would
+/// otherwise hold the lab (Docker itself gives up only after about 25 s).
+const PULL_FIRST_ANSWER: Duration = Duration::from_secs(8);
+/// How long a running pull may go without a word before it counts as stalled.
+const PULL_SILENCE: Duration = Duration::from_secs(60);
 
 /// Returns the image the servers will run, pulling it when missing.
 ///
@@ -32,8 +39,15 @@ pub async fn ensure(
         Err(e) => e,
     };
     if chosen.is_some() {
+        let own = match (&spec.offline, &spec.build_command) {
+            (Some(offline), Some(command)) => format!(
+                "the lab's own ({}, or {offline} built with `{command}` where no registry answers)",
+                spec.image
+            ),
+            _ => format!("the lab's own ({})", spec.image),
+        };
         anyhow::bail!(
-            "cannot pull the image {wanted}: {pull_error}. Check its name, or leave out --image / SQLCOURSE_IMAGE to use the lab's own"
+            "cannot pull the image {wanted} ({pull_error}). Check its name, or leave out --image / SQLCOURSE_IMAGE to use {own}"
         );
     }
     let Some(offline) = &spec.offline else {
@@ -120,7 +134,17 @@ async fn pull(
     // Per layer: (bytes fetched, layer size).
     let mut layers: HashMap<String, (u64, u64)> = HashMap::new();
     progress(LabEvent::Pulling { image: image.to_owned(), fetched: 0, total: 0 });
-    while let Some(item) = stream.next().await {
+    let mut limit = PULL_FIRST_ANSWER;
+    loop {
+        let item = match tokio::time::timeout(limit, stream.next()).await {
+            Ok(Some(item)) => item,
+            Ok(None) => break,
+            Err(_) if limit == PULL_FIRST_ANSWER => {
+                return Err(format!("no answer from the registry within {} s", limit.as_secs()));
+            }
+            Err(_) => return Err(format!("the pull stalled for {} s", limit.as_secs())),
+        };
+        limit = PULL_SILENCE;
         let info = item.map_err(|e| short_pull_error(&e))?;
         let (Some(id), Some(detail)) = (info.id, info.progress_detail) else { continue };
         if let (Some(current), Some(total)) = (detail.current, detail.total) {

@@ -218,47 +218,67 @@ impl LabSpec {
                 None => anyhow::anyhow!("{file}: {}", e.message()),
             }
         })?;
-        spec.validate().map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+        spec.validate().map_err(|Invalid { message, value, nth }| {
+            match line_of(text, &value, nth) {
+                Some(line) => anyhow::anyhow!("{file}:{line}: {message}"),
+                None => anyhow::anyhow!("{file}: {message}"),
+            }
+        })?;
         Ok(spec)
     }
 
-    fn validate(&self) -> anyhow::Result<()> {
-        anyhow::ensure!(
-            !self.engines.is_empty(),
-            "the lab names no engine: add [engines.mariadb] (image, password_env, client)"
-        );
+    fn validate(&self) -> Result<(), Invalid> {
+        if self.engines.is_empty() {
+            return Err(Invalid::at(
+                "[engines",
+                "the lab names no engine: add [engines.mariadb] (image, password_env, client)"
+                    .to_owned(),
+            ));
+        }
         let known = |name: &str| self.servers.iter().any(|s| s.name == name);
         for task in &self.tasks {
             for server in task.check.servers() {
-                anyhow::ensure!(
-                    known(server),
-                    "task `{}` names server `{server}`, which is not in [[servers]]",
-                    task.id
-                );
+                if !known(server) {
+                    return Err(Invalid::at(
+                        server,
+                        format!(
+                            "task `{}` names server `{server}`, which is not in [[servers]]",
+                            task.id
+                        ),
+                    ));
+                }
             }
         }
         for task in &self.tasks {
             let Some(solution) = &task.solution else { continue };
             let named = solution.restart.iter().chain(solution.sql.iter().map(|s| &s.server));
             for server in named {
-                anyhow::ensure!(
-                    known(server),
-                    "the solution of task `{}` names server `{server}`, which is not in [[servers]]",
-                    task.id
-                );
+                if !known(server) {
+                    return Err(Invalid::at(
+                        server,
+                        format!(
+                            "the solution of task `{}` names server `{server}`, which is not in [[servers]]",
+                            task.id
+                        ),
+                    ));
+                }
             }
         }
-        if let Some(seed) = &self.seed {
-            anyhow::ensure!(
-                seed.marker_table().is_some(),
-                "[seed] marker `{}` must name a table as `schema.table`",
-                seed.marker
-            );
+        if let Some(seed) = &self.seed
+            && seed.marker_table().is_none()
+        {
+            return Err(Invalid::at(
+                &seed.marker,
+                format!("[seed] marker `{}` must name a table as `schema.table`", seed.marker),
+            ));
         }
         let mut ids: Vec<&str> = self.tasks.iter().map(|t| t.id.as_str()).collect();
         ids.sort_unstable();
         if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
-            anyhow::bail!("task id `{}` appears twice", w[0]);
+            // The second time the id is written is the one that repeats it.
+            let mut invalid = Invalid::at(w[0], format!("task id `{}` appears twice", w[0]));
+            invalid.nth = 1;
+            return Err(invalid);
         }
         Ok(())
     }
@@ -300,6 +320,28 @@ impl LabSpec {
     pub fn task(&self, id: &str) -> Option<&TaskSpec> {
         self.tasks.iter().find(|t| t.id == id)
     }
+}
+
+/// A lab.toml that parses but does not hold together, and the value that shows where.
+struct Invalid {
+    message: String,
+    /// The value as written in the file (quoted there).
+    value: String,
+    /// Which of its appearances is meant, from 0.
+    nth: usize,
+}
+
+impl Invalid {
+    fn at(value: &str, message: String) -> Self {
+        Invalid { message, value: value.to_owned(), nth: 0 }
+    }
+}
+
+/// The 1-based line of the `nth` appearance of `"value"` in the file.
+fn line_of(text: &str, value: &str, nth: usize) -> Option<usize> {
+    let quoted = format!("\"{value}\"");
+    let line = text.lines().enumerate().filter(|(_, l)| l.contains(&quoted)).nth(nth)?;
+    Some(line.0 + 1)
 }
 
 impl SeedSpec {
@@ -352,5 +394,57 @@ mod tests {
         .expect("parses");
         assert_eq!(step.file_for(Engine::MariaDb), "a.sql");
         assert_eq!(step.file_for(Engine::MySql), "mysql/a.sql");
+    }
+
+    const DAY20: &str = include_str!("../labs/day20/lab.toml");
+
+    /// The day-20 lab.toml with one edit, and the line the edit landed on.
+    fn edited(from: &str, to: &str) -> (String, usize) {
+        let at = DAY20.find(from).expect("the text to edit");
+        let line = DAY20[..at].matches('\n').count() + 1;
+        (DAY20.replacen(from, to, 1), line)
+    }
+
+    fn error(text: &str) -> String {
+        LabSpec::parse(text, "lab.toml").expect_err("a malformed lab").to_string()
+    }
+
+    #[test]
+    fn the_real_lab_parses() {
+        let spec = LabSpec::parse(DAY20, "lab.toml").expect("day 20");
+        assert_eq!(spec.servers.len(), 2);
+    }
+
+    #[test]
+    fn a_type_error_names_its_line() {
+        let (text, line) = edited("port = 13306", "port = \"x\"");
+        let message = error(&text);
+        assert!(message.starts_with(&format!("lab.toml:{line}: invalid type")), "{message}");
+    }
+
+    #[test]
+    fn an_unknown_server_in_a_check_names_its_line() {
+        let (text, line) = edited("server = \"master\", require", "server = \"mastr\", require");
+        let message = error(&text);
+        assert_eq!(
+            message,
+            format!(
+                "lab.toml:{line}: task `master-config` names server `mastr`, which is not in [[servers]]"
+            )
+        );
+    }
+
+    #[test]
+    fn a_repeated_task_id_names_the_line_that_repeats_it() {
+        let (text, line) = edited("id = \"slave-config\"", "id = \"master-config\"");
+        assert_eq!(error(&text), format!("lab.toml:{line}: task id `master-config` appears twice"));
+    }
+
+    #[test]
+    fn a_bad_seed_marker_names_its_line() {
+        let (text, line) =
+            edited("marker = \"sqlcourse_lab.canary\"", "marker = \"canary\"");
+        let message = error(&text);
+        assert!(message.starts_with(&format!("lab.toml:{line}: [seed] marker")), "{message}");
     }
 }

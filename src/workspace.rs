@@ -175,11 +175,21 @@ fn create_dir(dir: &Path) -> anyhow::Result<()> {
 
 /// Writes a file with an exact mode: a world-writable config file is ignored by the server,
 /// and the password file must be private.
+/// The mode is set before the bytes go in, so a secret is never readable by others meanwhile.
 fn write_with_mode(path: &Path, bytes: &[u8], mode: u32) -> anyhow::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-        .with_context(|| format!("cannot set the mode of {}", path.display()))
+    use std::io::Write;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(mode)
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    // `mode` applies only to a new file (and the umask may narrow it): set it exactly.
+    file.set_permissions(std::fs::Permissions::from_mode(mode))
+        .with_context(|| format!("cannot set the mode of {}", path.display()))?;
+    file.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
 #[cfg(test)]

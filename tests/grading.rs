@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use mysql::prelude::Queryable;
 use serde_json::Value;
 
-use common::{TestLab, text};
+use common::{TestLab, check, task, text};
 
 /// The lesson's order (`lessons/day20.md`), which is not the lab's task order.
 const LESSON_ORDER: [&str; 5] =
@@ -20,20 +20,6 @@ const SETTLE: Duration = Duration::from_secs(30);
 
 const MASTER_CNF: &str = "[mysqld]\nserver-id = 1\nlog-bin   = mysql-bin\n";
 const SLAVE_CNF: &str = "[mysqld]\nserver-id = 2\nread_only = 1\n";
-
-/// One `check --json` round: its exit code and its tasks.
-fn check(lab: &TestLab) -> (i32, Vec<Value>) {
-    let out = lab.sqlcourse(&["check", "--json"]);
-    let json: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("check --json prints JSON ({e}):\n{}", text(&out)));
-    assert_eq!(json["day"], "day20");
-    let tasks = json["tasks"].as_array().expect("a task list").clone();
-    (out.status.code().expect("an exit code"), tasks)
-}
-
-fn task<'a>(tasks: &'a [Value], id: &str) -> &'a Value {
-    tasks.iter().find(|t| t["id"] == id).unwrap_or_else(|| panic!("task {id} in {tasks:#?}"))
-}
 
 /// Rounds of `check` until the task satisfies `want`; its last state when it never does.
 fn until(lab: &TestLab, id: &str, what: &str, want: impl Fn(&Value) -> bool) -> Vec<Value> {

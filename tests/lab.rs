@@ -12,10 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use bollard::models::ContainerCreateBody;
-use bollard::query_parameters::{
-    CreateContainerOptionsBuilder, ListContainersOptionsBuilder, ListNetworksOptionsBuilder,
-    ListVolumesOptionsBuilder, StopContainerOptionsBuilder,
-};
+use bollard::query_parameters::{CreateContainerOptionsBuilder, StopContainerOptionsBuilder};
 use mysql::prelude::Queryable;
 use sqlcourse::content::Content;
 use sqlcourse::lab::{ContainerState, Lab, LabEvent, LabNames, ServerChoice};
@@ -42,25 +39,6 @@ impl TestLab {
         self.block_on(self.docker.create_container(Some(options), body)).expect("a container");
     }
 
-    fn count_labelled(&self) -> (usize, usize, usize) {
-        let filter = HashMap::from([("label", vec![format!("io.sqlcourse.lab={}", self.name)])]);
-        self.block_on(async {
-            let c = ListContainersOptionsBuilder::default().all(true).filters(&filter).build();
-            let n = ListNetworksOptionsBuilder::default().filters(&filter).build();
-            let v = ListVolumesOptionsBuilder::default().filters(&filter).build();
-            (
-                self.docker.list_containers(Some(c)).await.expect("containers").len(),
-                self.docker.list_networks(Some(n)).await.expect("networks").len(),
-                self.docker
-                    .list_volumes(Some(v))
-                    .await
-                    .expect("volumes")
-                    .volumes
-                    .unwrap_or_default()
-                    .len(),
-            )
-        })
-    }
 }
 
 fn mode(path: &Path) -> u32 {

@@ -67,6 +67,9 @@ pub enum LabEvent {
     Removing(String),
 }
 
+/// The image the servers of one operation run, or why there is none: chosen once for all.
+type ImageChoice = OnceCell<Result<String, String>>;
+
 /// The progress callback every operation takes.
 pub type Progress<'a> = dyn Fn(LabEvent) + Send + Sync + 'a;
 
@@ -398,8 +401,16 @@ impl Lab {
                 );
             }
         }
-        self.ensure_network().await?;
         let image = OnceCell::new();
+        // A missing server needs the image: find it while the network is made.
+        let image_needed = found.iter().any(Option::is_none);
+        let (network, _) = tokio::join!(self.ensure_network(), async {
+            if image_needed {
+                // A failure is kept in `image` and reported by the server that needs it.
+                let _ = self.choose_image(&image, engine, progress).await;
+            }
+        });
+        network?;
         let preferred: Vec<Option<u16>> =
             specs.iter().zip(&found).map(|(s, c)| c.is_none().then_some(s.port)).collect();
         let ports = ports::choose(&preferred)?;
@@ -431,8 +442,16 @@ impl Lab {
         self.prepare_workspace()?;
         let password = self.workspace.root_password()?;
         progress(LabEvent::Starting(spec.name.clone()));
-        self.restart_container(&name).await?;
-        self.until_ready(spec, engine, &password, progress).await?;
+        match self.restart_container(&name).await {
+            Ok(()) => self.until_ready(spec, engine, &password, progress).await?,
+            // Something took its port while it was stopped: move it to a free one, as `up` does.
+            Err(e) if ports::is_port_taken(&e.to_string()) => {
+                let stopped = self.inspect(&spec.name).await?;
+                let image = OnceCell::new();
+                self.bring_up(spec, engine, stopped, spec.port, &image, &password, progress).await?
+            }
+            Err(e) => return Err(e),
+        }
         let info = self.servers().await?;
         info.into_iter()
             .find(|s| s.name == spec.name)
@@ -542,7 +561,7 @@ impl Lab {
         engine: Engine,
         container: Option<ContainerInspectResponse>,
         port: u16,
-        image: &OnceCell<String>,
+        image: &ImageChoice,
         password: &str,
         progress: &Progress<'_>,
     ) -> anyhow::Result<()> {

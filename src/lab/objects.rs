@@ -18,10 +18,9 @@ use bollard::query_parameters::{
 };
 use futures_util::StreamExt;
 use futures_util::future::join_all;
-use tokio::sync::OnceCell;
 
 use super::names::ENGINE_LABEL;
-use super::{HOST, Lab, LabEvent, Progress, first_error, ports, tls};
+use super::{HOST, ImageChoice, Lab, LabEvent, Progress, first_error, ports, tls};
 use crate::docker::{is_conflict, is_not_found};
 use crate::engine::Engine;
 use crate::spec::ServerSpec;
@@ -105,22 +104,11 @@ impl Lab {
         spec: &ServerSpec,
         engine: Engine,
         mut port: u16,
-        image: &OnceCell<String>,
+        image: &ImageChoice,
         password: &str,
         progress: &Progress<'_>,
     ) -> anyhow::Result<()> {
-        let engine_spec = self.day.spec.engine(engine)?;
-        let image = image
-            .get_or_try_init(|| {
-                crate::image::ensure(
-                    &self.docker,
-                    &self.day.content,
-                    engine_spec,
-                    self.choice.image.as_deref(),
-                    progress,
-                )
-            })
-            .await?;
+        let image = self.choose_image(image, engine, progress).await?;
         self.ensure_volume(&spec.name, engine).await?;
         let name = self.names.container(&spec.name);
         for attempt in 0..3 {
@@ -137,6 +125,29 @@ impl Lab {
             }
         }
         anyhow::bail!("cannot find a free port for the {}", spec.name)
+    }
+
+    /// The image the servers run, decided once for all of them, a failure too: a second
+    /// pull would only wait again.
+    pub(super) async fn choose_image<'a>(
+        &self,
+        image: &'a ImageChoice,
+        engine: Engine,
+        progress: &Progress<'_>,
+    ) -> anyhow::Result<&'a String> {
+        image
+            .get_or_init(|| async {
+                let ensured = async {
+                    let spec = self.day.spec.engine(engine)?;
+                    let chosen = self.choice.image.as_deref();
+                    crate::image::ensure(&self.docker, &self.day.content, spec, chosen, progress)
+                        .await
+                };
+                ensured.await.map_err(|e| format!("{e:#}"))
+            })
+            .await
+            .as_ref()
+            .map_err(|e| anyhow::anyhow!("{e}"))
     }
 
     async fn ensure_volume(&self, server: &str, engine: Engine) -> anyhow::Result<()> {

@@ -221,6 +221,26 @@ impl TestLab {
         });
     }
 
+    /// How many containers, networks and volumes carry this lab's label.
+    pub fn count_labelled(&self) -> (usize, usize, usize) {
+        let filter = HashMap::from([("label", vec![format!("io.sqlcourse.lab={}", self.name)])]);
+        self.block_on(async {
+            let c = ListContainersOptionsBuilder::default().all(true).filters(&filter).build();
+            let n = ListNetworksOptionsBuilder::default().filters(&filter).build();
+            let v = ListVolumesOptionsBuilder::default().filters(&filter).build();
+            (
+                self.docker.list_containers(Some(c)).await.expect("containers").len(),
+                self.docker.list_networks(Some(n)).await.expect("networks").len(),
+                self.docker
+                    .list_volumes(Some(v))
+                    .await
+                    .expect("volumes")
+                    .volumes
+                    .unwrap_or_default()
+                    .len(),
+            )
+        })
+    }
 }
 
 impl Drop for TestLab {
@@ -238,5 +258,18 @@ pub fn text(out: &Output) -> String {
     )
 }
 
+/// One `check --json` round: its exit code and its tasks.
+pub fn check(lab: &TestLab) -> (i32, Vec<Value>) {
+    let out = lab.sqlcourse(&["check", "--json"]);
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("check --json prints JSON ({e}):\n{}", text(&out)));
+    assert_eq!(json["day"], "day20");
+    let tasks = json["tasks"].as_array().expect("a task list").clone();
+    (out.status.code().expect("an exit code"), tasks)
+}
+
+pub fn task<'a>(tasks: &'a [Value], id: &str) -> &'a Value {
+    tasks.iter().find(|t| t["id"] == id).unwrap_or_else(|| panic!("task {id} in {tasks:#?}"))
+}
 
 pub mod server;
