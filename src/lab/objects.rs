@@ -228,9 +228,17 @@ impl Lab {
         let options = CreateContainerOptionsBuilder::default().name(&name).build();
         match self.docker.create_container(Some(options), body).await {
             Ok(_) => {}
-            // An interrupted run's request still completed after this one looked: use it.
+            // An interrupted run's request still completed after this one looked: use it. Docker
+            // holds the name a moment before the container can be inspected, so look again.
             Err(e) if is_conflict(&e) => {
-                let found = self.inspect(&spec.name).await?;
+                let mut found = self.inspect(&spec.name).await?;
+                for _ in 0..30 {
+                    if found.is_some() {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    found = self.inspect(&spec.name).await?;
+                }
                 anyhow::ensure!(found.is_some_and(|c| self.owns(&c)), "{}", self.not_ours(&name));
             }
             Err(e) => anyhow::bail!("cannot create the container {name}: {}", message(&e)),
