@@ -46,7 +46,6 @@ timed() {
 # The baseline: the lab's image, a network, two containers, and a wait-until-ready loop.
 baseline() {
 	local name="bench-base-$$-$round" server
-	LABS+=("$name")
 	docker network create --label "io.sqlcourse.lab=$name" "$name"
 	for server in master slave; do
 		docker run -d --name "$name-$server" --label "io.sqlcourse.lab=$name" \
@@ -68,11 +67,13 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 for round in $(seq 1 "$ROUNDS"); do
 	export SQLCOURSE_LAB_NAME="bench-$$-$round"
 	export SQLCOURSE_HOME="$WORK/home-$round" XDG_DATA_HOME="$WORK/data-$round"
-	LABS+=("$SQLCOURSE_LAB_NAME")
+	# Listed here, not in `baseline`: that runs in a subshell.
+	LABS+=("$SQLCOURSE_LAB_NAME" "bench-base-$$-$round")
 	LOG="$WORK/round-$round.log"
 	base=$(timed baseline)
 	# Gone before `up`, so the two never share the machine.
 	docker ps -aq --filter "label=io.sqlcourse.lab=bench-base-$$-$round" | xargs -r docker rm -fv >/dev/null
+	docker network rm "bench-base-$$-$round" >/dev/null
 	up=$(timed "$BIN" day20 up)
 	restart=$(timed "$BIN" day20 restart master)
 	reset=$(timed "$BIN" day20 reset --yes)

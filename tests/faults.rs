@@ -104,7 +104,13 @@ fn an_image_that_cannot_be_had_names_the_build_command_and_never_hangs() {
     assert!(!out.status.success(), "{}", text(&out));
     assert!(took < Duration::from_secs(15), "took {took:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("no answer from the registry within 8 s"), "{stderr}");
+    assert!(stderr.contains(&format!("cannot pull the image {hanging}")), "{stderr}");
+    // An engine in a VM has a loopback of its own, where nothing listens at all.
+    assert!(
+        stderr.contains("no answer from the registry within 8 s")
+            || stderr.contains("connection refused"),
+        "{stderr}"
+    );
     assert_eq!(lab.count_labelled().0, 0, "no container was made");
 
     // Without the bad image the lab comes up as usual.
