@@ -89,11 +89,7 @@ async fn apply(
 ) -> anyhow::Result<()> {
     let workspace = lab.workspace();
     let servers = lab.servers().await?;
-    let live_port = |name: &str| {
-        let (server, field) = name.rsplit_once('.')?;
-        let info = servers.iter().find(|s| s.name == server)?;
-        (field == "port").then(|| info.port.map(|p| p.to_string())).flatten()
-    };
+    let live_port = |name: &str| crate::lab::live_value(&servers, name);
     for file in &solution.files {
         workspace.write_file(day, file, &live_port)?;
         say(format!("  wrote {}", workspace.path(&file.to).display()));

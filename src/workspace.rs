@@ -74,6 +74,23 @@ impl Workspace {
         Ok(())
     }
 
+    /// Fills the templates still as shipped (on the default ports) with live values: a lab
+    /// whose default ports were taken publishes others. A template the learner edited is theirs.
+    pub fn refill_templates(
+        &self,
+        day: &Day,
+        value: &dyn Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<()> {
+        for file in day.spec.files.iter().filter(|f| f.template) {
+            let shipped = self.starting_text(day, file, &|_| None)?;
+            match std::fs::read_to_string(self.path(&file.to)) {
+                Ok(current) if current != shipped => continue,
+                _ => self.write_file(day, file, value)?,
+            }
+        }
+        Ok(())
+    }
+
     /// Writes one lab file into the workspace (0644: the server ignores a world-writable
     /// config file), over whatever is there.
     pub fn write_file(

@@ -224,6 +224,13 @@ pub struct ServerChoice {
     pub image: Option<String>,
 }
 
+/// A template placeholder the running lab fills: `SERVER.port`, the port it published.
+pub fn live_value(servers: &[ServerInfo], name: &str) -> Option<String> {
+    let (server, field) = name.rsplit_once('.')?;
+    let info = servers.iter().find(|s| s.name == server)?;
+    (field == "port").then_some(info.port?.to_string())
+}
+
 /// One lab instance of one day.
 pub struct Lab {
     docker: Docker,
@@ -420,7 +427,9 @@ impl Lab {
             }))
             .await;
         first_error(results)?;
-        self.servers().await
+        let servers = self.servers().await?;
+        self.workspace.refill_templates(&self.day, &|name| live_value(&servers, name))?;
+        Ok(servers)
     }
 
     /// Restarts one server so edits to its config file take effect.
