@@ -381,6 +381,7 @@ fn a_step_is_rendered_once_per_width_and_engine() {
     let (day, ws) = (fixture_day(), workspace());
     let mut app = app(&day, &ws, 80, 24);
     let first = app.page().as_ptr();
+    let mariadb_page = format!("{:?}", app.page());
     app.update(Action::Scroll(Scroll::LineDown));
     app.update(Action::FocusNext);
     assert_eq!(app.page().as_ptr(), first, "keys do not re-render");
@@ -388,7 +389,8 @@ fn a_step_is_rendered_once_per_width_and_engine() {
     app.update(Action::PrevStep);
     assert_eq!(app.page().as_ptr(), first, "coming back reuses the rendered step");
     app.update(Action::Engine(Engine::MySql));
-    assert_ne!(app.page().as_ptr(), first, "another engine renders again");
+    // Compared by content: a new rendering may well reuse the old one's memory.
+    assert_ne!(format!("{:?}", app.page()), mariadb_page, "another engine renders again");
 }
 
 #[test]
