@@ -1,7 +1,7 @@
 //! Faults and bad input, on real containers: each gives a clear message, leaves the learner's
 //! files and data alone, and the next command recovers.
 //!
-//! Cases other test files already cover are not repeated here (see README-BENCH.md for the
+//! Cases other test files already cover are not repeated here (see the README's "Faults and bad input" for the
 //! map of fault → test).
 
 mod common;
