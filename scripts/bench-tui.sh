@@ -13,9 +13,18 @@ if [[ ! -x "$binary" ]]; then
     cargo build --quiet
 fi
 home="$(mktemp -d)"
-trap 'rm -rf "$home"' EXIT
+# The screen starts its lab in the background: a lab of its own, removed by its label at the end.
+lab="bench-tui-$$"
+cleanup() {
+  local filter="label=io.sqlcourse.lab=$lab"
+  docker ps -aq --filter "$filter" | xargs -r docker rm -f >/dev/null 2>&1 || true
+  docker volume ls -q --filter "$filter" | xargs -r docker volume rm >/dev/null 2>&1 || true
+  docker network ls -q --filter "$filter" | xargs -r docker network rm >/dev/null 2>&1 || true
+  rm -rf "$home"
+}
+trap cleanup EXIT
 
-SQLCOURSE_HOME="$home" python3 - "$binary" <<'PY'
+SQLCOURSE_HOME="$home" XDG_DATA_HOME="$home/data" SQLCOURSE_LAB_NAME="$lab" python3 - "$binary" <<'PY'
 import fcntl, os, pty, select, statistics, struct, sys, termios, time
 
 binary = sys.argv[1]
@@ -74,7 +83,8 @@ def quit(pid, fd):
 first_frame, next_step = [], []
 for run in range(RUNS):
     pid, fd, start = spawn()
-    first_frame.append((read_until(fd, "Step 1/".encode()) - start) * 1000)
+    # Each run resumes at the step the last one left: any step title is the first frame.
+    first_frame.append((read_until(fd, "Step ".encode()) - start) * 1000)
     drain(fd, 0.2)
     pressed = time.monotonic()
     os.write(fd, b"n")
