@@ -87,7 +87,8 @@ for run in range(RUNS):
     first_frame.append((read_until(fd, "Step ".encode()) - start) * 1000)
     drain(fd, 0.2)
     pressed = time.monotonic()
-    os.write(fd, b"n")
+    # A run resumes where the last one left: go forth and back, never past the last step.
+    os.write(fd, b"n" if run % 2 == 0 else b"b")
     next_step.append((read_until(fd, FRAME_END) - pressed) * 1000)
     if run < RUNS - 1:
         code = quit(pid, fd)
@@ -104,6 +105,6 @@ tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
 fmt = lambda xs: f"median {statistics.median(xs):6.1f} ms, min {min(xs):6.1f}, max {max(xs):6.1f}"
 print(f"binary: {binary}, terminal {COLS}x{ROWS}, {RUNS} runs")
 print(f"first frame after spawn:  {fmt(first_frame)}")
-print(f"key n to next step drawn: {fmt(next_step)}")
+print(f"key n / b to step drawn: {fmt(next_step)}")
 print(f"CPU while idle for {IDLE_SECONDS} s: {idle_ticks} ticks = {idle_ticks * tick_ms:.0f} ms")
 PY
