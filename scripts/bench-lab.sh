@@ -22,13 +22,12 @@ BIN="${SQLCOURSE_BIN:-$ROOT/target/debug/sqlcourse}"
 
 WORK="$(mktemp -d /tmp/sqlcourse-bench.XXXXXX)"
 LABS=()
+# shellcheck source=scripts/remove-lab.sh
+. "$ROOT/scripts/remove-lab.sh"
 cleanup() {
-	local lab kind
+	local lab
 	for lab in "${LABS[@]}"; do
-		docker ps -aq --filter "label=io.sqlcourse.lab=$lab" | xargs -r docker rm -fv >/dev/null
-		for kind in network volume; do
-			docker "$kind" ls -q --filter "label=io.sqlcourse.lab=$lab" | xargs -r docker "$kind" rm >/dev/null
-		done
+		remove_lab "$lab"
 	done
 	rm -rf "$WORK"
 }

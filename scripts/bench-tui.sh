@@ -15,11 +15,10 @@ fi
 home="$(mktemp -d)"
 # The screen starts its lab in the background: a lab of its own, removed by its label at the end.
 lab="bench-tui-$$"
+# shellcheck source=scripts/remove-lab.sh
+. scripts/remove-lab.sh
 cleanup() {
-  local filter="label=io.sqlcourse.lab=$lab"
-  docker ps -aq --filter "$filter" | xargs -r docker rm -f >/dev/null 2>&1 || true
-  docker volume ls -q --filter "$filter" | xargs -r docker volume rm >/dev/null 2>&1 || true
-  docker network ls -q --filter "$filter" | xargs -r docker network rm >/dev/null 2>&1 || true
+  remove_lab "$lab"
   rm -rf "$home"
 }
 trap cleanup EXIT

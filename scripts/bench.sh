@@ -25,15 +25,11 @@ command -v tmux >/dev/null || { echo "tmux is needed for the idle measurement" >
 WORK="$(mktemp -d /tmp/sqlcourse-bench.XXXXXX)"
 LAB="bench-idle-$$"
 TMUX_SOCKET="sqlcourse-bench-$$"
+# shellcheck source=scripts/remove-lab.sh
+. "$ROOT/scripts/remove-lab.sh"
 cleanup() {
 	tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null || true
-	local lab kind
-	for lab in "$LAB" "bench-tui-$$"; do
-		docker ps -aq --filter "label=io.sqlcourse.lab=$lab" | xargs -r docker rm -fv >/dev/null
-		for kind in network volume; do
-			docker "$kind" ls -q --filter "label=io.sqlcourse.lab=$lab" | xargs -r docker "$kind" rm >/dev/null
-		done
-	done
+	remove_lab "$LAB"
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -45,9 +41,8 @@ echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEA
 
 echo "==> lesson screen (scripts/bench-tui.sh)"
 TUI_OUT="$WORK/tui.txt"
-# Its own lab name: a lesson screen that starts the lab must not touch anyone else's.
-SQLCOURSE_LAB_NAME="bench-tui-$$" XDG_DATA_HOME="$WORK/tui-data" \
-	scripts/bench-tui.sh "$BIN" | tee "$TUI_OUT"
+# The screen starts a lab of its own name and removes it afterwards.
+scripts/bench-tui.sh "$BIN" | tee "$TUI_OUT"
 
 echo "==> lab lifecycle (scripts/bench-lab.sh $ROUNDS)"
 LAB_OUT="$WORK/lab.txt"
