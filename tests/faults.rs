@@ -422,13 +422,17 @@ impl Tmux {
         ]);
     }
 
-    /// The program's exit status once it ended (5 s at most).
+    /// The program's exit status once it ended (10 s at most). tmux may mark the pane dead
+    /// (its terminal closed) a moment before it has collected the exit status.
     fn exit_status(&self) -> String {
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            let state = self.run(&["display", "-p", "-t", "lesson", "#{pane_dead} #{pane_dead_status}"]);
-            if let Some(status) = state.trim().strip_prefix("1 ") {
-                return status.to_owned();
+            let format = "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}";
+            let state = self.run(&["display", "-p", "-t", "lesson", format]);
+            match state.trim().split('|').collect::<Vec<_>>()[..] {
+                ["1", status, _] if !status.is_empty() => return status.to_owned(),
+                ["1", _, signal] if !signal.is_empty() => return format!("signal {signal}"),
+                _ => {}
             }
             assert!(Instant::now() < deadline, "still running: {state}\n{}", self.screen());
             std::thread::sleep(Duration::from_millis(50));
