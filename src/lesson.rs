@@ -86,10 +86,9 @@ impl Lesson {
                         first_content = Some(range.start);
                     }
                 }
+                Event::End(_) | Event::SoftBreak | Event::HardBreak => {}
                 _ if heads.is_empty() && current.is_none() && first_content.is_none() => {
-                    if !matches!(event, Event::End(_) | Event::SoftBreak | Event::HardBreak) {
-                        first_content = Some(range.start);
-                    }
+                    first_content = Some(range.start);
                 }
                 _ => {}
             }
