@@ -20,6 +20,9 @@ const SETTLE: Duration = Duration::from_secs(30);
 
 const MASTER_CNF: &str = "[mysqld]\nserver-id = 1\nlog-bin   = mysql-bin\n";
 const SLAVE_CNF: &str = "[mysqld]\nserver-id = 2\nread_only = 1\n";
+/// The lesson's replication account.
+const REPLICATION_USER: &str = "CREATE USER 'replica'@'%' IDENTIFIED BY 'replica-pass'; \
+     GRANT REPLICATION SLAVE ON *.* TO 'replica'@'%'";
 
 /// Rounds of `check` until the task satisfies `want`; its last state when it never does.
 fn until(lab: &TestLab, id: &str, what: &str, want: impl Fn(&Value) -> bool) -> Vec<Value> {
@@ -102,12 +105,7 @@ fn a_scripted_learner_turns_the_tasks_green_in_lesson_order() {
             restart(&lab, "master");
         },
         &|| {
-            run(
-                &lab,
-                "master",
-                "CREATE USER 'replica'@'%' IDENTIFIED BY 'replica-pass'; \
-                 GRANT REPLICATION SLAVE ON *.* TO 'replica'@'%'",
-            );
+            run(&lab, "master", REPLICATION_USER);
         },
         &|| {
             edit_config(&lab, "slave", SLAVE_CNF);
@@ -175,12 +173,7 @@ fn each_wrong_move_gets_its_own_hint() {
     );
     let got = until_diagnosis(&lab, "replication-user", "account-localhost-only");
     assert!(got["reason"].as_str().is_some_and(|r| r.contains("'replica'@'localhost'")), "{got:#}");
-    run(
-        &lab,
-        "master",
-        "CREATE USER 'replica'@'%' IDENTIFIED BY 'replica-pass'; \
-         GRANT REPLICATION SLAVE ON *.* TO 'replica'@'%'",
-    );
+    run(&lab, "master", REPLICATION_USER);
     until_done(&lab, "replication-user");
 
     // A log file name that the master does not have.
@@ -310,12 +303,7 @@ fn a_learner_on_mysql_meets_its_defaults_and_the_caching_sha2_trap() {
     restart(&lab, "master");
     until_done(&lab, "master-config");
 
-    run(
-        &lab,
-        "master",
-        "CREATE USER 'replica'@'%' IDENTIFIED BY 'replica-pass'; \
-         GRANT REPLICATION SLAVE ON *.* TO 'replica'@'%'",
-    );
+    run(&lab, "master", REPLICATION_USER);
     until_done(&lab, "replication-user");
     edit_config(&lab, "slave", SLAVE_CNF);
     restart(&lab, "slave");
