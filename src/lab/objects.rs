@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bollard::errors::Error as DockerError;
 use bollard::models::{
-    ContainerCreateBody, ContainerInspectResponse, EndpointSettings, HostConfig, Mount, MountType,
+    ContainerCreateBody, ContainerInspectResponse, ContainerSummary, Volume, EndpointSettings, HostConfig, Mount, MountType,
     NetworkCreateRequest, NetworkingConfig, PortBinding, VolumeCreateRequest,
 };
 use bollard::query_parameters::{
@@ -52,24 +52,33 @@ impl Lab {
     /// The engine the lab's containers and data volumes were made for, from their labels;
     /// `None` when the lab has none (or only unlabelled ones from an older version).
     pub(super) async fn labelled_engine(&self) -> anyhow::Result<Option<Engine>> {
-        let containers =
-            ListContainersOptionsBuilder::default().all(true).filters(&self.names.filter()).build();
-        let containers = self
-            .docker
-            .list_containers(Some(containers))
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot list the lab's containers: {e}"))?;
-        let volumes = ListVolumesOptionsBuilder::default().filters(&self.names.filter()).build();
-        let volumes = self
-            .docker
-            .list_volumes(Some(volumes))
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot list the lab's volumes: {e}"))?;
+        let (containers, volumes) = (self.labelled_containers().await?, self.labelled_volumes().await?);
         let labels = containers
             .iter()
             .filter_map(|c| c.labels.as_ref())
-            .chain(volumes.volumes.iter().flatten().map(|v| &v.labels));
+            .chain(volumes.iter().map(|v| &v.labels));
         Ok(labels.filter_map(|l| Engine::from_tag(l.get(ENGINE_LABEL)?)).next())
+    }
+
+    /// Every container carrying the lab's label, running or not.
+    async fn labelled_containers(&self) -> anyhow::Result<Vec<ContainerSummary>> {
+        let options =
+            ListContainersOptionsBuilder::default().all(true).filters(&self.names.filter()).build();
+        self.docker
+            .list_containers(Some(options))
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot list the lab's containers: {e}"))
+    }
+
+    /// Every volume carrying the lab's label.
+    async fn labelled_volumes(&self) -> anyhow::Result<Vec<Volume>> {
+        let options = ListVolumesOptionsBuilder::default().filters(&self.names.filter()).build();
+        let volumes = self
+            .docker
+            .list_volumes(Some(options))
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot list the lab's volumes: {e}"))?;
+        Ok(volumes.volumes.unwrap_or_default())
     }
 
     /// Creates the lab's network unless it exists (refusing one the lab did not create).
@@ -309,14 +318,7 @@ impl Lab {
 
     /// Removes every container carrying the lab's label.
     pub(super) async fn remove_containers(&self, graceful: bool) -> anyhow::Result<()> {
-        let options =
-            ListContainersOptionsBuilder::default().all(true).filters(&self.names.filter()).build();
-        let containers = self
-            .docker
-            .list_containers(Some(options))
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot list the lab's containers: {e}"))?;
-        let ids = containers.into_iter().filter_map(|c| c.id);
+        let ids = self.labelled_containers().await?.into_iter().filter_map(|c| c.id);
         first_error(
             join_all(ids.map(|id| async move { self.remove_container(&id, graceful).await })).await,
         )
@@ -343,13 +345,7 @@ impl Lab {
 
     /// Removes every volume carrying the lab's label (the learner's data).
     pub(super) async fn remove_volumes(&self) -> anyhow::Result<()> {
-        let options = ListVolumesOptionsBuilder::default().filters(&self.names.filter()).build();
-        let volumes = self
-            .docker
-            .list_volumes(Some(options))
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot list the lab's volumes: {e}"))?;
-        for volume in volumes.volumes.unwrap_or_default() {
+        for volume in self.labelled_volumes().await? {
             match self
                 .docker
                 .remove_volume(&volume.name, None::<bollard::query_parameters::RemoveVolumeOptions>)
