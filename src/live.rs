@@ -4,6 +4,7 @@
 //! It runs on a thread of its own and only ever sends [`Action`]s to the screen, so the
 //! screen never waits for Docker or a server.
 
+use std::collections::BTreeSet;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -90,6 +91,9 @@ struct Watcher {
     views: Mutex<Vec<ServerView>>,
     /// Docker's view of the servers, shared with the screen's handle.
     servers: Arc<Mutex<Vec<ServerInfo>>>,
+    /// Tasks already written to the progress file, so a round touches the file (and warns
+    /// about it) only when a task is newly done.
+    recorded: Mutex<BTreeSet<String>>,
 }
 
 impl Watcher {
@@ -100,7 +104,7 @@ impl Watcher {
         servers: Arc<Mutex<Vec<ServerInfo>>>,
     ) -> Self {
         let views = Mutex::new(ServerView::not_started(&day));
-        Watcher { day, workspace, screen, views, servers }
+        Watcher { day, workspace, screen, views, servers, recorded: Mutex::default() }
     }
 
     fn run(self, choice: ServerChoice, inbox: &Receiver<Request>) {
@@ -156,6 +160,9 @@ impl Watcher {
                         Err(e) => self.failed(&e),
                     }
                     grader = Grader::new(self.day.clone(), self.workspace.clone());
+                    if let Ok(mut recorded) = self.recorded.lock() {
+                        recorded.clear();
+                    }
                     next = Instant::now();
                 }
                 Err(RecvTimeoutError::Timeout) => {}
@@ -179,11 +186,23 @@ impl Watcher {
             shared.clone_from(&servers);
         }
         let report = grader.round(&servers);
-        if let Some(warning) = record_progress(&self.day.spec.slug, &report.tasks) {
-            self.notice(warning);
-        }
+        self.record(&report.tasks);
         let tasks = report.tasks.iter().map(task_view).collect();
         self.screen.send(Action::Tasks(tasks)).is_ok()
+    }
+
+    /// Writes newly done tasks to the progress file.
+    fn record(&self, tasks: &[TaskStatus]) {
+        let Ok(mut recorded) = self.recorded.lock() else { return };
+        let done = tasks.iter().filter(|t| t.status == Grade::Done).map(|t| &t.id);
+        let fresh: Vec<String> = done.filter(|id| !recorded.contains(*id)).cloned().collect();
+        if fresh.is_empty() {
+            return;
+        }
+        recorded.extend(fresh);
+        if let Some(warning) = record_progress(&self.day.spec.slug, tasks) {
+            self.notice(warning);
+        }
     }
 
     /// Docker's view of the servers, unless a server's start is still being reported.
