@@ -11,11 +11,11 @@ use std::time::{Duration, Instant};
 
 use crate::check::{Grader, record_progress};
 use crate::content::Day;
-use crate::grade::{TaskState as Grade, TaskStatus};
+use crate::grade::{TaskState, TaskStatus};
 use crate::lab::{ContainerState, Lab, LabEvent, ServerChoice, ServerFailed, ServerInfo};
 use crate::ready::Endpoint;
 use crate::tui::action::Action;
-use crate::tui::view::{ServerState, ServerView, TaskState, TaskView};
+use crate::tui::view::{ServerState, ServerView};
 use crate::workspace::Workspace;
 
 /// How often the servers are watched and graded while the screen is open.
@@ -187,14 +187,13 @@ impl Watcher {
         }
         let report = grader.round(&servers);
         self.record(&report.tasks);
-        let tasks = report.tasks.iter().map(task_view).collect();
-        self.screen.send(Action::Tasks(tasks)).is_ok()
+        self.screen.send(Action::Tasks(report.tasks)).is_ok()
     }
 
     /// Writes newly done tasks to the progress file.
     fn record(&self, tasks: &[TaskStatus]) {
         let Ok(mut recorded) = self.recorded.lock() else { return };
-        let done = tasks.iter().filter(|t| t.status == Grade::Done).map(|t| &t.id);
+        let done = tasks.iter().filter(|t| t.status == TaskState::Done).map(|t| &t.id);
         let fresh: Vec<String> = done.filter(|id| !recorded.contains(*id)).cloned().collect();
         if fresh.is_empty() {
             return;
@@ -303,20 +302,6 @@ impl Watcher {
 
     fn notice(&self, text: String) {
         let _ = self.screen.send(Action::Notice(text));
-    }
-}
-
-fn task_view(status: &TaskStatus) -> TaskView {
-    TaskView {
-        id: status.id.clone(),
-        title: status.title.clone(),
-        state: match status.status {
-            Grade::Pending => TaskState::Pending,
-            Grade::Failing => TaskState::Failing,
-            Grade::Done => TaskState::Done,
-        },
-        reason: status.reason.clone(),
-        hint: status.hint.clone(),
     }
 }
 

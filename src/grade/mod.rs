@@ -64,8 +64,8 @@ pub enum TaskState {
     Done,
 }
 
-/// One task's grade, as `check --json` prints it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One task's grade, as `check --json` prints it and the lesson screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TaskStatus {
     pub id: String,
     pub title: String,
@@ -76,6 +76,23 @@ pub struct TaskStatus {
     pub hint: Option<String>,
     /// The id of the situation, when one was recognised.
     pub diagnosis: Option<Diagnosis>,
+}
+
+impl TaskStatus {
+    /// Every task of a lab, pending: what there is to show before the first grading.
+    pub fn all_pending(spec: &LabSpec) -> Vec<TaskStatus> {
+        let tasks = spec.tasks.iter();
+        tasks
+            .map(|t| TaskStatus {
+                id: t.id.clone(),
+                title: t.title.clone(),
+                status: TaskState::Pending,
+                reason: None,
+                hint: None,
+                diagnosis: None,
+            })
+            .collect()
+    }
 }
 
 /// Grades every task of the lab, in the spec's order.

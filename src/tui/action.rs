@@ -11,7 +11,8 @@ use ratatui::crossterm::event::{
 };
 
 use super::app::Pane;
-use super::view::{ServerView, TaskView};
+use super::view::ServerView;
+use crate::grade::TaskStatus;
 use crate::app_run::AppEvent;
 use crate::lesson::Engine;
 use crate::sql::Run;
@@ -78,7 +79,7 @@ pub enum Action {
     /// The lab's servers, as they are now (from the lab worker).
     Lab(Vec<ServerView>),
     /// Every task's status, as graded now (from the grading worker).
-    Tasks(Vec<TaskView>),
+    Tasks(Vec<TaskStatus>),
     /// The engine the lab runs; the lesson shows that engine's statements.
     Engine(Engine),
     /// A one-line message for the footer, such as the outcome of a background job.

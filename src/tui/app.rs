@@ -19,7 +19,8 @@ use super::layout::Screen;
 use super::markdown::{self, CodeBlock, Page};
 use super::output::Output;
 use super::theme::Theme;
-use super::view::{ServerState, ServerView, TaskView};
+use super::view::{ServerState, ServerView};
+use crate::grade::TaskStatus;
 use super::wrap::truncate;
 use crate::content::Day;
 use crate::lesson::{Engine, fill};
@@ -74,7 +75,7 @@ pub struct App<'a> {
     pub lesson_scroll: usize,
     pub tasks_scroll: usize,
     pub servers: Vec<ServerView>,
-    pub tasks: Vec<TaskView>,
+    pub tasks: Vec<TaskStatus>,
     pub engine: Engine,
     /// The latest message for the footer; a key press clears it.
     pub notice: Option<String>,
@@ -96,7 +97,7 @@ pub struct App<'a> {
 struct Seen {
     view: (Rect, usize, Pane, (bool, bool), bool, Engine),
     scrolls: (usize, usize),
-    lab: (Vec<ServerView>, Vec<TaskView>, Option<String>, usize),
+    lab: (Vec<ServerView>, Vec<TaskStatus>, Option<String>, usize),
     work: (Option<Work>, Option<usize>, usize),
     console: (String, (usize, usize), String, usize, usize, usize),
     output: (usize, usize, bool, Option<Option<i32>>),
@@ -128,7 +129,7 @@ impl<'a> App<'a> {
             lesson_scroll: 0,
             tasks_scroll: 0,
             servers: ServerView::not_started(day),
-            tasks: TaskView::pending(day),
+            tasks: TaskStatus::all_pending(&day.spec),
             engine: Engine::default(),
             notice: None,
             server: 0,

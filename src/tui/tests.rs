@@ -17,7 +17,8 @@ use super::effect::Effect;
 use super::headless::Headless;
 use super::perform::Performer;
 use super::theme::Theme;
-use super::view::{ServerState, ServerView, TaskState, TaskView};
+use super::view::{ServerState, ServerView};
+use crate::grade::{TaskState, TaskStatus};
 use crate::app_run::{AppEvent, Stream};
 use crate::content::{Content, Day};
 use crate::lesson::Engine;
@@ -68,9 +69,9 @@ fn working(app: &mut App) {
             None,
         ),
     ]));
-    let mut tasks = TaskView::pending(app.day);
-    tasks[0].state = TaskState::Done;
-    tasks[1].state = TaskState::Failing;
+    let mut tasks = TaskStatus::all_pending(&app.day.spec);
+    tasks[0].status = TaskState::Done;
+    tasks[1].status = TaskState::Failing;
     tasks[1].reason = Some("the slave runs with server_id 1, like the master".to_owned());
     tasks[1].hint =
         Some("set server-id = 2 under [mysqld] in slave/my.cnf, then restart the slave".to_owned());

@@ -1,30 +1,7 @@
-//! What the lab and task panes show: plain data that the lab and grading workers send in.
+//! What the lab pane shows: plain data that the lab worker sends in. (The tasks pane shows
+//! the grader's own `TaskStatus`.)
 
 use crate::content::Day;
-
-/// One task line of the steps pane.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TaskView {
-    /// The task's stable id (`master-config`).
-    pub id: String,
-    /// One line in the learner's words.
-    pub title: String,
-    pub state: TaskState,
-    /// What the servers say, for a failing task.
-    pub reason: Option<String>,
-    /// What to do about it, for a failing task.
-    pub hint: Option<String>,
-}
-
-/// How far a task is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TaskState {
-    /// Not started, or nothing to judge yet.
-    Pending,
-    /// Tried, and the servers show what is wrong.
-    Failing,
-    Done,
-}
 
 /// One server line of the lab pane.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,22 +24,6 @@ pub enum ServerState {
     Stopped,
     /// It could not start or died; the reason is what the learner reads.
     Failed(String),
-}
-
-impl TaskView {
-    /// Every task of a day, pending: what the pane shows before the first grading.
-    pub fn pending(day: &Day) -> Vec<TaskView> {
-        let tasks = day.spec.tasks.iter();
-        tasks
-            .map(|t| TaskView {
-                id: t.id.clone(),
-                title: t.title.clone(),
-                state: TaskState::Pending,
-                reason: None,
-                hint: None,
-            })
-            .collect()
-    }
 }
 
 impl ServerView {

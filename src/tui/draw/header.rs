@@ -6,12 +6,12 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use crate::tui::app::App;
-use crate::tui::view::TaskState;
+use crate::grade::TaskState;
 use crate::tui::wrap::truncate;
 
 pub fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
     let style = app.theme.header();
-    let done = app.tasks.iter().filter(|t| t.state == TaskState::Done).count();
+    let done = app.tasks.iter().filter(|t| t.status == TaskState::Done).count();
     let progress = format!(" {done}/{} tasks done ", app.tasks.len());
     let width = u16::try_from(progress.chars().count()).unwrap_or(area.width);
     let [left, right] =

@@ -7,7 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use super::{pane, scrolled};
 use crate::tui::app::{App, Pane};
-use crate::tui::view::{TaskState, TaskView};
+use crate::grade::{TaskState, TaskStatus};
 use crate::tui::wrap::{truncate, wrap};
 
 /// The pane's lines at a width, and the line each step starts on.
@@ -54,9 +54,9 @@ fn build(app: &App, width: usize, compact: bool) -> TaskLines {
     let mut step_rows = Vec::new();
     for (i, step) in app.day.lesson.steps.iter().enumerate() {
         step_rows.push(lines.len());
-        let tasks: Vec<&TaskView> =
+        let tasks: Vec<&TaskStatus> =
             step.tasks.iter().filter_map(|id| app.tasks.iter().find(|t| &t.id == id)).collect();
-        let all_done = !tasks.is_empty() && tasks.iter().all(|t| t.state == TaskState::Done);
+        let all_done = !tasks.is_empty() && tasks.iter().all(|t| t.status == TaskState::Done);
         let (mark, style) = if i == app.step {
             ("▸", theme.current())
         } else if all_done {
@@ -79,13 +79,13 @@ fn build(app: &App, width: usize, compact: bool) -> TaskLines {
 
 fn task_lines(
     lines: &mut Vec<Line<'static>>,
-    task: &TaskView,
+    task: &TaskStatus,
     width: usize,
     compact: bool,
     app: &App,
 ) {
     let theme = &app.theme;
-    let (mark, mark_style) = match task.state {
+    let (mark, mark_style) = match task.status {
         TaskState::Pending => ("○", theme.muted()),
         TaskState::Failing => ("✗", theme.failing()),
         TaskState::Done => ("✓", theme.done()),
@@ -109,7 +109,7 @@ fn task_lines(
         };
         lines.push(Line::from([lead, row].concat()));
     }
-    if task.state != TaskState::Failing {
+    if task.status != TaskState::Failing {
         return;
     }
     let notes = [
