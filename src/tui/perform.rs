@@ -137,7 +137,7 @@ impl Performer {
                     "The {server}'s own client, in container {container}. \
                      Type exit to come back to the lesson."
                 );
-                runtime.block_on(shell::attach_client(&docker, &container, &password, &client))
+                runtime.block_on(shell::attach_client(&docker, &container, &client, &password))
             })??;
             Ok(match code {
                 0 => format!("back from the {server}'s client"),
