@@ -11,10 +11,10 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use sqlcourse::check::Grader;
-use sqlcourse::content::Content;
+use sqlcourse::grade::grader::Grader;
+use sqlcourse::course::content::Content;
 use sqlcourse::lab::Lab;
-use sqlcourse::workspace::Workspace;
+use sqlcourse::learner::workspace::Workspace;
 
 fn main() -> anyhow::Result<()> {
     let rounds: usize = match std::env::args().nth(1) {

@@ -1,36 +1,24 @@
 //! `sqlcourse`: hands-on database lessons on real servers, in the terminal.
 //!
 //! The binary (`main.rs`) is a thin edge over these modules; integration tests use them too.
+//! A map of the crate, from the outside in:
+//!
+//! - `cli/`: the command line; one file per command.
+//! - `course/`: what authors write: content (embedded or local), the lab spec, the lesson.
+//! - `learner/`: the learner's workspace files, progress, editor, and application runs.
+//! - `dialect/`: engines, the one alias table of statement and column words, my.cnf reading.
+//! - `lab/`: Docker only: containers, volumes, network, ports, image, endpoints, the client shell.
+//! - `probe/`: every SQL read of the live servers, into one plain-data `Snapshot`.
+//! - `grade/`: the pure rules by check kind, diagnoses, and the grading loop over a live lab.
+//! - `sql/`: the console's statement engine.
+//! - `tui/`: the screen: actions and effects, state, workers, text, drawing, the terminal.
 
-pub mod app_run;
-pub mod check;
 pub mod cli;
-pub mod clipboard;
-pub mod content;
-pub mod diagnose;
+pub mod course;
 pub mod dialect;
-pub mod docker;
-pub mod editor;
-pub mod engine;
 pub mod grade;
-pub mod image;
 pub mod lab;
-pub mod lab_commands;
-pub mod lesson;
-pub mod live;
-pub mod mycnf;
+pub mod learner;
 pub mod probe;
-pub mod progress;
-pub mod ready;
-pub mod report;
-pub mod routing;
-pub mod routing_probe;
-pub mod shell;
-pub mod snapshot;
-pub mod solve;
-pub mod spec;
 pub mod sql;
-pub mod sql_command;
 pub mod tui;
-pub mod vocabulary;
-pub mod workspace;

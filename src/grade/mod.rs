@@ -3,9 +3,12 @@
 //! [`grade`] is a pure function, so every rule is tested with hand-made snapshots. Rules
 //! belong to check kinds, never to a day: server names come from the spec.
 
+pub mod diagnosis;
+pub mod grader;
 mod host_pattern;
-mod read_routing;
+pub mod read_routing;
 mod replication;
+pub mod report;
 mod server_config;
 #[cfg(test)]
 mod tests;
@@ -15,9 +18,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::diagnose::{self, Diagnosis};
-use crate::snapshot::{ServerFacts, ServerState, Snapshot};
-use crate::spec::{Check, LabSpec, TaskSpec};
+use crate::course::template;
+use crate::grade::diagnosis::Diagnosis;
+use crate::probe::snapshot::{ServerFacts, ServerState, Snapshot};
+use crate::course::spec::{Check, LabSpec, TaskSpec};
 
 /// The learner's files that grading reads, by workspace-relative path.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -168,7 +172,7 @@ impl<'a> Ctx<'a> {
         let engine = self.snapshot.engine().unwrap_or_else(|| self.spec.default_engine());
         let hint = note.as_ref().and_then(|n| {
             let template = self.spec.hint(n.diagnosis?.id(), engine)?;
-            Some(diagnose::render(template.trim(), &n.values))
+            Some(template::fill_from(template.trim(), &n.values))
         });
         TaskStatus {
             id: task.id.clone(),

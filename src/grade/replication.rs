@@ -3,11 +3,11 @@
 
 use std::net::IpAddr;
 
-use super::host_pattern::{self, Client};
-use super::{Ctx, Note, Verdict};
-use crate::diagnose::{self, Diagnosis};
-use crate::snapshot::{Account, CanaryOutcome, ServerFacts, ThreadState};
-use crate::spec::{Check, ConfigItem};
+use crate::grade::host_pattern::{self, Client};
+use crate::grade::{Ctx, Note, Verdict};
+use crate::grade::diagnosis::{self, Diagnosis};
+use crate::probe::snapshot::{Account, CanaryOutcome, ServerFacts, ThreadState};
+use crate::course::spec::{Check, ConfigItem};
 
 /// The replica as the source sees it when it logs in.
 struct ReplicaClient {
@@ -283,11 +283,11 @@ pub(super) fn flow(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
         if errno == 0 && error.trim().is_empty() {
             continue;
         }
-        let diagnosis = match diagnose::diagnose_error(error, errno) {
+        let diagnosis = match diagnosis::diagnose_error(error, errno) {
             Some(d @ (Diagnosis::EqualServerIds | Diagnosis::DuplicateEntry)) => d,
             _ => Diagnosis::ReplicaError,
         };
-        let detail = diagnose::quoted_detail(error, diagnosis).unwrap_or_default();
+        let detail = diagnosis::quoted_detail(error, diagnosis).unwrap_or_default();
         return Verdict::Failing(
             Note::new(diagnosis, format!("the {replica}'s {thread} thread says: {}", error.trim()))
                 .with_all(&values)
@@ -379,7 +379,7 @@ fn io_diagnosis(error: &str, errno: u32) -> Option<Diagnosis> {
     if errno == 0 && error.trim().is_empty() {
         return None;
     }
-    diagnose::diagnose_error(error, errno)
+    diagnosis::diagnose_error(error, errno)
 }
 
 /// Errors that mean CHANGE MASTER (or the account it names) is wrong, not replication itself.

@@ -1,10 +1,10 @@
 //! `server-config`: the server runs with the required settings, and they are in its file.
 
-use super::{Ctx, Note, Verdict};
-use crate::diagnose::Diagnosis;
-use crate::mycnf::{OptionFile, Setting};
-use crate::snapshot::ServerFacts;
-use crate::spec::ConfigItem;
+use crate::grade::{Ctx, Note, Verdict};
+use crate::grade::diagnosis::Diagnosis;
+use crate::dialect::mycnf::{OptionFile, Setting};
+use crate::probe::snapshot::ServerFacts;
+use crate::course::spec::ConfigItem;
 
 /// How one required setting stands; variants are in the order they are reported.
 #[derive(Debug, PartialEq)]

@@ -3,11 +3,11 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::*;
-use crate::dialect::refused;
-use crate::engine::Engine;
-use crate::routing::{AppStatement, RoutingFacts, RowArrival};
-use crate::snapshot::{
+use crate::grade::*;
+use crate::dialect::forms::refused;
+use crate::dialect::engine::Engine;
+use crate::grade::read_routing::judge::{AppStatement, RoutingFacts, RowArrival};
+use crate::probe::snapshot::{
     Account, BinaryLog, CanaryOutcome, Coordinates, Flow, NetworkPlace, ReplicaStatus,
     RoutingObservation, ServerFacts, ServerSnapshot,
 };
@@ -422,7 +422,7 @@ fn run_on(engines: &[Engine], cases: &[Case]) -> BTreeSet<(Engine, &'static str)
             match &got.hint {
                 Some(hint) => {
                     assert!(
-                        diagnose::placeholders(hint).is_empty(),
+                        crate::course::template::placeholders(hint).is_empty(),
                         "{label}: unfilled placeholder in {hint:?}"
                     );
                     let refused = refused(hint, engine, world.master.version.as_str());
@@ -1523,7 +1523,7 @@ fn both_vocabularies_read_the_same() {
 
 #[test]
 fn every_diagnosis_has_a_hint_in_every_lab_and_engine() {
-    let content = crate::content::Content::Embedded;
+    let content = crate::course::content::Content::Embedded;
     for slug in content.days().expect("days") {
         let day = content.day(&slug).expect("day loads");
         for engine in day.spec.engines.keys() {
@@ -1547,7 +1547,7 @@ fn every_diagnosis_has_a_hint_in_every_lab_and_engine() {
 
 #[test]
 fn every_hint_speaks_the_statements_its_engine_takes() {
-    let content = crate::content::Content::Embedded;
+    let content = crate::course::content::Content::Embedded;
     // The versions the lab's images run.
     let versions = [(Engine::MariaDb, "11.8.3-MariaDB"), (Engine::MySql, "8.4.0")];
     for slug in content.days().expect("days") {
@@ -1558,9 +1558,8 @@ fn every_hint_speaks_the_statements_its_engine_takes() {
             }
             for diagnosis in Diagnosis::ALL {
                 let template = day.spec.hint(diagnosis.id(), engine).unwrap_or("");
-                // Placeholders are names, not words of the hint: `{source_port}`.
-                let names = diagnose::placeholders(template);
-                let hint = diagnose::render(template, &names.iter().map(|n| (*n, "…".to_owned())).collect::<Vec<_>>());
+                // Placeholders are names, not words of the hint: `{{source_port}}`.
+                let hint = crate::course::template::fill(template, |_| Some("…".to_owned()));
                 let refused = refused(&hint, engine, version);
                 assert!(
                     refused.is_empty(),

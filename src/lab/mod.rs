@@ -5,16 +5,18 @@
 //! keeps data; `reset` starts over. Nothing here prints: progress goes to a callback, so the
 //! command line and the TUI report it each in their own way.
 
-mod diagnose;
-mod facts;
+pub mod docker;
+pub mod endpoint;
+pub mod image;
 mod names;
 mod objects;
 mod ports;
 mod setup;
+pub mod shell;
+mod startup;
 mod tls;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -24,15 +26,13 @@ use futures_util::future::join_all;
 use serde::Serialize;
 use tokio::sync::OnceCell;
 
-use crate::content::Day;
-use crate::docker;
-use crate::engine::Engine;
-use crate::ready::{self, Endpoint, NotReady};
-use crate::spec::ServerSpec;
-use crate::workspace::Workspace;
+use crate::course::content::Day;
+use crate::dialect::engine::Engine;
+use crate::lab::endpoint::{Endpoint, NotReady};
+use crate::course::spec::ServerSpec;
+use crate::learner::workspace::Workspace;
 
-pub use diagnose::Offending;
-pub use facts::{Replication, ServerFacts};
+pub use startup::Offending;
 pub use names::{ENGINE_LABEL, LAB_LABEL, LabNames, SERVER_LABEL};
 
 /// The address every port is published on.
@@ -71,7 +71,7 @@ pub enum LabEvent {
 type ImageChoice = OnceCell<Result<String, String>>;
 
 /// The progress callback every operation takes.
-pub type Progress<'a> = dyn Fn(LabEvent) + Send + Sync + 'a;
+pub type OnEvent<'a> = dyn Fn(LabEvent) + Send + Sync + 'a;
 
 /// A container's state, as the learner reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -184,36 +184,6 @@ impl std::fmt::Display for ServerFailed {
 
 impl std::error::Error for ServerFailed {}
 
-/// The whole lab as `status` reports it (its JSON form is documented for scripts).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LabStatus {
-    pub lab: String,
-    pub workspace: PathBuf,
-    pub servers: Vec<ServerStatus>,
-}
-
-/// One server in `status`: Docker's view, and the server's own when it answers SQL.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ServerStatus {
-    pub name: String,
-    pub container: String,
-    /// `missing`, `created`, `running`, `exited`, `restarting`, …
-    pub state: String,
-    pub exit_code: Option<i64>,
-    pub host: String,
-    pub port: Option<u16>,
-    pub ip: Option<String>,
-    /// The engine the server says it is, from its version, while it answers.
-    pub engine: Option<Engine>,
-    /// The server's `version` (`11.8.3-MariaDB-0+deb13u1`, `8.4.6`).
-    pub version: Option<String>,
-    pub server_id: Option<u64>,
-    pub log_bin: Option<bool>,
-    pub replication: Option<Replication>,
-    /// Why the SQL facts are missing, when the server runs but did not answer.
-    pub error: Option<String>,
-}
-
 /// What the command line chose for the servers; both are optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ServerChoice {
@@ -245,7 +215,7 @@ pub struct Lab {
 
 impl Lab {
     /// Finds the Docker engine and describes the day's lab (named by `SQLCOURSE_LAB_NAME`,
-    /// else the day's slug). When no engine answers, the error is a [`crate::docker::NoEngine`].
+    /// else the day's slug). When no engine answers, the error is a [`crate::lab::docker::NoEngine`].
     pub async fn connect(day: Day, workspace: Workspace, choice: ServerChoice) -> anyhow::Result<Lab> {
         let names = LabNames::for_day(&day.spec.slug)?;
         let docker = docker::connect().await?;
@@ -254,7 +224,7 @@ impl Lab {
 
     /// The lab on a Docker engine already connected, under explicit names.
     pub fn new(
-        docker: docker::Engine,
+        docker: docker::DockerEngine,
         day: Day,
         workspace: Workspace,
         names: LabNames,
@@ -342,54 +312,15 @@ impl Lab {
             .collect()
     }
 
-    /// Docker's view plus, for each server that answers, its server_id, log_bin and
-    /// replication state.
-    pub async fn status(&self) -> anyhow::Result<LabStatus> {
-        let servers = self.servers().await?;
-        let rows = join_all(servers.into_iter().map(|info| async move {
-            let (facts, error) = match (&info.endpoint, info.state.is_running()) {
-                (Some(endpoint), true) => match facts::read(endpoint).await {
-                    Ok(facts) => (Some(facts), None),
-                    Err(e) => (None, Some(e.to_string())),
-                },
-                _ => (None, None),
-            };
-            ServerStatus {
-                name: info.name,
-                container: info.container,
-                engine: facts.as_ref().map(|f| Engine::from_version(&f.version)),
-                version: facts.as_ref().map(|f| f.version.clone()),
-                state: info.state.word().to_owned(),
-                exit_code: match info.state {
-                    ContainerState::Exited { code } => Some(code),
-                    _ => None,
-                },
-                host: HOST.to_owned(),
-                port: info.port,
-                ip: info.ip,
-                server_id: facts.as_ref().map(|f| f.server_id),
-                log_bin: facts.as_ref().map(|f| f.log_bin),
-                replication: facts.map(|f| f.replication),
-                error,
-            }
-        }))
-        .await;
-        Ok(LabStatus {
-            lab: self.names.lab.clone(),
-            workspace: self.workspace.root.clone(),
-            servers: rows,
-        })
-    }
-
     /// Starts the lab, resumes a stopped or half-created one, or re-attaches to a running one;
     /// returns once every server accepts SQL.
-    pub async fn up(&self, progress: &Progress<'_>) -> anyhow::Result<Vec<ServerInfo>> {
+    pub async fn up(&self, progress: &OnEvent<'_>) -> anyhow::Result<Vec<ServerInfo>> {
         let engine = self.engine().await?;
         self.up_on(engine, progress).await
     }
 
     /// `up` on a known engine.
-    async fn up_on(&self, engine: Engine, progress: &Progress<'_>) -> anyhow::Result<Vec<ServerInfo>> {
+    async fn up_on(&self, engine: Engine, progress: &OnEvent<'_>) -> anyhow::Result<Vec<ServerInfo>> {
         self.day.spec.engine(engine)?;
         self.prepare_workspace()?;
         let password = self.workspace.root_password()?;
@@ -436,7 +367,7 @@ impl Lab {
     pub async fn restart(
         &self,
         server: &str,
-        progress: &Progress<'_>,
+        progress: &OnEvent<'_>,
     ) -> anyhow::Result<ServerInfo> {
         let spec = self.spec_of(server)?;
         let engine = self.engine().await?;
@@ -469,7 +400,7 @@ impl Lab {
 
     /// Removes the lab's containers and network; data volumes and the workspace stay, so `up`
     /// resumes where the learner left off.
-    pub async fn down(&self, progress: &Progress<'_>) -> anyhow::Result<()> {
+    pub async fn down(&self, progress: &OnEvent<'_>) -> anyhow::Result<()> {
         progress(LabEvent::Removing("containers".to_owned()));
         self.remove_containers(true).await?;
         progress(LabEvent::Removing("network".to_owned()));
@@ -479,7 +410,7 @@ impl Lab {
     /// Removes every object carrying the lab's label, restores the starting files, forgets
     /// the root password, clears the day's progress and brings a fresh lab up: on the engine
     /// chosen, else on the one the lab ran.
-    pub async fn reset(&self, progress: &Progress<'_>) -> anyhow::Result<Vec<ServerInfo>> {
+    pub async fn reset(&self, progress: &OnEvent<'_>) -> anyhow::Result<Vec<ServerInfo>> {
         let engine = match self.choice.engine {
             Some(chosen) => chosen,
             None => self.labelled_engine().await?.unwrap_or_else(|| self.day.spec.default_engine()),
@@ -494,7 +425,6 @@ impl Lab {
         volumes?;
         self.workspace.install(&self.day, true)?;
         self.workspace.forget_password()?;
-        crate::progress::Progress::clear(&self.day.spec.slug)?;
         self.up_on(engine, progress).await
     }
 
@@ -572,7 +502,7 @@ impl Lab {
         port: u16,
         image: &ImageChoice,
         password: &str,
-        progress: &Progress<'_>,
+        progress: &OnEvent<'_>,
     ) -> anyhow::Result<()> {
         let running = container
             .as_ref()
@@ -612,7 +542,7 @@ impl Lab {
         spec: &ServerSpec,
         engine: Engine,
         password: &str,
-        progress: &Progress<'_>,
+        progress: &OnEvent<'_>,
     ) -> anyhow::Result<()> {
         let container = self.names.container(&spec.name);
         let inspected = self.inspect(&spec.name).await?;
@@ -630,7 +560,7 @@ impl Lab {
         progress(LabEvent::Waiting(spec.name.clone()));
         self.mark_starting(&spec.name, true);
         let outcome = tokio::select! {
-            ready = ready::wait_until_ready(&endpoint, READY_LIMIT) => ready.map_err(|e| match e {
+            ready = endpoint::wait_until_ready(&endpoint, READY_LIMIT) => ready.map_err(|e| match e {
                 NotReady::Rejected(_) => format!(
                     "{e}. Its data was made with another password; `sqlcourse {} reset` starts afresh",
                     self.day.spec.slug
@@ -686,7 +616,7 @@ impl Lab {
             .config_dir(&self.day, &spec.name)
             .map(|dir| setup::config_files(&dir))
             .unwrap_or_default();
-        let offending = diagnose::find_offending(&log, &files);
+        let offending = startup::find_offending(&log, &files);
         let tail = log.len().saturating_sub(LOG_TAIL);
         ServerFailed {
             server: spec.name.clone(),

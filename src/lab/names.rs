@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::engine::Engine;
+use crate::dialect::engine::Engine;
 
 /// The label every object of a lab carries; its value is the lab's name.
 pub const LAB_LABEL: &str = "io.sqlcourse.lab";

@@ -19,11 +19,11 @@ use bollard::query_parameters::{
 use futures_util::StreamExt;
 use futures_util::future::join_all;
 
-use super::names::ENGINE_LABEL;
-use super::{HOST, ImageChoice, Lab, LabEvent, Progress, first_error, ports, tls};
-use crate::docker::{is_conflict, is_not_found};
-use crate::engine::Engine;
-use crate::spec::ServerSpec;
+use crate::lab::names::ENGINE_LABEL;
+use crate::lab::{HOST, ImageChoice, Lab, LabEvent, OnEvent, first_error, ports, tls};
+use crate::lab::docker::{is_conflict, is_not_found};
+use crate::dialect::engine::Engine;
+use crate::course::spec::ServerSpec;
 
 /// The server's port inside its container.
 const SQL_PORT: &str = "3306/tcp";
@@ -115,7 +115,7 @@ impl Lab {
         mut port: u16,
         image: &ImageChoice,
         password: &str,
-        progress: &Progress<'_>,
+        progress: &OnEvent<'_>,
     ) -> anyhow::Result<()> {
         let image = self.choose_image(image, engine, progress).await?;
         self.ensure_volume(&spec.name, engine).await?;
@@ -142,14 +142,14 @@ impl Lab {
         &self,
         image: &'a ImageChoice,
         engine: Engine,
-        progress: &Progress<'_>,
+        progress: &OnEvent<'_>,
     ) -> anyhow::Result<&'a String> {
         image
             .get_or_init(|| async {
                 let ensured = async {
                     let spec = self.day.spec.engine(engine)?;
                     let chosen = self.choice.image.as_deref();
-                    crate::image::ensure(&self.docker, &self.day.content, spec, chosen, progress)
+                    crate::lab::image::ensure(&self.docker, &self.day.content, spec, chosen, progress)
                         .await
                 };
                 ensured.await.map_err(|e| format!("{e:#}"))

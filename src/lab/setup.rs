@@ -4,10 +4,10 @@ use std::path::Path;
 
 use mysql::prelude::Queryable;
 
-use super::diagnose::ConfigFile;
-use super::objects::CONFIG_DIR;
-use crate::ready::Endpoint;
-use crate::spec::SeedSpec;
+use crate::lab::startup::ConfigFile;
+use crate::lab::objects::CONFIG_DIR;
+use crate::lab::endpoint::Endpoint;
+use crate::course::spec::SeedSpec;
 
 /// The server ignores a world-writable config file and cannot read a private one: give the
 /// learner's config files mode 0644 (and their folder 0755) when they have another.

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::split::Statement;
+use crate::sql::split::Statement;
 
 /// Rows kept from one result before the rest are only counted.
 pub const DEFAULT_ROW_LIMIT: usize = 10_000;
@@ -121,7 +121,7 @@ pub struct RowSet {
 impl RowSet {
     /// An empty result table that will keep up to `limit` rows.
     pub fn new(columns: Vec<Column>, limit: usize) -> Self {
-        let widths = columns.iter().map(|c| super::render::cell_width(&c.name)).collect();
+        let widths = columns.iter().map(|c| crate::sql::render::cell_width(&c.name)).collect();
         RowSet { columns, rows: Vec::new(), total: 0, warnings: 0, limit, widths }
     }
 
@@ -132,7 +132,7 @@ impl RowSet {
             return;
         }
         for (width, value) in self.widths.iter_mut().zip(&row) {
-            let cell = value.as_deref().map_or(NULL.len(), super::render::cell_width);
+            let cell = value.as_deref().map_or(NULL.len(), crate::sql::render::cell_width);
             *width = (*width).max(cell);
         }
         self.rows.push(row);

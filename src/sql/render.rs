@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::outcome::{NULL, Outcome, RowSet, Run, StatementResult};
+use crate::sql::outcome::{NULL, Outcome, RowSet, Run, StatementResult};
 
 /// Marks a value cut to fit its column.
 const ELLIPSIS: char = '…';

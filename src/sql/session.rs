@@ -7,13 +7,13 @@ use std::time::{Duration, Instant};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts, OptsBuilder, Value};
 
-use super::outcome::{
+use crate::sql::outcome::{
     Column, DEFAULT_ROW_LIMIT, Done, Outcome, RowSet, Run, SqlError, StatementResult,
 };
-use super::split::{Statement, split};
-use crate::dialect;
-use crate::engine::Engine;
-use crate::ready::Endpoint;
+use crate::sql::split::{Statement, split};
+use crate::dialect::forms;
+use crate::dialect::engine::Engine;
+use crate::lab::endpoint::Endpoint;
 
 /// How a session connects and how much it keeps.
 #[derive(Debug, Clone)]
@@ -291,7 +291,7 @@ fn explain_refused(outcome: &mut Outcome, engine: Engine, version: &str) {
     if error.code != PARSE_ERROR {
         return;
     }
-    let refused = dialect::refused(&outcome.statement.text, engine, version);
+    let refused = forms::refused(&outcome.statement.text, engine, version);
     if refused.is_empty() {
         return;
     }

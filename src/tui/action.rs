@@ -10,11 +10,11 @@ use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind,
 };
 
-use super::app::Pane;
-use super::view::ServerView;
+use crate::tui::state::Pane;
+use crate::tui::state::view::ServerView;
 use crate::grade::TaskStatus;
-use crate::app_run::AppEvent;
-use crate::lesson::Engine;
+use crate::learner::app_run::AppEvent;
+use crate::course::lesson::Engine;
 use crate::sql::Run;
 
 /// Something the app reacts to in `App::update`.

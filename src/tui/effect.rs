@@ -1,9 +1,9 @@
 //! Work the screen asks for that happens outside it: `App::update` only records these, and the
-//! event loop hands them to a [`Performer`](super::perform::Performer).
+//! event loop hands them to a [`Performer`](crate::tui::perform::Performer).
 
 use std::path::PathBuf;
 
-use crate::live::Request;
+use crate::tui::workers::lab::Request;
 
 /// Something to do outside the screen's state.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,29 +3,18 @@
 //!
 //! One channel carries every [`Action`]: a thread forwards terminal events into it, and the
 //! lab and grading workers, the SQL workers and the application runner send their news into
-//! it. The loop blocks on the channel, applies what arrives to the [`App`](app::App), carries
+//! it. The loop blocks on the channel, applies what arrives to the [`App`](state::App), carries
 //! out the [`Effect`](effect::Effect)s it asked for, and redraws only when something changed,
 //! so an idle screen costs no CPU.
 
 pub mod action;
-pub mod app;
-mod console;
 pub mod draw;
 pub mod effect;
-pub mod headless;
-mod highlight;
-mod input;
-mod layout;
-mod markdown;
-mod output;
 pub mod perform;
-mod prompt;
-pub mod sql_worker;
-mod terminal;
-pub mod theme;
-mod transcript;
-pub mod view;
-mod wrap;
+pub mod state;
+pub mod term;
+mod text;
+pub mod workers;
 
 #[cfg(test)]
 mod tests;
@@ -37,10 +26,10 @@ use anyhow::Context;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 
-use crate::content::Day;
-use crate::live::LabHandle;
-use crate::progress::Progress;
-use crate::workspace::Workspace;
+use crate::course::content::Day;
+use crate::tui::workers::lab::LabHandle;
+use crate::learner::progress::Progress;
+use crate::learner::workspace::Workspace;
 use action::Action;
 use perform::{Host, Performer};
 
@@ -60,16 +49,16 @@ pub fn run(
         "the lesson needs a terminal: run `sqlcourse {slug}` in a terminal window \
          (scripts can use `sqlcourse {slug} check`)"
     );
-    let guard = terminal::TerminalGuard::enter()?;
+    let guard = term::terminal::TerminalGuard::enter()?;
     let size = guard.terminal.size().context("cannot read the terminal's size")?;
     let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
-    let mut app = app::App::new(day, workspace, theme::Theme::from_env(), area);
+    let mut app = state::App::new(day, workspace, draw::theme::Theme::from_env(), area);
     // Resume at the learner's step; a progress file that could not be read was set aside.
     let loaded = Progress::load(slug);
     app.go_to(loaded.progress.step);
     app.notice = loaded.warning;
     let (sender, actions) = mpsc::channel();
-    let input = input::TerminalInput::start(sender.clone())?;
+    let input = term::input::TerminalInput::start(sender.clone())?;
     let mut host = Screen { guard, input };
     host.guard.terminal.draw(|frame| draw::draw(frame, &app)).context("cannot draw")?;
 
@@ -95,8 +84,8 @@ fn remember_step(slug: &str, step: usize) {
 
 /// The real terminal: drawn on through the guard, keys read by the input thread.
 struct Screen {
-    guard: terminal::TerminalGuard,
-    input: input::TerminalInput,
+    guard: term::terminal::TerminalGuard,
+    input: term::input::TerminalInput,
 }
 
 impl Host for Screen {
@@ -126,7 +115,7 @@ impl Host for Screen {
 /// nothing arrives. Returns the frames drawn.
 pub fn event_loop<H: Host>(
     host: &mut H,
-    app: &mut app::App,
+    app: &mut state::App,
     actions: &Receiver<Action>,
     performer: &mut Performer,
 ) -> anyhow::Result<usize>
@@ -158,7 +147,7 @@ where
 /// Carries out what the app asked for; returns whether the screen changed.
 fn perform_effects<H: Host>(
     host: &mut H,
-    app: &mut app::App,
+    app: &mut state::App,
     performer: &mut Performer,
 ) -> anyhow::Result<bool>
 where

@@ -10,15 +10,17 @@ use anyhow::Context;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
-use super::action::Action;
-use super::effect::Effect;
-use super::sql_worker::SqlWorker;
-use crate::content::Day;
-use crate::editor::{Editor, FileChange};
-use crate::spec::{AppSpec, LabSpec};
-use crate::workspace::Workspace;
-use crate::live::LabHandle;
-use crate::{app_run, clipboard, shell};
+use crate::tui::action::Action;
+use crate::tui::effect::Effect;
+use crate::tui::workers::sql::SqlWorker;
+use crate::course::content::Day;
+use crate::learner::editor::{Editor, FileChange};
+use crate::course::spec::{AppSpec, LabSpec};
+use crate::learner::workspace::Workspace;
+use crate::tui::workers::lab::LabHandle;
+use crate::lab::shell;
+use crate::learner::app_run;
+use crate::tui::term::clipboard;
 
 /// The terminal the screen is drawn on, as the effects need it.
 pub trait Host {
@@ -127,7 +129,7 @@ impl Performer {
         let result = (|| {
             let (info, endpoint) = self.lab.running(server)?;
             let runtime = runtime()?;
-            let docker = runtime.block_on(crate::docker::connect())?.docker;
+            let docker = runtime.block_on(crate::lab::docker::connect())?.docker;
             let container = info.container;
             let engine = info.engine.unwrap_or_default();
             let client = self.spec.engine(engine)?.client.clone();

@@ -10,20 +10,20 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
-use super::action::{Action, Scroll};
-use super::app::{App, Pane, Work};
-use super::draw::draw;
-use super::effect::Effect;
-use super::headless::Headless;
-use super::perform::Performer;
-use super::theme::Theme;
-use super::view::{ServerState, ServerView};
+use crate::tui::action::{Action, Scroll};
+use crate::tui::state::{App, Pane, Work};
+use crate::tui::draw::draw;
+use crate::tui::effect::Effect;
+use crate::tui::term::headless::Headless;
+use crate::tui::perform::Performer;
+use crate::tui::draw::theme::Theme;
+use crate::tui::state::view::{ServerLife, ServerView};
 use crate::grade::{TaskState, TaskStatus};
-use crate::app_run::{AppEvent, Stream};
-use crate::content::{Content, Day};
-use crate::lesson::Engine;
+use crate::learner::app_run::{AppEvent, Stream};
+use crate::course::content::{Content, Day};
+use crate::course::lesson::Engine;
 use crate::sql::{Column, Outcome, RowSet, Run, SqlError, Statement, StatementResult};
-use crate::workspace::Workspace;
+use crate::learner::workspace::Workspace;
 
 fn fixture_day() -> Day {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content");
@@ -36,7 +36,7 @@ fn workspace() -> Workspace {
 
 /// A performer for a screen with no lab behind it.
 fn performer(day: &Day, workspace: &Workspace, sender: Sender<Action>) -> Performer {
-    let (lab, _) = crate::live::LabHandle::with_servers(&day.spec.slug, Vec::new());
+    let (lab, _) = crate::tui::workers::lab::LabHandle::with_servers(&day.spec.slug, Vec::new());
     Performer::new(day, workspace, sender, lab)
 }
 
@@ -61,10 +61,10 @@ fn working(app: &mut App) {
         detail: detail.map(str::to_owned),
     };
     app.update(Action::Lab(vec![
-        server("master", ServerState::Ready, 13306, Some("MariaDB 11.8.3")),
+        server("master", ServerLife::Ready, 13306, Some("MariaDB 11.8.3")),
         server(
             "slave",
-            ServerState::Failed("unknown variable 'sever-id=2'".to_owned()),
+            ServerLife::Failed("unknown variable 'sever-id=2'".to_owned()),
             13307,
             None,
         ),
@@ -301,7 +301,7 @@ fn the_help_lists_exactly_the_keys_of_the_focused_pane_and_holds_the_panes_still
         }
         app.update(Action::Help);
         let shown = screen(&app);
-        for binding in super::action::BINDINGS {
+        for binding in crate::tui::action::BINDINGS {
             let listed = shown
                 .lines()
                 .any(|l| l.contains(&format!("┃ {} ", binding.keys)) && l.contains(binding.help));
@@ -415,7 +415,7 @@ fn the_lesson_shows_the_running_engine_and_ports() {
     assert!(screen(&app).contains("127.0.0.1:13306/shop"), "default port before the lab is up");
     let mut servers = ServerView::not_started(&day);
     servers[0].port = Some(23306);
-    servers[0].state = ServerState::Starting;
+    servers[0].state = ServerLife::Starting;
     app.update(Action::Lab(servers));
     let shown = screen(&app);
     assert!(
@@ -434,10 +434,10 @@ fn the_lab_pane_shows_every_server_state() {
         "{shown}"
     );
     let states = [
-        (ServerState::Starting, "◌ starting"),
-        (ServerState::Ready, "● ready"),
-        (ServerState::Stopped, "○ stopped"),
-        (ServerState::Failed("port 13306 is taken".to_owned()), "✗ failed"),
+        (ServerLife::Starting, "◌ starting"),
+        (ServerLife::Ready, "● ready"),
+        (ServerLife::Stopped, "○ stopped"),
+        (ServerLife::Failed("port 13306 is taken".to_owned()), "✗ failed"),
     ];
     for (state, label) in states {
         let mut servers = ServerView::not_started(&day);
@@ -484,21 +484,21 @@ fn the_loop_draws_only_when_something_changed_and_stops_on_quit() {
     sender.send(Action::Scroll(Scroll::LineUp)).expect("sends");
     sender.send(Action::Resize { width: 80, height: 24 }).expect("sends");
     drop(sender);
-    let frames = super::event_loop(&mut host, &mut app, &actions, &mut performer).expect("runs");
+    let frames = crate::tui::event_loop(&mut host, &mut app, &actions, &mut performer).expect("runs");
     assert_eq!(frames, 0, "nothing changed, nothing drawn");
 
     let (sender, actions) = std::sync::mpsc::channel();
     let worker = sender.clone();
     std::thread::spawn(move || {
         let mut servers = ServerView::not_started(&fixture_day());
-        servers[1].state = ServerState::Ready;
+        servers[1].state = ServerLife::Ready;
         worker.send(Action::Lab(servers)).expect("sends");
     })
     .join()
     .expect("worker ran");
     sender.send(Action::NextStep).expect("sends");
     drop(sender);
-    let frames = super::event_loop(&mut host, &mut app, &actions, &mut performer).expect("runs");
+    let frames = crate::tui::event_loop(&mut host, &mut app, &actions, &mut performer).expect("runs");
     assert_eq!(frames, 1, "both changes in one frame");
     let shown = host.text();
     assert!(shown.contains("Step 2/7") && shown.contains("slave   ● ready"), "{shown}");
@@ -506,7 +506,7 @@ fn the_loop_draws_only_when_something_changed_and_stops_on_quit() {
     let (sender, actions) = std::sync::mpsc::channel();
     sender.send(Action::Quit).expect("sends");
     sender.send(Action::NextStep).expect("sends");
-    let frames = super::event_loop(&mut host, &mut app, &actions, &mut performer).expect("runs");
+    let frames = crate::tui::event_loop(&mut host, &mut app, &actions, &mut performer).expect("runs");
     assert_eq!(frames, 0, "quit ends the loop before drawing, while a sender is still alive");
     drop(sender);
 }
@@ -781,7 +781,7 @@ fn code_blocks_are_marked_copied_and_put_into_the_console() {
         let notice = performer.perform(effect, &mut host).expect("a notice");
         assert_eq!(notice, Action::Notice("copied 5 lines to the clipboard".into()));
     }
-    assert_eq!(host.escapes, [crate::clipboard::osc52(&change_master)]);
+    assert_eq!(host.escapes, [crate::tui::term::clipboard::osc52(&change_master)]);
 
     // v puts it in the console, for the running engine.
     app.update(Action::Engine(Engine::MySql));
@@ -874,7 +874,7 @@ fn the_output_follows_new_lines_until_scrolled_back() {
 
 #[test]
 fn lab_keys_ask_the_lab_and_reset_asks_first() {
-    use crate::live::Request;
+    use crate::tui::workers::lab::Request;
     let (day, ws) = (fixture_day(), workspace());
     let mut app = app(&day, &ws, 120, 40);
 

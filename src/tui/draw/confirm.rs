@@ -5,8 +5,8 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::pane;
-use crate::tui::app::App;
+use crate::tui::draw::pane;
+use crate::tui::state::App;
 
 pub fn draw_confirm_reset(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;

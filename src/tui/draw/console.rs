@@ -6,10 +6,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{pane, scrolled};
+use crate::tui::draw::{pane, scrolled};
 use crate::sql::is_complete;
-use crate::tui::app::{App, Pane};
-use crate::tui::wrap::wrap;
+use crate::tui::state::{App, Pane};
+use crate::tui::text::wrap::wrap;
 
 pub fn draw_console(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;

@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::tui::action::{BINDINGS, Footer};
-use crate::tui::app::App;
-use crate::tui::wrap::{truncate, width};
+use crate::tui::state::App;
+use crate::tui::text::wrap::{truncate, width};
 
 pub fn draw_footer(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;

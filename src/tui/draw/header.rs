@@ -5,9 +5,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::tui::app::App;
+use crate::tui::state::App;
 use crate::grade::TaskState;
-use crate::tui::wrap::truncate;
+use crate::tui::text::wrap::truncate;
 
 pub fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
     let style = app.theme.header();

@@ -5,9 +5,9 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::pane;
+use crate::tui::draw::pane;
 use crate::tui::action::BINDINGS;
-use crate::tui::app::{App, Pane};
+use crate::tui::state::{App, Pane};
 
 pub fn draw_help(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;

@@ -7,10 +7,10 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::pane;
-use crate::tui::app::{App, Pane};
-use crate::tui::view::ServerState;
-use crate::tui::wrap::{truncate, truncate_start};
+use crate::tui::draw::pane;
+use crate::tui::state::{App, Pane};
+use crate::tui::state::view::ServerLife;
+use crate::tui::text::wrap::{truncate, truncate_start};
 
 pub fn draw_lab(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
@@ -23,10 +23,10 @@ pub fn draw_lab(frame: &mut Frame, area: Rect, app: &App) {
     let mut lines = Vec::new();
     for (i, server) in app.servers.iter().enumerate() {
         let (mark, style) = match server.state {
-            ServerState::NotStarted | ServerState::Stopped => ("○", theme.muted()),
-            ServerState::Starting => ("◌", theme.busy()),
-            ServerState::Ready => ("●", theme.done()),
-            ServerState::Failed(_) => ("✗", theme.failing()),
+            ServerLife::NotStarted | ServerLife::Stopped => ("○", theme.muted()),
+            ServerLife::Starting => ("◌", theme.busy()),
+            ServerLife::Ready => ("●", theme.done()),
+            ServerLife::Failed(_) => ("✗", theme.failing()),
         };
         let port = server.port.map_or_else(String::new, |p| format!("  :{p}"));
         // The selected server is what `e` and `x` act on, from any pane: highlighted while
@@ -43,7 +43,7 @@ pub fn draw_lab(frame: &mut Frame, area: Rect, app: &App) {
             Span::styled(port, theme.muted()),
         ]));
         let detail = match &server.state {
-            ServerState::Failed(reason) => Some((reason, theme.failing())),
+            ServerLife::Failed(reason) => Some((reason, theme.failing())),
             _ => server.detail.as_ref().map(|d| (d, theme.muted())),
         };
         if let Some((detail, style)) = detail {
@@ -62,7 +62,7 @@ pub fn draw_lab(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(label, theme.strong()),
         Span::styled(files, theme.muted()),
     ]));
-    let idle = app.servers.iter().all(|s| s.state == ServerState::NotStarted);
+    let idle = app.servers.iter().all(|s| s.state == ServerLife::NotStarted);
     let title = if idle { " Lab: not started " } else { " Lab " };
     frame.render_widget(pane(Line::from(title), focused, theme), area);
     frame.render_widget(Paragraph::new(lines), text);

@@ -6,8 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{pane, scrolled};
-use crate::tui::app::{App, Pane};
+use crate::tui::draw::{pane, scrolled};
+use crate::tui::state::{App, Pane};
 
 /// Replaces the bar of the marked code block.
 const MARK: &str = "▌ ";

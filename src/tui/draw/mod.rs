@@ -6,17 +6,19 @@ mod footer;
 mod header;
 mod help;
 mod lab;
+pub mod layout;
 mod lesson;
 mod output;
 pub mod tasks;
+pub mod theme;
 mod too_small;
 
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Padding};
 
-use super::app::{App, Work};
-use super::theme::Theme;
+use crate::tui::state::{App, Work};
+use crate::tui::draw::theme::Theme;
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {

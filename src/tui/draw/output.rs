@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{pane, scrolled};
-use crate::tui::app::{App, Pane};
+use crate::tui::draw::{pane, scrolled};
+use crate::tui::state::{App, Pane};
 
 pub fn draw_output(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;

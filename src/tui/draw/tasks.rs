@@ -5,10 +5,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{pane, scrolled};
-use crate::tui::app::{App, Pane};
+use crate::tui::draw::{pane, scrolled};
+use crate::tui::state::{App, Pane};
 use crate::grade::{TaskState, TaskStatus};
-use crate::tui::wrap::{truncate, wrap};
+use crate::tui::text::wrap::{truncate, wrap};
 
 /// The pane's lines at a width, and the line each step starts on.
 pub struct TaskLines {

@@ -5,9 +5,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::tui::app::App;
-use crate::tui::layout::{MIN_HEIGHT, MIN_WIDTH};
-use crate::tui::wrap::wrap;
+use crate::tui::state::App;
+use crate::tui::draw::layout::{MIN_HEIGHT, MIN_WIDTH};
+use crate::tui::text::wrap::wrap;
 
 pub fn draw_too_small(frame: &mut Frame, area: Rect, app: &App) {
     let size =

@@ -1,2 +1,0 @@
-//! Development aid: one probe + grade round against servers named on the command line.
-fn main() {}

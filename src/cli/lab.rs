@@ -1,0 +1,162 @@
+//! The lab's commands on the command line: `up`, `down`, `status`, `restart`, `reset`,
+//! `check` and `solve`.
+//!
+//! Progress goes to stderr, results to stdout (so `status --json` pipes cleanly).
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use crate::cli::args::{DayCommand, Global};
+use crate::course::content::Day;
+use crate::lab::{HOST, Lab, LabEvent, ServerChoice, ServerInfo};
+use crate::learner::progress::Progress;
+use crate::learner::workspace::Workspace;
+
+/// Prints a line on stdout; a reader that went away (`| head`) is not an error.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// Runs one lab command to completion.
+pub fn run(day: Day, global: &Global, command: DayCommand) -> anyhow::Result<ExitCode> {
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    runtime.block_on(run_async(day, global, command))
+}
+
+async fn run_async(day: Day, global: &Global, command: DayCommand) -> anyhow::Result<ExitCode> {
+    let slug = day.spec.slug.clone();
+    let workspace = Workspace::for_day(&slug)?;
+    if let DayCommand::Reset { yes: false } = command
+        && !confirm_reset(&slug, &workspace)?
+    {
+        eprintln!("Nothing was changed.");
+        return Ok(ExitCode::FAILURE);
+    }
+    let choice = ServerChoice { engine: global.engine, image: global.image.clone() };
+    let lab = Lab::connect(day.clone(), workspace, choice).await?;
+    let printer = Printer::default();
+    let progress = |event| printer.show(event);
+    match command {
+        DayCommand::Up => {
+            let servers = lab.up(&progress).await?;
+            print_reachable(&lab, &slug, &servers).await?;
+        }
+        DayCommand::Down => {
+            lab.down(&progress).await?;
+            outln!(
+                "The lab is down. Your data and your files in {} are kept: `sqlcourse {slug} up` resumes.",
+                lab.workspace().root.display()
+            );
+        }
+        DayCommand::Status { json } => {
+            let status = crate::cli::status::gather(&lab).await?;
+            if json {
+                outln!("{}", serde_json::to_string_pretty(&status)?);
+            } else {
+                let _ = write!(std::io::stdout(), "{}", crate::cli::status::text(&status, &slug));
+            }
+        }
+        DayCommand::Restart { server } => {
+            let info = lab.restart(&server, &progress).await?;
+            let port = info.port.map_or_else(|| "?".to_owned(), |p| p.to_string());
+            outln!("The {} restarted and accepts SQL on {HOST}:{port}.", info.name);
+        }
+        DayCommand::Reset { .. } => {
+            let servers = lab.reset(&progress).await?;
+            Progress::clear(&slug)?;
+            outln!("The lab is fresh: starting files restored, data and progress cleared.");
+            print_reachable(&lab, &slug, &servers).await?;
+        }
+        DayCommand::Check { json } => return crate::cli::check::run(&lab, &day, json).await,
+        DayCommand::Solve { task } => {
+            let report =
+                crate::cli::solve::run(&lab, &day, task.as_deref(), &progress, &|line| eprintln!("{line}"))
+                    .await?;
+            print!("{}", report.to_text());
+        }
+        DayCommand::Sql { server, execute } => {
+            return crate::cli::sql::run(&lab, &server, execute.as_deref()).await;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Asks on the terminal before `reset` throws the learner's work away.
+fn confirm_reset(slug: &str, workspace: &Workspace) -> anyhow::Result<bool> {
+    anyhow::ensure!(
+        std::io::stdin().is_terminal(),
+        "reset deletes the lab's data and restores your starting files; run `sqlcourse {slug} reset --yes` to confirm"
+    );
+    eprint!(
+        "This deletes the {slug} servers' data, restores the starting files in {} (your edits are lost) and clears your progress.\nContinue? [y/N] ",
+        workspace.root.display()
+    );
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
+}
+
+/// Prints progress events as lines on stderr; pull progress rewrites one line on a terminal.
+#[derive(Default)]
+struct Printer {
+    /// Last pull percentage shown, so a stream of events prints a few lines, not thousands.
+    shown: Mutex<Option<u64>>,
+}
+
+impl Printer {
+    fn show(&self, event: LabEvent) {
+        let line = match event {
+            LabEvent::Pulling { image, fetched, total } => {
+                let percent = (fetched * 100).checked_div(total).unwrap_or(0);
+                let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+                if shown.is_some_and(|s| percent < s + 5) && percent < 100 {
+                    return;
+                }
+                *shown = Some(percent);
+                if total == 0 {
+                    format!("Pulling {image} …")
+                } else {
+                    format!("Pulling {image}: {} of {} MB ({percent}%)", fetched >> 20, total >> 20)
+                }
+            }
+            LabEvent::ImageFallback { wanted, using, reason } => {
+                format!("Cannot pull {wanted} ({reason}); using the offline image {using}.")
+            }
+            LabEvent::Building { line } => format!("Building the offline image: {line}"),
+            LabEvent::Creating(server) => format!("{server}: creating its container"),
+            LabEvent::Starting(server) => format!("{server}: starting"),
+            LabEvent::Waiting(server) => format!("{server}: waiting until it accepts SQL"),
+            LabEvent::Seeding(server) => format!("{server}: loading the starting data"),
+            LabEvent::Ready(server) => format!("{server}: ready"),
+            LabEvent::Failed { server, reason } => format!("{server}: failed: {reason}"),
+            LabEvent::Removing(what) => format!("Removing the lab's {what}"),
+        };
+        eprintln!("{line}");
+    }
+}
+
+async fn print_reachable(lab: &Lab, slug: &str, servers: &[ServerInfo]) -> anyhow::Result<()> {
+    let workspace = &lab.workspace().root;
+    let engine = lab.engine().await?;
+    outln!("Lab {} is up on {engine}. Workspace: {}", lab.names().lab, workspace.display());
+    for server in servers {
+        let port = server.port.map_or_else(|| "?".to_owned(), |p| p.to_string());
+        let client = lab.client(server).await?;
+        outln!(
+            "  {:<8} {HOST}:{port:<6} {client} -h {HOST} -P {port} -u root -p   (or: sqlcourse {slug} sql {})",
+            server.name,
+            server.name
+        );
+    }
+    outln!(
+        "Root password: in {} . Inside the lab network the servers are `{}`, port 3306.",
+        workspace.join(".root-password").display(),
+        servers.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("`, `")
+    );
+    Ok(())
+}

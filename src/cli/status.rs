@@ -1,0 +1,234 @@
+//! `status [--json]`: Docker's view of each server and, while it answers SQL, what it says of
+//! itself (read by the probe, the one reader of server facts). The JSON form is a contract
+//! documented in the README.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::dialect::engine::Engine;
+use crate::lab::{ContainerState, HOST, Lab, ServerInfo};
+use crate::probe::Probe;
+use crate::probe::snapshot::{ReplicaStatus, ServerState, ThreadState};
+
+/// The whole lab as `status` reports it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabStatus {
+    pub lab: String,
+    pub workspace: PathBuf,
+    pub servers: Vec<ServerStatus>,
+}
+
+/// One server in `status`: Docker's view, and the server's own when it answers SQL.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServerStatus {
+    pub name: String,
+    pub container: String,
+    /// `missing`, `created`, `running`, `exited`, `restarting`, …
+    pub state: String,
+    pub exit_code: Option<i64>,
+    pub host: String,
+    pub port: Option<u16>,
+    pub ip: Option<String>,
+    /// The engine the server says it is, from its version, while it answers.
+    pub engine: Option<Engine>,
+    /// The server's `version` (`11.8.3-MariaDB-0+deb13u1`, `8.4.6`).
+    pub version: Option<String>,
+    pub server_id: Option<u32>,
+    pub log_bin: Option<bool>,
+    pub replication: Option<Replication>,
+    /// Why the SQL facts are missing, when the server runs but did not answer.
+    pub error: Option<String>,
+}
+
+/// The replica side of a server, in one vocabulary whatever the engine calls its columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Replication {
+    /// Whether the server has been pointed at a source at all.
+    pub configured: bool,
+    /// `Yes`, `No` or `Connecting`.
+    pub io_running: Option<String>,
+    pub sql_running: Option<String>,
+    pub seconds_behind: Option<u64>,
+    /// The IO thread's last error, else the SQL thread's.
+    pub last_error: Option<String>,
+    /// One line for people: "not configured", "IO Yes, SQL Yes, 0 s behind", or the error.
+    pub summary: String,
+}
+
+impl Replication {
+    fn of(replica: Option<&ReplicaStatus>) -> Self {
+        let Some(r) = replica else {
+            return Replication {
+                configured: false,
+                io_running: None,
+                sql_running: None,
+                seconds_behind: None,
+                last_error: None,
+                summary: "not configured".to_owned(),
+            };
+        };
+        let last_error = [&r.last_io_error, &r.last_sql_error]
+            .into_iter()
+            .find(|e| !e.is_empty())
+            .cloned();
+        let threads = format!("IO {}, SQL {}", word(r.io_running), word(r.sql_running));
+        let summary = match (&last_error, r.seconds_behind) {
+            (Some(error), _) => format!("{threads}: {error}"),
+            (None, Some(s)) => format!("{threads}, {s} s behind"),
+            (None, None) => threads,
+        };
+        Replication {
+            configured: true,
+            io_running: Some(word(r.io_running).to_owned()),
+            sql_running: Some(word(r.sql_running).to_owned()),
+            seconds_behind: r.seconds_behind,
+            last_error,
+            summary,
+        }
+    }
+}
+
+fn word(state: ThreadState) -> &'static str {
+    match state {
+        ThreadState::Yes => "Yes",
+        ThreadState::No => "No",
+        ThreadState::Connecting => "Connecting",
+    }
+}
+
+/// Docker's view of the lab plus one read of every server that runs.
+pub async fn gather(lab: &Lab) -> anyhow::Result<LabStatus> {
+    let servers = lab.servers().await?;
+    let running = servers.iter().filter(|s| s.state.is_running());
+    let endpoints = running.filter_map(|s| Some((s.name.clone(), s.endpoint.clone()?))).collect();
+    let mut probe = Probe::new(endpoints, None);
+    let mut states = tokio::task::block_in_place(|| probe.servers());
+    let rows = servers
+        .into_iter()
+        .map(|info| {
+            let state = states.remove(&info.name);
+            row(info, state)
+        })
+        .collect();
+    Ok(LabStatus {
+        lab: lab.names().lab.clone(),
+        workspace: lab.workspace().root.clone(),
+        servers: rows,
+    })
+}
+
+fn row(info: ServerInfo, state: Option<ServerState>) -> ServerStatus {
+    let (facts, error) = match state {
+        Some(ServerState::Up(facts)) => (Some(facts), None),
+        Some(ServerState::Down { reason }) => (None, Some(reason)),
+        Some(ServerState::Absent) | None => (None, None),
+    };
+    ServerStatus {
+        name: info.name,
+        container: info.container,
+        state: info.state.word().to_owned(),
+        exit_code: match info.state {
+            ContainerState::Exited { code } => Some(code),
+            _ => None,
+        },
+        host: HOST.to_owned(),
+        port: info.port,
+        ip: info.ip,
+        engine: facts.as_ref().map(|f| f.engine),
+        version: facts.as_ref().map(|f| f.version.clone()),
+        server_id: facts.as_ref().map(|f| f.server_id),
+        log_bin: facts.as_ref().map(|f| f.log_bin),
+        replication: facts.as_ref().map(|f| Replication::of(f.replica.as_ref())),
+        error,
+    }
+}
+
+/// `11.8.3-MariaDB-0+deb13u1` → `11.8.3`.
+fn short_version(version: &str) -> &str {
+    version.split(|c: char| !c.is_ascii_digit() && c != '.').next().unwrap_or(version)
+}
+
+/// The table for people.
+pub fn text(status: &LabStatus, slug: &str) -> String {
+    let mut out = format!("Lab {} — workspace {}\n", status.lab, status.workspace.display());
+    out += &format!(
+        "  {:<8} {:<16} {:<16} {:<16} {:<10} {:<8} REPLICATION\n",
+        "SERVER", "STATE", "ADDRESS", "ENGINE", "SERVER_ID", "LOG_BIN"
+    );
+    for s in &status.servers {
+        let state = match s.exit_code {
+            Some(code) => format!("{} ({code})", s.state),
+            None => s.state.clone(),
+        };
+        let address = s.port.map_or_else(|| "-".to_owned(), |p| format!("{}:{p}", s.host));
+        let id = s.server_id.map_or_else(|| "-".to_owned(), |i| i.to_string());
+        let log_bin = s.log_bin.map_or("-", |on| if on { "ON" } else { "OFF" });
+        let engine = match (s.engine, &s.version) {
+            (Some(engine), Some(version)) => format!("{engine} {}", short_version(version)),
+            _ => "-".to_owned(),
+        };
+        let replication = match (&s.replication, &s.error) {
+            (Some(r), _) => r.summary.clone(),
+            (None, Some(e)) => format!("(no answer: {e})"),
+            (None, None) => "-".to_owned(),
+        };
+        out += &format!(
+            "  {:<8} {state:<16} {address:<16} {engine:<16} {id:<10} {log_bin:<8} {replication}\n",
+            s.name
+        );
+    }
+    if status.servers.iter().any(|s| s.state != "running") {
+        out += &format!("Start the lab with `sqlcourse {slug} up`.\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn replica(io: ThreadState, sql: ThreadState, behind: Option<u64>, error: &str) -> ReplicaStatus {
+        ReplicaStatus {
+            io_running: io,
+            sql_running: sql,
+            source_host: "master".to_owned(),
+            source_port: 3306,
+            source_user: "replica".to_owned(),
+            source_log_file: "mysql-bin.000001".to_owned(),
+            read_source_log_pos: 4,
+            exec_source_log_pos: 4,
+            seconds_behind: behind,
+            last_io_errno: 0,
+            last_io_error: error.to_owned(),
+            last_sql_errno: 0,
+            last_sql_error: String::new(),
+            gtid: false,
+            ssl_allowed: false,
+            get_public_key: false,
+        }
+    }
+
+    #[test]
+    fn a_healthy_replica_reads_as_threads_and_lag() {
+        let r = Replication::of(Some(&replica(ThreadState::Yes, ThreadState::Yes, Some(0), "")));
+        assert_eq!(r.summary, "IO Yes, SQL Yes, 0 s behind");
+        assert_eq!(r.io_running.as_deref(), Some("Yes"));
+    }
+
+    #[test]
+    fn an_error_replaces_the_lag() {
+        let error = "Fatal error: The slave I/O thread stops because master and slave have equal MariaDB server ids";
+        let r = Replication::of(Some(&replica(ThreadState::No, ThreadState::Yes, None, error)));
+        assert_eq!(r.summary, format!("IO No, SQL Yes: {error}"));
+        assert_eq!(r.last_error.as_deref(), Some(error));
+    }
+
+    #[test]
+    fn a_stopped_replica_without_error_shows_its_threads() {
+        let r = Replication::of(Some(&replica(ThreadState::No, ThreadState::No, None, "")));
+        assert_eq!(r.summary, "IO No, SQL No");
+        assert_eq!(Replication::of(None).summary, "not configured");
+        assert!(!Replication::of(None).configured);
+    }
+}

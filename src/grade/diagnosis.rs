@@ -1,0 +1,335 @@
+//! Why a task is not done yet: situations the learner meets, by stable id.
+//!
+//! Each id has a hint text in the lab's `[hints]` table, written in the learner's words with
+//! `{{placeholders}}` filled from the live state. Error messages map to ids through the wordings
+//! in [`crate::dialect::vocabulary`].
+
+use crate::dialect::vocabulary::{MESSAGES, NUMBERS};
+
+macro_rules! diagnoses {
+    ($($(#[$doc:meta])* $variant:ident => $id:literal,)*) => {
+        /// A situation that keeps a task from being done.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Diagnosis {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Diagnosis {
+            /// Every diagnosis, for checking that a lab has a hint for each.
+            pub const ALL: &[Diagnosis] = &[$(Diagnosis::$variant,)*];
+
+            /// The stable id, used as the key in `[hints]` and in `check --json`.
+            pub fn id(self) -> &'static str {
+                match self {
+                    $(Diagnosis::$variant => $id,)*
+                }
+            }
+        }
+    };
+}
+
+diagnoses! {
+    /// The lab is not up: the server has no container.
+    LabDown => "lab-down",
+    /// The server does not answer.
+    ServerDown => "server-down",
+    /// A required setting is not in the server's config file.
+    ConfigMissing => "config-missing",
+    /// The setting is in the file, but under a section the server does not read.
+    ConfigWrongSection => "config-wrong-section",
+    /// The setting's value in the file is not one the server takes.
+    ConfigInvalid => "config-invalid",
+    /// The file says one thing and the running server another: not restarted since.
+    NotApplied => "not-applied",
+    /// `server_id` 0 cannot take part in replication.
+    ServerIdZero => "server-id-zero",
+    /// Replica and source run with the same server_id.
+    EqualServerIds => "equal-server-ids",
+    /// No account on the source holds REPLICATION SLAVE.
+    NoReplicationAccount => "no-replication-account",
+    /// The replication account may log in only from the source's own machine.
+    AccountLocalhostOnly => "account-localhost-only",
+    /// The replication account's host part does not admit the replica's address.
+    AccountHostMismatch => "account-host-mismatch",
+    /// The replica has not been pointed at a source (also: START SLAVE before CHANGE MASTER).
+    NotAReplica => "not-a-replica",
+    /// The replica is pointed at itself: 127.0.0.1 or localhost inside its container.
+    SourceHostLocal => "source-host-local",
+    /// The replica is pointed at a host that is not the source.
+    WrongSourceHost => "wrong-source-host",
+    /// The source host name does not resolve (`master_ip` copied literally).
+    UnknownHost => "unknown-host",
+    /// The replica uses a port the source does not listen on inside the network.
+    WrongSourcePort => "wrong-source-port",
+    /// The replica cannot reach the source at all.
+    CantConnect => "cant-connect",
+    /// The replica logs in as a user that is not a replication account on the source.
+    UnknownReplicationUser => "unknown-replication-user",
+    /// The source refused the replica's login: wrong password (or user).
+    AccessDenied => "access-denied",
+    /// The source refuses connections from the replica's address.
+    HostNotAllowed => "host-not-allowed",
+    /// MySQL 8 caching_sha2_password over plain TCP without the source's public key (2061).
+    CachingSha2 => "caching-sha2",
+    /// The replica was given no binlog coordinates and no GTID positioning.
+    NoCoordinates => "no-coordinates",
+    /// The binlog file the replica asks for does not exist on the source.
+    WrongLogFile => "wrong-log-file",
+    /// The position the replica asks for is past the end of the file.
+    PositionPastEnd => "position-past-end",
+    /// The source keeps no binary log, so there is nothing to replicate.
+    BinlogOff => "binlog-off",
+    /// The replica is set up but its threads were never started.
+    ReplicationNotStarted => "replication-not-started",
+    /// One replication thread stopped without an error.
+    ReplicationStopped => "replication-stopped",
+    /// The SQL thread met a row the replica already has.
+    DuplicateEntry => "duplicate-entry",
+    /// A replication thread reports an error with no more specific diagnosis.
+    ReplicaError => "replica-error",
+    /// Both threads run, but a fresh row from the source did not arrive in time.
+    CanaryLate => "canary-late",
+    /// The grader's canary row could not be written or read.
+    CanaryFailed => "canary-failed",
+    /// A write reached a read-only server (the application's writes went to the replica).
+    ReadOnlyWrite => "read-only-write",
+    /// The application has not run yet.
+    RoutingNotRun => "routing-not-run",
+    /// The application changed after its last run, which is the one judged.
+    RoutingRerun => "routing-rerun",
+    /// A server refused the application's login.
+    RoutingLoginRefused => "routing-login-refused",
+    /// Plain reads went to the writer.
+    RoutingReadsOnWriter => "routing-reads-on-writer",
+    /// Writes went to the reader.
+    RoutingWritesOnReader => "routing-writes-on-reader",
+    /// The last run read nothing from the reader.
+    RoutingNoReads => "routing-no-reads",
+    /// The last run wrote nothing on the writer.
+    RoutingNoWrites => "routing-no-writes",
+    /// Rows the application wrote have not reached the reader.
+    RoutingRowsMissing => "routing-rows-missing",
+    /// The rows the application wrote cannot be followed.
+    RoutingRowsUnknown => "routing-rows-unknown",
+}
+
+impl serde::Serialize for Diagnosis {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+/// What an error message means, by its words first and its number second.
+pub fn diagnose_error(message: &str, errno: u32) -> Option<Diagnosis> {
+    let lower = message.to_ascii_lowercase();
+    MESSAGES
+        .iter()
+        .find(|(_, words)| words.iter().any(|w| lower.contains(&w.to_ascii_lowercase())))
+        .map(|(d, _)| *d)
+        .or_else(|| NUMBERS.iter().find(|(_, numbers)| numbers.contains(&errno)).map(|(d, _)| *d))
+}
+
+/// The first 'quoted' value after the words that identified the message: the host in
+/// "Unknown server host 'master_ip'", the key in "Duplicate entry '1' for key 'PRIMARY'".
+pub fn quoted_detail(message: &str, diagnosis: Diagnosis) -> Option<String> {
+    let lower = message.to_ascii_lowercase();
+    let (_, words) = MESSAGES.iter().find(|(d, _)| *d == diagnosis)?;
+    let end = words.iter().find_map(|w| {
+        let w = w.to_ascii_lowercase();
+        lower.find(&w).map(|at| at + w.len())
+    })?;
+    let rest = &message[end..];
+    let open = rest.find('\'')? + 1;
+    let close = rest[open..].find('\'')?;
+    Some(rest[open..open + close].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Error texts as the servers print them (MariaDB 11.8 and MySQL 8.4 wordings).
+    const ERRORS: &[(&str, u32, Diagnosis)] = &[
+        (
+            "Fatal error: The slave I/O thread stops because master and slave have equal MariaDB server ids; these ids must be different for replication to work (or the --replicate-same-server-id option must be used on slave but this does not always make sense; please check the manual before using it).",
+            1593,
+            Diagnosis::EqualServerIds,
+        ),
+        (
+            "Fatal error: The slave I/O thread stops because master and slave have equal MySQL server ids; these ids must be different for replication to work (or the --replicate-same-server-id option must be used on slave but this does not always make sense; please check the manual before using it).",
+            1593,
+            Diagnosis::EqualServerIds,
+        ),
+        (
+            "Fatal error: The replica I/O thread stops because source and replica have equal MySQL server ids; these ids must be different for replication to work (or the --replicate-same-server-id option must be used on replica but this does not always make sense; please check the manual before using it).",
+            13117,
+            Diagnosis::EqualServerIds,
+        ),
+        (
+            "error connecting to master 'replica@master:3306' - retry-time: 60  maximum-retries: 100000  message: Access denied for user 'replica'@'172.27.0.3' (using password: YES)",
+            1045,
+            Diagnosis::AccessDenied,
+        ),
+        (
+            "error connecting to source 'replica@master:3306' - retry-time: 60 retries: 1 message: Access denied for user 'replica'@'172.18.0.3' (using password: YES)",
+            1045,
+            Diagnosis::AccessDenied,
+        ),
+        (
+            "error connecting to master 'replica@master:3306' - retry-time: 60  maximum-retries: 100000  message: Host '172.18.0.3' is not allowed to connect to this MariaDB server",
+            1130,
+            Diagnosis::HostNotAllowed,
+        ),
+        (
+            "error connecting to source 'replica@master:3306' - retry-time: 60 retries: 1 message: Host '172.18.0.3' is not allowed to connect to this MySQL server",
+            1130,
+            Diagnosis::HostNotAllowed,
+        ),
+        (
+            "error connecting to master 'replica@master_ip:3306' - retry-time: 60  maximum-retries: 100000  message: Unknown server host 'master_ip' (-2)",
+            2005,
+            Diagnosis::UnknownHost,
+        ),
+        (
+            "error connecting to source 'replica@master_ip:3306' - retry-time: 60 retries: 1 message: Unknown MySQL server host 'master_ip' (-2)",
+            2005,
+            Diagnosis::UnknownHost,
+        ),
+        (
+            "error connecting to master 'replica@master:3307' - retry-time: 60  maximum-retries: 100000  message: Can't connect to server on 'master' (111 \"Connection refused\")",
+            2003,
+            Diagnosis::CantConnect,
+        ),
+        (
+            "error connecting to source 'replica@master:13306' - retry-time: 60 retries: 1 message: Can't connect to MySQL server on 'master:13306' (111)",
+            2003,
+            Diagnosis::CantConnect,
+        ),
+        (
+            "error connecting to source 'replica@master:3306' - retry-time: 60 retries: 1 message: Authentication plugin 'caching_sha2_password' reported error: Authentication requires secure connection.",
+            2061,
+            Diagnosis::CachingSha2,
+        ),
+        (
+            "Got fatal error 1236 from master when reading data from binary log: 'Could not find first log file name in binary log index file'",
+            1236,
+            Diagnosis::WrongLogFile,
+        ),
+        (
+            "Got fatal error 1236 from source when reading data from binary log: 'Could not find first log file name in binary log index file'",
+            13114,
+            Diagnosis::WrongLogFile,
+        ),
+        (
+            "Got fatal error 1236 from master when reading data from binary log: 'Client requested master to start replication from position > file size'",
+            1236,
+            Diagnosis::PositionPastEnd,
+        ),
+        (
+            "Got fatal error 1236 from master when reading data from binary log: 'Client requested master to start replication from impossible position; the first event 'mysql-bin.000001' at 99999, the last event read from 'mysql-bin.000001' at 4, the last byte read from 'mysql-bin.000001' at 4.'",
+            1236,
+            Diagnosis::PositionPastEnd,
+        ),
+        (
+            "Got fatal error 1236 from source when reading data from binary log: 'Client requested source to start replication from position > file size'",
+            13114,
+            Diagnosis::PositionPastEnd,
+        ),
+        ("You are not using binary logging", 1381, Diagnosis::BinlogOff),
+        (
+            "Got fatal error 1236 from master when reading data from binary log: 'Binary log is not open'",
+            1236,
+            Diagnosis::BinlogOff,
+        ),
+        (
+            "The server is not configured as slave; fix in config file or with CHANGE MASTER TO",
+            1200,
+            Diagnosis::NotAReplica,
+        ),
+        (
+            "Misconfigured slave: MASTER_HOST was not set; Fix in config file or with CHANGE MASTER TO",
+            1200,
+            Diagnosis::NotAReplica,
+        ),
+        (
+            "The server is not configured as replica; fix in config file or with CHANGE REPLICATION SOURCE TO",
+            1200,
+            Diagnosis::NotAReplica,
+        ),
+        (
+            "Error 'Duplicate entry '7' for key 'PRIMARY'' on query. Default database: ''. Query: 'INSERT INTO shop.customers (id,name,email) VALUES (7,'m','m')'",
+            1062,
+            Diagnosis::DuplicateEntry,
+        ),
+        (
+            "Coordinator stopped because there were error(s) in the worker(s). The most recent failure being: Worker 1 failed executing transaction 'ANONYMOUS' at source log binlog.000002, end_log_pos 1054. See error log and/or performance_schema.replication_applier_status_by_worker table for more details about this failure or others, if any.",
+            1062,
+            Diagnosis::DuplicateEntry,
+        ),
+        (
+            "The MariaDB server is running with the --read-only option so it cannot execute this statement",
+            1290,
+            Diagnosis::ReadOnlyWrite,
+        ),
+        (
+            "The MySQL server is running with the --read-only option so it cannot execute this statement",
+            1290,
+            Diagnosis::ReadOnlyWrite,
+        ),
+    ];
+
+    #[test]
+    fn every_known_error_text_maps_to_its_diagnosis() {
+        for (text, errno, expected) in ERRORS {
+            assert_eq!(diagnose_error(text, *errno), Some(*expected), "{text}");
+            // The words alone are enough: numbers differ between servers.
+            if *errno != 1062 {
+                assert_eq!(diagnose_error(text, 0), Some(*expected), "{text} without its number");
+            }
+        }
+    }
+
+    #[test]
+    fn an_unknown_error_has_no_diagnosis() {
+        assert_eq!(diagnose_error("Something unforeseen happened", 1234), None);
+        assert_eq!(diagnose_error("", 0), None);
+    }
+
+    #[test]
+    fn every_diagnosis_of_the_error_table_is_covered_by_a_text() {
+        for (diagnosis, _) in crate::dialect::vocabulary::MESSAGES {
+            assert!(
+                ERRORS.iter().any(|(_, _, d)| d == diagnosis),
+                "no error text exercises {}",
+                diagnosis.id()
+            );
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_kebab_case() {
+        let mut ids: Vec<&str> = Diagnosis::ALL.iter().map(|d| d.id()).collect();
+        assert!(ids.iter().all(|id| id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')));
+        ids.sort_unstable();
+        let before = ids.len();
+        ids.dedup();
+        assert_eq!(before, ids.len());
+    }
+
+    #[test]
+    fn every_diagnosis_is_documented_for_scripts() {
+        let doc = include_str!("../../README.md");
+        for diagnosis in Diagnosis::ALL {
+            assert!(doc.contains(&format!("| `{}` |", diagnosis.id())), "README.md lacks {}", diagnosis.id());
+        }
+    }
+
+    #[test]
+    fn quoted_detail_takes_the_value_after_the_words() {
+        let unknown = ERRORS.iter().find(|e| e.0.contains("master_ip")).expect("master_ip").0;
+        assert_eq!(quoted_detail(unknown, Diagnosis::UnknownHost).as_deref(), Some("master_ip"));
+        let dup = ERRORS.iter().find(|e| e.0.contains("Duplicate")).expect("a duplicate").0;
+        assert_eq!(quoted_detail(dup, Diagnosis::DuplicateEntry).as_deref(), Some("7"));
+        assert_eq!(quoted_detail("no quotes", Diagnosis::UnknownHost), None);
+    }
+}

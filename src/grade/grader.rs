@@ -1,0 +1,73 @@
+//! Grading rounds on the live lab: Docker's view and the servers' answers, graded.
+
+use std::collections::BTreeMap;
+
+use crate::course::content::Day;
+use crate::grade::{TaskStatus, WorkspaceFiles, grade};
+use crate::lab::{ContainerState, ServerInfo};
+use crate::probe::Probe;
+use crate::learner::progress::{self, Progress};
+use crate::grade::report::Report;
+use crate::probe::snapshot::{NetworkPlace, ServerSnapshot, ServerState, Snapshot};
+use crate::learner::workspace::Workspace;
+
+/// Grades a day's lab round after round, keeping its server sessions open in between.
+pub struct Grader {
+    day: Day,
+    workspace: Workspace,
+    probe: Probe,
+}
+
+impl Grader {
+    pub fn new(day: Day, workspace: Workspace) -> Self {
+        let probe = Probe::new(Vec::new(), workspace.app_dir(&day));
+        Grader { day, workspace, probe }
+    }
+
+    /// One round, given Docker's view of the servers now (`Lab::servers`). Blocking: run it
+    /// off the UI and async threads.
+    pub fn round(&mut self, servers: &[ServerInfo]) -> Report {
+        let snapshot = self.observe(servers);
+        let files = WorkspaceFiles::read(&self.workspace.root, &self.day.spec);
+        Report { day: self.day.spec.slug.clone(), tasks: grade(&self.day.spec, &files, &snapshot) }
+    }
+
+    /// What the servers say, with Docker's facts filled in: where each container sits, and
+    /// why a server without a running container cannot answer.
+    pub fn observe(&mut self, servers: &[ServerInfo]) -> Snapshot {
+        let running = |s: &&ServerInfo| s.state.is_running();
+        let endpoints =
+            servers.iter().filter(running).filter_map(|s| Some((s.name.clone(), s.endpoint.clone()?)));
+        self.probe.set_endpoints(endpoints.collect());
+        let places: BTreeMap<String, NetworkPlace> = servers
+            .iter()
+            .map(|s| {
+                let address = s.ip.as_deref().and_then(|ip| ip.parse().ok());
+                (s.name.clone(), NetworkPlace { container: s.container.clone(), address })
+            })
+            .collect();
+        let mut snapshot = self.probe.round(&self.day.spec, &places);
+        for server in servers {
+            let state = match server.state {
+                ContainerState::Missing => ServerState::Absent,
+                ref other => ServerState::Down { reason: format!("its container is {other}") },
+            };
+            let place = places.get(&server.name).cloned();
+            snapshot.servers.entry(server.name.clone()).or_insert(ServerSnapshot { place, state });
+        }
+        snapshot
+    }
+}
+
+/// Remembers the tasks done now in the day's progress; a warning when it cannot.
+pub fn record_progress(slug: &str, tasks: &[TaskStatus]) -> Option<String> {
+    let loaded = Progress::load(slug);
+    let mut progress = loaded.progress;
+    if progress.record(tasks, progress::now()).is_empty() {
+        return loaded.warning;
+    }
+    match progress.save(slug) {
+        Ok(()) => loaded.warning,
+        Err(e) => Some(format!("{e:#}: progress is not saved")),
+    }
+}

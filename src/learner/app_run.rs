@@ -1,0 +1,195 @@
+//! Runs the learner's application from its workspace folder and passes on what it prints,
+//! line by line as it comes, then how it ended.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use crate::course::spec::AppSpec;
+
+/// Which output a line came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// What a running application reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppEvent {
+    /// A line it printed, without the line ending.
+    Line { stream: Stream, text: String },
+    /// It ended, after its last line: the exit code, `None` when a signal stopped it.
+    Exited { code: Option<i32> },
+}
+
+/// Starts the application (`[app] run`, from `dir`, never through a shell) and returns at
+/// once. `on_event` is called from background threads with every line, then once with the
+/// exit. The error, when it cannot start, says what to install or restore.
+pub fn start(
+    dir: &Path,
+    app: &AppSpec,
+    on_event: impl Fn(AppEvent) + Send + Sync + 'static,
+) -> anyhow::Result<()> {
+    let (program, args) = app.run.split_first().context("the lab's [app] run is empty")?;
+    anyhow::ensure!(
+        dir.is_dir(),
+        "the application's folder {} is missing; `reset` restores the starting files",
+        dir.display()
+    );
+    let mut child = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .envs(&app.env)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => anyhow::anyhow!(
+                "cannot run the application: `{program}` is not installed (or not on PATH). {}",
+                app.install_hint.as_deref().unwrap_or("Install it, then try again.")
+            ),
+            _ => anyhow::Error::new(e).context(format!("cannot run `{}`", app.run.join(" "))),
+        })?;
+    let on_event = Arc::new(on_event);
+    let readers = [
+        child.stdout.take().map(|out| forward(out, Stream::Stdout, Arc::clone(&on_event))),
+        child.stderr.take().map(|err| forward(err, Stream::Stderr, Arc::clone(&on_event))),
+    ];
+    std::thread::spawn(move || {
+        // Every line is passed on before the exit is.
+        for reader in readers.into_iter().flatten() {
+            let _ = reader.join();
+        }
+        let code = child.wait().ok().and_then(|status| status.code());
+        on_event(AppEvent::Exited { code });
+    });
+    Ok(())
+}
+
+/// Passes each line of one output on, as bytes arrive; bytes that are not UTF-8 are replaced.
+fn forward(
+    output: impl Read + Send + 'static,
+    stream: Stream,
+    on_event: Arc<impl Fn(AppEvent) + Send + Sync + 'static>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut output = BufReader::new(output);
+        let mut line = Vec::new();
+        while output.read_until(b'\n', &mut line).is_ok_and(|n| n > 0) {
+            let text = String::from_utf8_lossy(&line).trim_end_matches(['\n', '\r']).to_owned();
+            on_event(AppEvent::Line { stream, text });
+            line.clear();
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use super::*;
+
+    fn app(run: &[&str]) -> AppSpec {
+        AppSpec {
+            dir: "app".into(),
+            run: run.iter().map(|s| s.to_string()).collect(),
+            account: "app".into(),
+            requirements: None,
+            env: [("GREETING".to_owned(), "hello".to_owned())].into(),
+            install_hint: Some("Install it with `apt install thing`.".into()),
+        }
+    }
+
+    fn collect(dir: &Path, spec: &AppSpec) -> Vec<AppEvent> {
+        let (tx, rx) = mpsc::channel();
+        start(dir, spec, move |e| {
+            let _ = tx.send(e);
+        })
+        .expect("starts");
+        let mut events = Vec::new();
+        loop {
+            let event = rx.recv_timeout(Duration::from_secs(20)).expect("the run reports in time");
+            let done = matches!(event, AppEvent::Exited { .. });
+            events.push(event);
+            if done {
+                return events;
+            }
+        }
+    }
+
+    #[test]
+    fn lines_from_both_outputs_then_the_exit_code() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("marker"), "in the app folder\n").expect("write");
+        // No shell is involved in running the app; the test uses one as the app itself.
+        let spec =
+            app(&["sh", "-c", "cat marker; echo \"$GREETING\" >&2; printf 'no newline'; exit 3"]);
+        let events = collect(dir.path(), &spec);
+        let line = |stream, text: &str| AppEvent::Line { stream, text: text.to_owned() };
+        assert!(events.contains(&line(Stream::Stdout, "in the app folder")), "{events:?}");
+        assert!(events.contains(&line(Stream::Stderr, "hello")), "{events:?}");
+        assert!(events.contains(&line(Stream::Stdout, "no newline")), "{events:?}");
+        assert_eq!(events.last(), Some(&AppEvent::Exited { code: Some(3) }));
+        assert_eq!(events.len(), 4);
+    }
+
+    #[test]
+    fn arguments_are_not_interpreted_by_a_shell() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let events = collect(dir.path(), &app(&["echo", "$HOME; exit 1"]));
+        assert_eq!(
+            events,
+            [
+                AppEvent::Line { stream: Stream::Stdout, text: "$HOME; exit 1".into() },
+                AppEvent::Exited { code: Some(0) },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_program_names_itself_and_the_install_hint() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let err = start(dir.path(), &app(&["sqlcourse-no-such-python", "app.py"]), |_| {})
+            .expect_err("cannot start");
+        assert_eq!(
+            err.to_string(),
+            "cannot run the application: `sqlcourse-no-such-python` is not installed (or not on \
+             PATH). Install it with `apt install thing`."
+        );
+    }
+
+    #[test]
+    fn the_shipped_app_names_the_install_command_when_its_packages_are_missing() {
+        let day = crate::course::content::Content::Embedded.day("day20").expect("day 20 loads");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let workspace = crate::learner::workspace::Workspace { root: dir.path().to_owned() };
+        workspace.install(&day, false).expect("installs");
+        let mut spec = day.spec.app.clone().expect("day 20 has an app");
+        // `-S` leaves out site-packages, where SQLAlchemy and PyMySQL live.
+        spec.run = vec!["python3".into(), "-S".into(), "app.py".into()];
+        let events = collect(&workspace.app_dir(&day).expect("app dir"), &spec);
+        let printed: Vec<&str> = events
+            .iter()
+            .filter_map(|e| match e {
+                AppEvent::Line { stream: Stream::Stderr, text } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert!(printed.contains(&"    python3 -m pip install -r requirements.txt"), "{printed:?}");
+        assert_eq!(events.last(), Some(&AppEvent::Exited { code: Some(2) }), "{events:?}");
+    }
+
+    #[test]
+    fn a_missing_folder_is_named() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let gone = dir.path().join("app");
+        let err = start(&gone, &app(&["true"]), |_| {}).expect_err("cannot start");
+        assert!(err.to_string().contains(&gone.display().to_string()), "{err}");
+    }
+}

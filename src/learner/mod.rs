@@ -1,0 +1,7 @@
+//! The learner's side: the workspace of files they edit, their progress, their editor, and
+//! their application's runs.
+
+pub mod app_run;
+pub mod editor;
+pub mod progress;
+pub mod workspace;

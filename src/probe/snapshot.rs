@@ -1,0 +1,264 @@
+//! What the servers say right now: plain data, filled by the probe and read by `grade`.
+//!
+//! A server that does not answer is a fact here ([`ServerState::Down`]), not an error.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::dialect::engine::Engine;
+use crate::grade::read_routing::judge::RoutingFacts;
+use crate::dialect::vocabulary::{self, ReplicaField};
+
+/// One probe round: every server of the lab, and what travelled between them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Snapshot {
+    /// Each server, by its name in the lab spec.
+    pub servers: BTreeMap<String, ServerSnapshot>,
+    /// Canary rows sent from a source to a replica this round.
+    pub flows: Vec<Flow>,
+    /// The application's traffic, for each read-routing check.
+    #[serde(skip)]
+    pub routing: Vec<RoutingObservation>,
+    /// When the round was taken, in Unix seconds: dates what the servers saw.
+    pub taken_at: f64,
+}
+
+/// What the servers saw of the application, between a writer and a reader.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoutingObservation {
+    pub writer: String,
+    pub reader: String,
+    /// The facts, or why they could not be read (the general log is off, …).
+    pub facts: Result<RoutingFacts, String>,
+}
+
+/// One server as seen this round.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerSnapshot {
+    /// Where Docker placed its container; filled by the caller, absent when unknown.
+    pub place: Option<NetworkPlace>,
+    /// What the server itself said.
+    pub state: ServerState,
+}
+
+/// Where a server's container sits on the lab network, as Docker reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NetworkPlace {
+    /// Container name, which other containers may also use as a host name.
+    pub container: String,
+    /// Address on the lab network; it changes when the container is recreated.
+    pub address: Option<IpAddr>,
+}
+
+/// Whether the server answered.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum ServerState {
+    /// Its container does not exist: the lab is not up.
+    Absent,
+    /// It did not answer; the client's error (or its container's state) says why.
+    Down { reason: String },
+    /// It answered with these facts.
+    Up(Box<ServerFacts>),
+}
+
+/// Everything grading needs from one running server.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerFacts {
+    pub engine: Engine,
+    /// The `version` variable.
+    pub version: String,
+    pub server_id: u32,
+    /// Whether the binary log is on (`log_bin`).
+    pub log_bin: bool,
+    /// Where the binary log is written, without the number (`log_bin_basename`:
+    /// `/var/lib/mysql/mysql-bin`); empty when logging is off.
+    pub log_bin_basename: String,
+    pub read_only: bool,
+    /// The port the server listens on inside its container (what other containers use).
+    pub port: u16,
+    /// Whether host names in accounts are never matched (`skip_name_resolve`).
+    pub skip_name_resolve: bool,
+    /// The account the probe logs in as; it does not count as the learner's replication account.
+    pub login_user: String,
+    /// Accounts holding REPLICATION SLAVE.
+    pub replication_accounts: Vec<Account>,
+    /// `SHOW BINARY LOGS`; empty when the binary log is off.
+    pub binary_logs: Vec<BinaryLog>,
+    /// Where the next event will be written (`SHOW MASTER STATUS`), when logging.
+    pub current: Option<Coordinates>,
+    /// The replica side (`SHOW SLAVE STATUS`), absent when it replicates from nobody.
+    pub replica: Option<ReplicaStatus>,
+    /// Client addresses of the replicas streaming from this server (`Binlog Dump` threads).
+    pub binlog_dumps: Vec<String>,
+}
+
+/// An account as `mysql.user` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Account {
+    pub user: String,
+    /// Host pattern: `%`, `localhost`, `172.18.%`, `10.0.0.0/255.0.0.0`, a name.
+    pub host: String,
+    /// Authentication plugin (`mysql_native_password`, `caching_sha2_password`, …).
+    pub plugin: String,
+}
+
+/// One file of the binary log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BinaryLog {
+    pub name: String,
+    pub size: u64,
+}
+
+/// A place in the binary log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Coordinates {
+    pub file: String,
+    pub position: u64,
+}
+
+/// State of a replication thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ThreadState {
+    Yes,
+    No,
+    /// Retrying a failed connection or login.
+    Connecting,
+}
+
+impl ThreadState {
+    fn parse(text: &str) -> Self {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "yes" => ThreadState::Yes,
+            "connecting" | "preparing" => ThreadState::Connecting,
+            _ => ThreadState::No,
+        }
+    }
+}
+
+/// The replica's own account of its replication (`SHOW SLAVE STATUS` / `SHOW REPLICA STATUS`),
+/// in one vocabulary whatever the engine called the columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReplicaStatus {
+    pub io_running: ThreadState,
+    pub sql_running: ThreadState,
+    pub source_host: String,
+    pub source_port: u16,
+    pub source_user: String,
+    /// The source's binlog file the IO thread reads (the one given to CHANGE MASTER at first).
+    pub source_log_file: String,
+    /// How far into it the IO thread has read.
+    pub read_source_log_pos: u64,
+    /// How far the SQL thread has applied, in the source's coordinates.
+    pub exec_source_log_pos: u64,
+    pub seconds_behind: Option<u64>,
+    pub last_io_errno: u32,
+    pub last_io_error: String,
+    pub last_sql_errno: u32,
+    pub last_sql_error: String,
+    /// Positioned by GTID (MariaDB `Using_Gtid` not `No`, MySQL `Auto_Position` 1).
+    pub gtid: bool,
+    /// TLS to the source is allowed.
+    pub ssl_allowed: bool,
+    /// Asks the source for its RSA key (MySQL's `GET_SOURCE_PUBLIC_KEY=1`).
+    pub get_public_key: bool,
+}
+
+impl ReplicaStatus {
+    /// Reads a status row, given as (column, value) pairs, in either engine's vocabulary.
+    pub fn from_row(row: &[(String, Option<String>)]) -> Self {
+        let text = |field| vocabulary::replica_value(row, field).unwrap_or_default().to_owned();
+        let number = |field| {
+            vocabulary::replica_value(row, field).and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        let flag = |field| {
+            vocabulary::replica_value(row, field).is_some_and(|v| {
+                !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "no" | "0" | "ignored")
+            })
+        };
+        let errno = |field| number(field).map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
+        ReplicaStatus {
+            io_running: ThreadState::parse(&text(ReplicaField::IoRunning)),
+            sql_running: ThreadState::parse(&text(ReplicaField::SqlRunning)),
+            source_host: text(ReplicaField::SourceHost),
+            source_port: number(ReplicaField::SourcePort)
+                .and_then(|p| u16::try_from(p).ok())
+                .unwrap_or(0),
+            source_user: text(ReplicaField::SourceUser),
+            source_log_file: text(ReplicaField::SourceLogFile),
+            read_source_log_pos: number(ReplicaField::ReadSourceLogPos).unwrap_or(0),
+            exec_source_log_pos: number(ReplicaField::ExecSourceLogPos).unwrap_or(0),
+            seconds_behind: number(ReplicaField::SecondsBehind),
+            last_io_errno: errno(ReplicaField::LastIoErrno),
+            last_io_error: text(ReplicaField::LastIoError),
+            last_sql_errno: errno(ReplicaField::LastSqlErrno),
+            last_sql_error: text(ReplicaField::LastSqlError),
+            gtid: flag(ReplicaField::Gtid),
+            ssl_allowed: flag(ReplicaField::SslAllowed),
+            get_public_key: flag(ReplicaField::GetPublicKey),
+        }
+    }
+}
+
+/// A canary row written on a source and looked for on a replica.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Flow {
+    pub source: String,
+    pub replica: String,
+    pub outcome: CanaryOutcome,
+}
+
+/// What became of the canary row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum CanaryOutcome {
+    /// It reached the replica after this many milliseconds.
+    Arrived { after_ms: u64 },
+    /// It had not reached the replica when the wait ended.
+    Missing { waited_ms: u64 },
+    /// It could not be written or read; the server's error.
+    Failed { error: String },
+}
+
+impl Snapshot {
+    /// The engine the servers run, as the first answering one reports it (a lab runs one
+    /// image); `None` while none answers.
+    pub fn engine(&self) -> Option<Engine> {
+        self.servers.values().find_map(|s| match &s.state {
+            ServerState::Up(facts) => Some(facts.engine),
+            ServerState::Absent | ServerState::Down { .. } => None,
+        })
+    }
+
+    /// The facts of a running server; `None` when it is down or unknown.
+    pub fn facts(&self, server: &str) -> Option<&ServerFacts> {
+        match &self.servers.get(server)?.state {
+            ServerState::Up(facts) => Some(facts),
+            ServerState::Absent | ServerState::Down { .. } => None,
+        }
+    }
+
+    /// Where Docker placed a server, when known.
+    pub fn place(&self, server: &str) -> Option<&NetworkPlace> {
+        self.servers.get(server)?.place.as_ref()
+    }
+
+    /// What was seen of the application between `writer` and `reader` this round.
+    pub fn routing(&self, writer: &str, reader: &str) -> Option<&Result<RoutingFacts, String>> {
+        self.routing.iter().find(|r| r.writer == writer && r.reader == reader).map(|r| &r.facts)
+    }
+
+    /// The canary result from `source` to `replica` this round.
+    pub fn flow(&self, source: &str, replica: &str) -> Option<&CanaryOutcome> {
+        self.flows.iter().find(|f| f.source == source && f.replica == replica).map(|f| &f.outcome)
+    }
+}
+
+impl ServerFacts {
+    /// The binary log file of this name, when it exists.
+    pub fn binary_log(&self, name: &str) -> Option<&BinaryLog> {
+        self.binary_logs.iter().find(|l| l.name == name)
+    }
+}

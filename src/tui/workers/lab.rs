@@ -1,0 +1,314 @@
+//! The live lab behind the lesson screen: brings the lab up in the background, then watches
+//! and grades it every second, and does what the learner asks (re-check, restart, reset).
+//!
+//! It runs on a thread of its own and only ever sends [`Action`]s to the screen, so the
+//! screen never waits for Docker or a server.
+
+use std::collections::BTreeSet;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::grade::grader::{Grader, record_progress};
+use crate::course::content::Day;
+use crate::grade::{TaskState, TaskStatus};
+use crate::lab::{ContainerState, Lab, LabEvent, ServerChoice, ServerFailed, ServerInfo};
+use crate::lab::endpoint::Endpoint;
+use crate::tui::action::Action;
+use crate::tui::state::view::{ServerLife, ServerView};
+use crate::learner::workspace::Workspace;
+use crate::learner::progress::Progress;
+
+/// How often the servers are watched and graded while the screen is open.
+const ROUND: Duration = Duration::from_secs(1);
+
+/// What the learner asks of the lab from the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// Grade now, without waiting for the next round.
+    Recheck,
+    /// Restart one server, so its config file takes effect.
+    Restart(String),
+    /// Remove everything and start afresh.
+    Reset,
+}
+
+/// The screen's hold on the lab: requests go in, and the servers as last seen come out.
+#[derive(Clone)]
+pub struct LabHandle {
+    slug: String,
+    requests: Sender<Request>,
+    servers: Arc<Mutex<Vec<ServerInfo>>>,
+}
+
+impl LabHandle {
+    /// A handle on servers already known, with no thread watching them, and the receiving
+    /// end of its requests.
+    pub fn with_servers(slug: &str, servers: Vec<ServerInfo>) -> (LabHandle, Receiver<Request>) {
+        let (requests, inbox) = std::sync::mpsc::channel();
+        let servers = Arc::new(Mutex::new(servers));
+        (LabHandle { slug: slug.to_owned(), requests, servers }, inbox)
+    }
+
+    /// Asks the lab for something; false when the lab's thread has gone.
+    pub fn request(&self, request: Request) -> bool {
+        self.requests.send(request).is_ok()
+    }
+
+    /// A server as last seen running, or why it cannot be reached.
+    pub fn running(&self, server: &str) -> anyhow::Result<(ServerInfo, Endpoint)> {
+        let servers = self.servers.lock().map_err(|_| anyhow::anyhow!("the lab's thread failed"))?;
+        let info = servers.iter().find(|s| s.name == server && s.state.is_running());
+        match info.and_then(|s| Some((s.clone(), s.endpoint.clone()?))) {
+            Some(found) => Ok(found),
+            None => anyhow::bail!(
+                "the {server} is not running yet (see the lab pane; `sqlcourse {} up` starts the lab)",
+                self.slug
+            ),
+        }
+    }
+}
+
+/// Starts the lab's thread: it brings the lab up, then watches and grades it.
+pub fn start(day: Day, workspace: Workspace, choice: ServerChoice, screen: Sender<Action>) -> LabHandle {
+    let (handle, inbox) = LabHandle::with_servers(&day.spec.slug, Vec::new());
+    let servers = Arc::clone(&handle.servers);
+    let spawned = std::thread::Builder::new()
+        .name("lab".to_owned())
+        .spawn(move || Watcher::new(day, workspace, screen, servers).run(choice, &inbox));
+    if let Err(e) = spawned {
+        // Without the thread the lesson is still readable; the lab pane stays "not started".
+        eprintln!("sqlcourse: cannot start the lab's thread: {e}");
+    }
+    handle
+}
+
+/// The lab's thread: its view of the servers and what it last sent.
+struct Watcher {
+    day: Day,
+    workspace: Workspace,
+    screen: Sender<Action>,
+    /// What the lab pane shows, kept so progress events can change one server at a time.
+    views: Mutex<Vec<ServerView>>,
+    /// Docker's view of the servers, shared with the screen's handle.
+    servers: Arc<Mutex<Vec<ServerInfo>>>,
+    /// Tasks already written to the progress file, so a round touches the file (and warns
+    /// about it) only when a task is newly done.
+    recorded: Mutex<BTreeSet<String>>,
+}
+
+impl Watcher {
+    fn new(
+        day: Day,
+        workspace: Workspace,
+        screen: Sender<Action>,
+        servers: Arc<Mutex<Vec<ServerInfo>>>,
+    ) -> Self {
+        let views = Mutex::new(ServerView::not_started(&day));
+        Watcher { day, workspace, screen, views, servers, recorded: Mutex::default() }
+    }
+
+    fn run(self, choice: ServerChoice, inbox: &Receiver<Request>) {
+        let runtime = match tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime,
+            Err(e) => return self.notice(format!("cannot start the lab: {e}")),
+        };
+        let connected =
+            runtime.block_on(Lab::connect(self.day.clone(), self.workspace.clone(), choice));
+        let lab = match connected {
+            Ok(lab) => lab,
+            Err(e) => {
+                // No Docker: the lesson stays readable and the lab pane says why.
+                let reason = first_line(&format!("{e:#}"));
+                self.set_all(|_| ServerLife::Failed("no Docker engine".to_owned()));
+                return self.notice(reason);
+            }
+        };
+        let progress = |event: LabEvent| self.on_event(event);
+        if let Err(e) = runtime.block_on(lab.up(&progress)) {
+            self.failed(&e);
+        }
+        let mut grader = Grader::new(self.day.clone(), self.workspace.clone());
+        let mut next = Instant::now();
+        loop {
+            if Instant::now() >= next {
+                if !self.round(&runtime, &lab, &mut grader) {
+                    return;
+                }
+                next = Instant::now() + ROUND;
+            }
+            match inbox.recv_timeout(next.saturating_duration_since(Instant::now())) {
+                Ok(Request::Recheck) => next = Instant::now(),
+                Ok(Request::Restart(server)) => {
+                    if let Err(e) = runtime.block_on(lab.restart(&server, &progress)) {
+                        self.failed(&e);
+                    } else {
+                        self.notice(format!("The {server} restarted with its config file."));
+                    }
+                    next = Instant::now();
+                }
+                Ok(Request::Reset) => {
+                    self.notice("Resetting the lab…".to_owned());
+                    let reset = runtime
+                        .block_on(lab.reset(&progress))
+                        .and_then(|_| Progress::clear(&self.day.spec.slug));
+                    match reset {
+                        Ok(()) => self.notice(
+                            "The lab is fresh: starting files restored, progress cleared."
+                                .to_owned(),
+                        ),
+                        Err(e) => self.failed(&e),
+                    }
+                    grader = Grader::new(self.day.clone(), self.workspace.clone());
+                    if let Ok(mut recorded) = self.recorded.lock() {
+                        recorded.clear();
+                    }
+                    next = Instant::now();
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                // The screen closed: stop watching.
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    }
+
+    /// Watches and grades once; false when the screen has gone.
+    fn round(&self, runtime: &tokio::runtime::Runtime, lab: &Lab, grader: &mut Grader) -> bool {
+        let servers = match runtime.block_on(lab.servers()) {
+            Ok(servers) => servers,
+            Err(e) => {
+                self.notice(first_line(&format!("{e:#}")));
+                return true;
+            }
+        };
+        self.show_servers(&servers);
+        if let Ok(mut shared) = self.servers.lock() {
+            shared.clone_from(&servers);
+        }
+        let report = grader.round(&servers);
+        self.record(&report.tasks);
+        self.screen.send(Action::Tasks(report.tasks)).is_ok()
+    }
+
+    /// Writes newly done tasks to the progress file.
+    fn record(&self, tasks: &[TaskStatus]) {
+        let Ok(mut recorded) = self.recorded.lock() else { return };
+        let done = tasks.iter().filter(|t| t.status == TaskState::Done).map(|t| &t.id);
+        let fresh: Vec<String> = done.filter(|id| !recorded.contains(*id)).cloned().collect();
+        if fresh.is_empty() {
+            return;
+        }
+        recorded.extend(fresh);
+        if let Some(warning) = record_progress(&self.day.spec.slug, tasks) {
+            self.notice(warning);
+        }
+    }
+
+    /// Docker's view of the servers, unless a server's start is still being reported.
+    fn show_servers(&self, servers: &[ServerInfo]) {
+        let Ok(mut views) = self.views.lock() else { return };
+        for info in servers {
+            let Some(view) = views.iter_mut().find(|v| v.name == info.name) else { continue };
+            view.port = info.port.or(view.port);
+            view.state = match (&info.state, &view.state) {
+                (ContainerState::Missing, ServerLife::Failed(_)) => continue,
+                (ContainerState::Missing, _) => ServerLife::NotStarted,
+                (ContainerState::Starting | ContainerState::Created, _) => ServerLife::Starting,
+                (ContainerState::Restarting, _) => ServerLife::Starting,
+                (ContainerState::Running, _) => ServerLife::Ready,
+                (ContainerState::Exited { .. }, ServerLife::Failed(reason)) => {
+                    ServerLife::Failed(reason.clone())
+                }
+                (ContainerState::Exited { code: 0 }, _) => ServerLife::Stopped,
+                (other, _) => ServerLife::Failed(format!("its container is {other}")),
+            };
+            if view.state == ServerLife::Ready {
+                view.detail = None;
+            }
+        }
+        let _ = self.screen.send(Action::Lab(views.clone()));
+        // The lesson shows the statements of the engine the servers really run.
+        if let Some(engine) = servers.iter().find_map(|s| s.engine) {
+            let _ = self.screen.send(Action::Engine(engine));
+        }
+    }
+
+    /// A step of `up`, `restart` or `reset`, shown on the server it concerns.
+    fn on_event(&self, event: LabEvent) {
+        let (server, state) = match event {
+            LabEvent::Creating(s)
+            | LabEvent::Starting(s)
+            | LabEvent::Waiting(s)
+            | LabEvent::Seeding(s) => (Some(s), ServerLife::Starting),
+            LabEvent::Ready(s) => (Some(s), ServerLife::Ready),
+            LabEvent::Failed { server, reason } => (Some(server), ServerLife::Failed(reason)),
+            LabEvent::Pulling { image, fetched, total } => {
+                let mb = |b: u64| b / 1_000_000;
+                self.notice(format!("Pulling {image}: {} of {} MB", mb(fetched), mb(total)));
+                (None, ServerLife::Starting)
+            }
+            LabEvent::Building { line } => {
+                self.notice(format!("No registry: building the offline image (a minute or two): {line}"));
+                (None, ServerLife::Starting)
+            }
+            LabEvent::ImageFallback { wanted, using, .. } => {
+                self.notice(format!("{wanted} cannot be pulled; using {using}"));
+                (None, ServerLife::Starting)
+            }
+            LabEvent::Removing(what) => {
+                self.set_all(|_| ServerLife::Stopped);
+                self.notice(format!("Removing the lab's {what}…"));
+                return;
+            }
+        };
+        match server {
+            Some(server) => self.set(&server, state, None),
+            None => self.set_all(|_| ServerLife::Starting),
+        }
+    }
+
+    /// Shows why a lab operation failed: on its server when it names one.
+    fn failed(&self, error: &anyhow::Error) {
+        match error.downcast_ref::<ServerFailed>() {
+            Some(failed) => {
+                let detail = failed.offending.as_ref().map_or_else(
+                    || failed.log_tail.last().cloned().unwrap_or_default(),
+                    |o| format!("{}:{}: {}", o.file.display(), o.line, o.text.trim()),
+                );
+                let reason = first_line(&failed.reason);
+                self.set(&failed.server, ServerLife::Failed(reason), Some(detail));
+                self.notice(format!("Fix it, then press r to restart the {}.", failed.server));
+            }
+            None => self.notice(first_line(&format!("{error:#}"))),
+        }
+    }
+
+    fn set(&self, server: &str, state: ServerLife, detail: Option<String>) {
+        let Ok(mut views) = self.views.lock() else { return };
+        if let Some(view) = views.iter_mut().find(|v| v.name == server) {
+            view.state = state;
+            view.detail = detail;
+        }
+        let _ = self.screen.send(Action::Lab(views.clone()));
+    }
+
+    fn set_all(&self, state: impl Fn(&ServerView) -> ServerLife) {
+        let Ok(mut views) = self.views.lock() else { return };
+        for view in views.iter_mut() {
+            view.state = state(view);
+        }
+        let _ = self.screen.send(Action::Lab(views.clone()));
+    }
+
+    fn notice(&self, text: String) {
+        let _ = self.screen.send(Action::Notice(text));
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_owned()
+}
