@@ -1,13 +1,13 @@
 //! The command line: its definitions (`args`, a stable contract) and one file per command.
 
-pub mod args;
-pub mod check;
-pub mod lab;
-pub mod list;
-pub mod open;
-pub mod solve;
-pub mod sql;
-pub mod status;
+pub(crate) mod args;
+pub(crate) mod check;
+pub(crate) mod lab;
+pub(crate) mod list;
+pub(crate) mod open;
+pub(crate) mod solve;
+pub(crate) mod sql;
+pub(crate) mod status;
 
 use std::process::ExitCode;
 

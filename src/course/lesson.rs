@@ -33,6 +33,14 @@ pub struct Step {
 /// only for that engine.
 pub use crate::dialect::engine::Engine;
 
+/// A `## ` heading where a step starts: its byte range, its text and its line.
+struct Heading {
+    start: usize,
+    end: usize,
+    title: String,
+    line: usize,
+}
+
 /// Markdown extensions the lessons use.
 pub fn markdown_options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
@@ -43,8 +51,7 @@ impl Lesson {
     pub fn parse(text: &str, file: &str) -> anyhow::Result<Self> {
         let line_of = |offset: usize| text[..offset].lines().count() + 1;
         let mut title = None;
-        // (heading start, heading end, title, line)
-        let mut heads: Vec<(usize, usize, String, usize)> = Vec::new();
+        let mut heads: Vec<Heading> = Vec::new();
         let mut current: Option<(HeadingLevel, usize, String)> = None;
         let mut first_content = None;
         for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
@@ -62,7 +69,12 @@ impl Lesson {
                             "{file}:{}: only one `# ` title is allowed; steps start with `## `",
                             line_of(start)
                         ),
-                        HeadingLevel::H2 => heads.push((start, range.end, heading, line_of(start))),
+                        HeadingLevel::H2 => heads.push(Heading {
+                            start,
+                            end: range.end,
+                            title: heading,
+                            line: line_of(start),
+                        }),
                         _ => {}
                     }
                 }
@@ -104,10 +116,10 @@ impl Lesson {
         }
         anyhow::ensure!(!heads.is_empty(), "{file}: the lesson has no steps (`## ` headings)");
         let mut steps = Vec::with_capacity(heads.len());
-        for (i, (_, end, heading, line)) in heads.iter().enumerate() {
-            let next = heads.get(i + 1).map_or(text.len(), |h| h.0);
-            let (tasks, body) = split_tasks(&text[*end..next], file, *line)?;
-            steps.push(Step { title: heading.trim().to_owned(), tasks, body, line: *line });
+        for (i, head) in heads.iter().enumerate() {
+            let next = heads.get(i + 1).map_or(text.len(), |h| h.start);
+            let (tasks, body) = split_tasks(&text[head.end..next], file, head.line)?;
+            steps.push(Step { title: head.title.trim().to_owned(), tasks, body, line: head.line });
         }
         Ok(Lesson { title: title.trim().to_owned(), steps })
     }
@@ -143,11 +155,6 @@ impl Lesson {
             );
         }
         Ok(())
-    }
-
-    /// The index of the step that teaches this task.
-    pub fn step_of(&self, task: &str) -> Option<usize> {
-        self.steps.iter().position(|s| s.tasks.iter().any(|t| t == task))
     }
 }
 

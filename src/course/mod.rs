@@ -1,6 +1,6 @@
 //! What course authors write: lessons and labs, embedded or read from a local copy.
 
 pub mod content;
-pub mod lesson;
+pub(crate) mod lesson;
 pub mod spec;
-pub mod template;
+pub(crate) mod template;

@@ -102,6 +102,10 @@ pub struct SeedSpec {
     /// A table the seed creates (`schema.table`), created last: while it is missing, the seed
     /// is applied again, so each data volume is seeded once even if a start was interrupted.
     pub marker: String,
+    /// The table of the grader's canary row (`schema.table`, columns `id`, `token`,
+    /// `written_at`, with a row `id = 1` on every server): a fresh token written on a source
+    /// and seen on a replica proves rows travel. Required by `replication-flow` checks.
+    pub canary: Option<String>,
 }
 
 /// The learner's application.
@@ -207,6 +211,11 @@ pub enum ConfigItem {
 }
 
 impl LabSpec {
+    /// The canary's table, `schema.table`, when the lab declares one.
+    pub fn canary_table(&self) -> Option<&str> {
+        self.seed.as_ref()?.canary.as_deref().filter(|name| schema_table(name).is_some())
+    }
+
     /// Parses a `lab.toml`; the error names the line and what is wrong.
     pub fn parse(text: &str, file: &str) -> anyhow::Result<Self> {
         let spec: Self = toml::from_str(text).map_err(|e| {
@@ -264,12 +273,28 @@ impl LabSpec {
                 }
             }
         }
-        if let Some(seed) = &self.seed
-            && seed.marker_table().is_none()
+        if let Some(seed) = &self.seed {
+            for (key, name) in [("marker", Some(&seed.marker)), ("canary", seed.canary.as_ref())] {
+                if let Some(name) = name
+                    && schema_table(name).is_none()
+                {
+                    return Err(Invalid::at(
+                        name,
+                        format!("[seed] {key} `{name}` must name a table as `schema.table`"),
+                    ));
+                }
+            }
+        }
+        let flows = self.tasks.iter().find(|t| matches!(t.check, Check::ReplicationFlow { .. }));
+        if let Some(task) = flows
+            && self.canary_table().is_none()
         {
             return Err(Invalid::at(
-                &seed.marker,
-                format!("[seed] marker `{}` must name a table as `schema.table`", seed.marker),
+                &task.id,
+                format!(
+                    "task `{}` checks replication-flow, which needs [seed] canary = \"schema.table\"",
+                    task.id
+                ),
             ));
         }
         let mut ids: Vec<&str> = self.tasks.iter().map(|t| t.id.as_str()).collect();
@@ -347,9 +372,15 @@ fn line_of(text: &str, value: &str, nth: usize) -> Option<usize> {
 impl SeedSpec {
     /// The marker as (schema, table).
     pub fn marker_table(&self) -> Option<(&str, &str)> {
-        let (schema, table) = self.marker.split_once('.')?;
-        (!schema.is_empty() && !table.is_empty() && !table.contains('.')).then_some((schema, table))
+        schema_table(&self.marker)
     }
+}
+
+/// `schema.table` of plain identifiers (they are written into SQL as they are).
+fn schema_table(name: &str) -> Option<(&str, &str)> {
+    let (schema, table) = name.split_once('.')?;
+    let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    (plain(schema) && plain(table)).then_some((schema, table))
 }
 
 impl Check {
@@ -438,6 +469,14 @@ mod tests {
     fn a_repeated_task_id_names_the_line_that_repeats_it() {
         let (text, line) = edited("id = \"slave-config\"", "id = \"master-config\"");
         assert_eq!(error(&text), format!("lab.toml:{line}: task id `master-config` appears twice"));
+    }
+
+    #[test]
+    fn a_flow_check_needs_a_canary_table_of_plain_names() {
+        let (text, line) = edited("canary = \"sqlcourse_lab.canary\"", "canary = \"lab.x;drop\"");
+        assert!(error(&text).starts_with(&format!("lab.toml:{line}: [seed] canary")), "{}", error(&text));
+        let (text, _) = edited("canary = \"sqlcourse_lab.canary\"", "");
+        assert!(error(&text).contains("needs [seed] canary"), "{}", error(&text));
     }
 
     #[test]

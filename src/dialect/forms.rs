@@ -89,6 +89,7 @@ pub fn refused(text: &str, engine: Engine, version: &str) -> Vec<Refused> {
 }
 
 /// The statements of the vocabulary table that `text` uses, in either spelling.
+#[cfg(test)]
 pub fn statements_used(text: &str) -> Vec<ReplicationStatement> {
     let clauses = clauses(text);
     ReplicationStatement::ALL

@@ -2,6 +2,6 @@
 //! column words, the statement forms a server refuses, and reading its option files.
 
 pub mod engine;
-pub mod forms;
-pub mod mycnf;
-pub mod vocabulary;
+pub(crate) mod forms;
+pub(crate) mod mycnf;
+pub(crate) mod vocabulary;

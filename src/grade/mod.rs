@@ -3,12 +3,12 @@
 //! [`grade`] is a pure function, so every rule is tested with hand-made snapshots. Rules
 //! belong to check kinds, never to a day: server names come from the spec.
 
-pub mod diagnosis;
+pub(crate) mod diagnosis;
 pub mod grader;
 mod host_pattern;
 pub mod read_routing;
 mod replication;
-pub mod report;
+pub(crate) mod report;
 mod server_config;
 #[cfg(test)]
 mod tests;

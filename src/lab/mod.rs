@@ -12,7 +12,7 @@ mod names;
 mod objects;
 mod ports;
 mod setup;
-pub mod shell;
+pub(crate) mod shell;
 mod startup;
 mod tls;
 

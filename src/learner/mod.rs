@@ -3,5 +3,5 @@
 
 pub mod app_run;
 pub mod editor;
-pub mod progress;
+pub(crate) mod progress;
 pub mod workspace;

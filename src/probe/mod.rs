@@ -5,7 +5,7 @@
 //! Sessions run with `sql_log_off=1`: the general log is the application's, not ours.
 
 pub mod app_log;
-pub mod snapshot;
+pub(crate) mod snapshot;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -157,7 +157,7 @@ impl Probe {
             let outcome = match self.canaries.get(&key) {
                 Some(sent) if sent.still_proves(&route) => sent.outcome.clone(),
                 _ => {
-                    let outcome = self.canary(source, replica);
+                    let outcome = self.canary(spec.canary_table(), source, replica);
                     let sent = SentCanary { at: Instant::now(), route, outcome: outcome.clone() };
                     self.canaries.insert(key, sent);
                     outcome
@@ -204,10 +204,13 @@ impl Probe {
     }
 
     /// Writes a fresh token on the source and waits for it on the replica.
-    fn canary(&mut self, source: &str, replica: &str) -> CanaryOutcome {
+    fn canary(&mut self, table: Option<&str>, source: &str, replica: &str) -> CanaryOutcome {
+        let Some(table) = table else {
+            return CanaryOutcome::Failed { error: "the lab names no canary table".to_owned() };
+        };
         let token = fresh_token();
         let write = format!(
-            "INSERT INTO sqlcourse_lab.canary (id, token) VALUES (1, '{token}') \
+            "INSERT INTO {table} (id, token) VALUES (1, '{token}') \
              ON DUPLICATE KEY UPDATE token = VALUES(token), written_at = CURRENT_TIMESTAMP(6)"
         );
         let Some(link) = self.links.get_mut(source) else {
@@ -222,7 +225,7 @@ impl Probe {
         };
         loop {
             let seen: mysql::Result<Option<String>> =
-                link.with(|conn| conn.query_first("SELECT token FROM sqlcourse_lab.canary WHERE id = 1"));
+                link.with(|conn| conn.query_first(format!("SELECT token FROM {table} WHERE id = 1")));
             match seen {
                 Ok(Some(t)) if t == token => {
                     return CanaryOutcome::Arrived { after_ms: millis(started.elapsed()) };

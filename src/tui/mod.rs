@@ -9,7 +9,7 @@
 
 pub mod action;
 pub mod draw;
-pub mod effect;
+pub(crate) mod effect;
 pub mod perform;
 pub mod state;
 pub mod term;

@@ -2,7 +2,7 @@
 //! rows travelled; judged by `routing::judge` on what the servers logged.
 
 pub mod judge;
-pub mod statement;
+pub(crate) mod statement;
 
 use crate::grade::{Ctx, Note, Verdict};
 use crate::grade::read_routing::judge::{Finding, RoutingVerdict};

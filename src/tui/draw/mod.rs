@@ -6,10 +6,10 @@ mod footer;
 mod header;
 mod help;
 mod lab;
-pub mod layout;
+pub(crate) mod layout;
 mod lesson;
 mod output;
-pub mod tasks;
+pub(crate) mod tasks;
 pub mod theme;
 mod too_small;
 

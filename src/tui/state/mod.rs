@@ -4,11 +4,11 @@
 //! the clipboard, the application) is recorded as an [`Effect`] for the event loop to carry
 //! out, and its outcome comes back later as another action.
 
-pub mod console;
-pub mod output;
-pub mod prompt;
-pub mod transcript;
-pub mod view;
+pub(crate) mod console;
+pub(crate) mod output;
+pub(crate) mod prompt;
+pub(crate) mod transcript;
+pub(crate) mod view;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -102,12 +102,33 @@ pub struct App<'a> {
 /// The parts of the state that show on screen, to tell whether an action changed any.
 #[derive(PartialEq)]
 struct Seen {
-    view: (Rect, usize, Pane, (bool, bool), bool, Engine),
-    scrolls: (usize, usize),
-    lab: (Vec<ServerView>, Vec<TaskStatus>, Option<String>, usize),
-    work: (Option<Work>, Option<usize>, usize),
-    console: (String, (usize, usize), String, usize, usize, usize),
-    output: (usize, usize, bool, Option<Option<i32>>),
+    area: Rect,
+    step: usize,
+    focus: Pane,
+    help: bool,
+    confirm_reset: bool,
+    quit: bool,
+    engine: Engine,
+    lesson_scroll: usize,
+    tasks_scroll: usize,
+    servers: Vec<ServerView>,
+    tasks: Vec<TaskStatus>,
+    notice: Option<String>,
+    /// Steps rendered so far: a newly rendered page can change what the lesson shows.
+    pages: usize,
+    work: Option<Work>,
+    code_mark: Option<usize>,
+    server: usize,
+    console_input: String,
+    console_cursor: (usize, usize),
+    console_target: String,
+    console_entries: usize,
+    console_scroll: usize,
+    console_busy: usize,
+    output_entries: usize,
+    output_scroll: usize,
+    output_running: bool,
+    output_exit: Option<Option<i32>>,
 }
 
 /// Rendered lesson steps for one text width and engine; rendering happens once per step,
@@ -651,31 +672,32 @@ impl<'a> App<'a> {
         let c = &self.console;
         let o = &self.output;
         Seen {
-            view: (
-                self.area,
-                self.step,
-                self.focus,
-                (self.help, self.confirm_reset),
-                self.quit,
-                self.engine,
-            ),
-            scrolls: (self.lesson_scroll, self.tasks_scroll),
-            lab: (
-                self.servers.clone(),
-                self.tasks.clone(),
-                self.notice.clone(),
-                self.pages.steps.len(),
-            ),
-            work: (self.work, self.code_mark, self.server),
-            console: (
-                c.prompt.text().to_owned(),
-                c.prompt.cursor_position(),
-                c.target.clone(),
-                c.transcript.len(),
-                c.transcript.scroll,
-                c.running.len() + c.cancelling.len(),
-            ),
-            output: (o.transcript.len(), o.transcript.scroll, o.running, o.exit),
+            area: self.area,
+            step: self.step,
+            focus: self.focus,
+            help: self.help,
+            confirm_reset: self.confirm_reset,
+            quit: self.quit,
+            engine: self.engine,
+            lesson_scroll: self.lesson_scroll,
+            tasks_scroll: self.tasks_scroll,
+            servers: self.servers.clone(),
+            tasks: self.tasks.clone(),
+            notice: self.notice.clone(),
+            pages: self.pages.steps.len(),
+            work: self.work,
+            code_mark: self.code_mark,
+            server: self.server,
+            console_input: c.prompt.text().to_owned(),
+            console_cursor: c.prompt.cursor_position(),
+            console_target: c.target.clone(),
+            console_entries: c.transcript.len(),
+            console_scroll: c.transcript.scroll,
+            console_busy: c.running.len() + c.cancelling.len(),
+            output_entries: o.transcript.len(),
+            output_scroll: o.transcript.scroll,
+            output_running: o.running,
+            output_exit: o.exit,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The terminal itself: taking it over and giving it back, reading its events, the clipboard
 //! escape, and a headless stand-in for tests.
 
-pub mod clipboard;
+pub(crate) mod clipboard;
 pub mod headless;
-pub mod input;
-pub mod terminal;
+pub(crate) mod input;
+pub(crate) mod terminal;

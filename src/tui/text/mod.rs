@@ -1,5 +1,5 @@
 //! Text for the panes: Markdown to lines, code highlighting, wrapping to a width.
 
-pub mod highlight;
-pub mod markdown;
-pub mod wrap;
+pub(crate) mod highlight;
+pub(crate) mod markdown;
+pub(crate) mod wrap;

@@ -2,4 +2,4 @@
 //! Workers send `Action`s; the screen never waits for them.
 
 pub mod lab;
-pub mod sql;
+pub(crate) mod sql;
