@@ -105,7 +105,7 @@ async fn apply(
             // The statements in the words of the engine that answers.
             let mut conn = probe::connect(&endpoint(&step.server)?)
                 .map_err(|e| anyhow::anyhow!(probe::describe(&e)))?;
-            let (engine, _) = probe::server_version(&mut conn)?;
+            let (engine, _) = crate::dialect::engine::server_version(&mut conn)?;
             let file = step.file_for(engine);
             let text = day.content.lab_file(&day.spec.slug, file)?;
             say(format!("  running {file} on the {}", step.server));

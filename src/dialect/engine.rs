@@ -88,6 +88,15 @@ pub fn version_triple(version: &str) -> (u32, u32, u32) {
     (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0))
 }
 
+/// The engine a server runs and its version, as it says: the one place that asks
+/// (`SHOW GLOBAL VARIABLES`, which is no read in the server's statistics).
+pub fn server_version(conn: &mut mysql::Conn) -> mysql::Result<(Engine, String)> {
+    use mysql::prelude::Queryable;
+    let version: Option<(String, String)> = conn.query_first("SHOW GLOBAL VARIABLES LIKE 'version'")?;
+    let version = version.map(|(_, v)| v).unwrap_or_default();
+    Ok((Engine::from_version(&version), version))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

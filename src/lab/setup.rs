@@ -85,8 +85,9 @@ pub async fn seed_if_fresh(
 
 /// The server's `version` variable, which names the engine (`11.8.3-MariaDB-…`, `8.4.6`).
 pub async fn server_version(endpoint: &Endpoint) -> anyhow::Result<String> {
-    let version: Option<String> = endpoint.run(|conn| conn.query_first("SELECT VERSION()")).await?;
-    version.ok_or_else(|| anyhow::anyhow!("the server did not say its version"))
+    let (_, version) = endpoint.run(crate::dialect::engine::server_version).await?;
+    anyhow::ensure!(!version.is_empty(), "the server did not say its version");
+    Ok(version)
 }
 
 /// Logs every statement to `mysql.general_log`, where grading reads the application's.

@@ -313,17 +313,9 @@ fn current_coordinates(
     Ok(row.and_then(|r| Some(Coordinates { file: text(&r, 0)?, position: text(&r, 1)?.parse().ok()? })))
 }
 
-/// The engine a server runs and its version, as it says (`SHOW GLOBAL VARIABLES`, which is
-/// no read in the server's statistics).
-pub fn server_version(conn: &mut Conn) -> mysql::Result<(Engine, String)> {
-    let version: Option<(String, String)> = conn.query_first("SHOW GLOBAL VARIABLES LIKE 'version'")?;
-    let version = version.map(|(_, v)| v).unwrap_or_default();
-    Ok((Engine::from_version(&version), version))
-}
-
 /// Where a server will write next, asking it for its version first (for `solve`).
 pub fn coordinates_now(conn: &mut Conn) -> anyhow::Result<Option<Coordinates>> {
-    let (engine, version) = server_version(conn)?;
+    let (engine, version) = crate::dialect::engine::server_version(conn)?;
     Ok(current_coordinates(conn, engine, &version)?)
 }
 

@@ -278,8 +278,7 @@ fn read_results(conn: &mut Conn, statement: &Statement, row_limit: usize) -> (Ve
 
 /// The server's engine and version; `None` if it would not say.
 fn server_of(conn: &mut Conn) -> Option<(Engine, String)> {
-    let version: String = conn.query_first("SELECT VERSION()").ok().flatten()?;
-    Some((Engine::from_version(&version), version))
+    crate::dialect::engine::server_version(conn).ok().filter(|(_, v)| !v.is_empty())
 }
 
 /// The server's syntax error (1064) on a replication statement written in the other
