@@ -8,10 +8,14 @@
 //! - `learner/`: the learner's workspace files, progress, editor, and application runs.
 //! - `dialect/`: engines, the one alias table of statement and column words, my.cnf reading.
 //! - `lab/`: Docker only: containers, volumes, network, ports, image, endpoints, the client shell.
-//! - `probe/`: every SQL read of the live servers, into one plain-data `Snapshot`.
+//! - `probe/`: every SQL read of the live servers, into one plain-data `Snapshot` (with the
+//!   application's general-log activity).
 //! - `grade/`: the pure rules by check kind, diagnoses, and the grading loop over a live lab.
 //! - `sql/`: the console's statement engine.
 //! - `tui/`: the screen: actions and effects, state, workers, text, drawing, the terminal.
+//!
+//! Dependencies point one way: `dialect` needs nothing; `course`, `learner`, `lab`, `probe`,
+//! `grade` build on the ones before them; `cli` and `tui` are the edges.
 
 pub mod cli;
 pub mod course;

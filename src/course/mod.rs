@@ -1,7 +1,5 @@
 //! What course authors write: lessons and labs, embedded or read from a local copy.
 
-#[cfg(test)]
-mod consistency;
 pub mod content;
 pub(crate) mod lesson;
 pub mod spec;

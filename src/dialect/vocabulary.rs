@@ -5,7 +5,6 @@
 //! are read here and nowhere else, so the rules in `grade` speak one language. The statements
 //! themselves changed names too: which spelling each server takes is in [`ReplicationStatement::spelling`].
 
-use crate::grade::diagnosis::Diagnosis;
 use crate::dialect::engine::{Engine, version_triple};
 
 /// Replication statements whose spelling depends on the engine and its version.
@@ -178,49 +177,6 @@ pub fn column_pairs() -> impl Iterator<Item = (&'static str, &'static str)> {
         _ => None,
     })
 }
-
-/// Words that identify a situation in an error message, in every wording the servers use.
-/// Matched case-insensitively as substrings; the first matching entry wins.
-pub const MESSAGES: &[(Diagnosis, &[&str])] = &[
-    (
-        Diagnosis::EqualServerIds,
-        &["equal MariaDB server ids", "equal MySQL server ids", "equal server ids"],
-    ),
-    (Diagnosis::HostNotAllowed, &["is not allowed to connect"]),
-    (Diagnosis::AccessDenied, &["Access denied for user"]),
-    (Diagnosis::UnknownHost, &["Unknown MySQL server host", "Unknown server host"]),
-    (Diagnosis::CantConnect, &["Can't connect to"]),
-    (Diagnosis::CachingSha2, &["Authentication requires secure connection"]),
-    (
-        Diagnosis::WrongLogFile,
-        &["Could not find first log file name in binary log index file"],
-    ),
-    // MariaDB 11.8 says "impossible position", also for a position inside an event.
-    (Diagnosis::PositionPastEnd, &["position > file size", "impossible position"]),
-    (Diagnosis::BinlogOff, &["You are not using binary logging", "Binary log is not open"]),
-    (
-        Diagnosis::NotAReplica,
-        &["not configured as slave", "not configured as replica", "MASTER_HOST was not set"],
-    ),
-    (Diagnosis::DuplicateEntry, &["Duplicate entry"]),
-    (Diagnosis::ReadOnlyWrite, &["--read-only option"]),
-];
-
-/// Error numbers that name a situation on their own, for messages that hide the cause
-/// (MySQL's multi-threaded applier reports "Coordinator stopped …" with the worker's number).
-/// Numbers shared by several situations (1236, 13114, 13117) are left out.
-pub const NUMBERS: &[(Diagnosis, &[u32])] = &[
-    (Diagnosis::EqualServerIds, &[1593]),
-    (Diagnosis::AccessDenied, &[1045]),
-    (Diagnosis::HostNotAllowed, &[1130]),
-    (Diagnosis::UnknownHost, &[2005]),
-    (Diagnosis::CantConnect, &[2003]),
-    (Diagnosis::CachingSha2, &[2061]),
-    (Diagnosis::BinlogOff, &[1381]),
-    (Diagnosis::NotAReplica, &[1200]),
-    (Diagnosis::DuplicateEntry, &[1062]),
-    (Diagnosis::ReadOnlyWrite, &[1290]),
-];
 
 #[cfg(test)]
 mod tests {

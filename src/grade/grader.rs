@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::course::content::Day;
-use crate::grade::{TaskStatus, WorkspaceFiles, grade};
+use crate::grade::{TaskState, TaskStatus, WorkspaceFiles, grade};
 use crate::lab::{ContainerState, ServerInfo};
 use crate::probe::Probe;
 use crate::learner::progress::{self, Progress};
@@ -63,7 +63,8 @@ impl Grader {
 pub fn record_progress(slug: &str, tasks: &[TaskStatus]) -> Option<String> {
     let loaded = Progress::load(slug);
     let mut progress = loaded.progress;
-    if progress.record(tasks, progress::now()).is_empty() {
+    let done = tasks.iter().filter(|t| t.status == TaskState::Done).map(|t| t.id.as_str());
+    if progress.record(done, progress::now()).is_empty() {
         return loaded.warning;
     }
     match progress.save(slug) {

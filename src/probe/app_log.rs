@@ -1,6 +1,6 @@
 //! Reads the facts of read routing from live servers: the application account's statements
 //! in each server's general log, whether its rows are on each server, and the reader's
-//! `read_only`. The judgement itself is `judge::judge`, a pure function.
+//! `read_only`. The judgement itself is `grade::read_routing`, a pure function.
 
 use std::path::Path;
 use std::time::SystemTime;
@@ -9,12 +9,13 @@ use anyhow::Context;
 use mysql::Value;
 use mysql::prelude::Queryable;
 
-use crate::grade::read_routing::judge::{self, AppStatement, InsertedRow, Literal, RoutingFacts, RowArrival};
+use crate::probe::general_log::{self, AppStatement, RoutingFacts, RowArrival};
+use crate::probe::statement::{InsertedRow, Literal};
 
 /// How many of the account's latest general-log rows are read from each server.
 const LOG_ROWS: usize = 5000;
 
-/// Gathers everything `judge::judge` needs. `app_dir` dates the learner's last edit of the
+/// Gathers everything the read-routing judgement needs. `app_dir` dates the learner's last edit of the
 /// application (its top-level files), so a run older than the edit can be called out.
 pub fn observe(
     writer: &mut impl Queryable,
@@ -25,8 +26,8 @@ pub fn observe(
     let writer_log = read_app_activity(writer, account)?;
     let reader_log = read_app_activity(reader, account)?;
     let mut rows = Vec::new();
-    if let Some(run) = judge::last_run(&writer_log, &reader_log) {
-        for row in judge::rows_written(&writer_log, run.started) {
+    if let Some(run) = general_log::last_run(&writer_log, &reader_log) {
+        for row in general_log::rows_written(&writer_log, run.started) {
             rows.push(RowArrival {
                 table: format!("{}.{}", row.database.as_deref().unwrap_or_default(), row.table),
                 on_writer: row_present(writer, &row)?,

@@ -5,7 +5,9 @@
 //! Sessions run with `sql_log_off=1`: the general log is the application's, not ours.
 
 pub mod app_log;
+pub mod general_log;
 pub(crate) mod snapshot;
+pub(crate) mod statement;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -15,7 +17,7 @@ use mysql::prelude::Queryable;
 use mysql::{Conn, Row, Value};
 
 pub use crate::lab::endpoint::Endpoint;
-use crate::grade::read_routing::judge::RoutingFacts;
+use crate::probe::general_log::RoutingFacts;
 use crate::dialect::engine::Engine;
 use crate::probe::snapshot::{
     Account, BinaryLog, CanaryOutcome, Coordinates, Flow, NetworkPlace, ReplicaStatus,

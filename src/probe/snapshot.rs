@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use crate::dialect::engine::Engine;
-use crate::grade::read_routing::judge::RoutingFacts;
+use crate::probe::general_log::RoutingFacts;
 use crate::dialect::vocabulary::{self, ReplicaField};
 
 /// One probe round: every server of the lab, and what travelled between them.

@@ -2,7 +2,6 @@
 //! rows travelled; judged by `routing::judge` on what the servers logged.
 
 pub mod judge;
-pub(crate) mod statement;
 
 use crate::grade::{Ctx, Note, Verdict};
 use crate::grade::read_routing::judge::{Finding, RoutingVerdict};

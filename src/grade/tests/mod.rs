@@ -7,12 +7,13 @@ use std::path::Path;
 use crate::grade::*;
 use crate::dialect::forms::refused;
 use crate::dialect::engine::Engine;
-use crate::grade::read_routing::judge::{AppStatement, RoutingFacts, RowArrival};
+use crate::probe::general_log::{AppStatement, RoutingFacts, RowArrival};
 use crate::probe::snapshot::{
     Account, BinaryLog, CanaryOutcome, Coordinates, Flow, NetworkPlace, ReplicaStatus,
     RoutingObservation, ServerFacts, ServerSnapshot,
 };
 
+mod content;
 mod engines;
 mod read_routing;
 mod replication;
