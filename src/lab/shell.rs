@@ -16,6 +16,8 @@ use tokio::io::AsyncWriteExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
+use crate::lab::endpoint::Password;
+
 /// How often the keyboard reader looks up to see whether the client has ended.
 const STDIN_POLL: Duration = Duration::from_millis(100);
 
@@ -31,7 +33,7 @@ pub async fn attach_client(
     docker: &Docker,
     container: &str,
     client: &str,
-    password: &str,
+    password: &Password,
 ) -> anyhow::Result<i64> {
     let tty = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let exec = docker
@@ -39,7 +41,7 @@ pub async fn attach_client(
             container,
             CreateExecOptions {
                 cmd: Some(vec![client.to_owned(), "-uroot".to_owned()]),
-                env: Some(vec![format!("MYSQL_PWD={password}")]),
+                env: Some(vec![format!("MYSQL_PWD={}", password.expose())]),
                 attach_stdin: Some(true),
                 attach_stdout: Some(true),
                 attach_stderr: Some(true),

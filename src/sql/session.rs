@@ -72,7 +72,7 @@ impl Session {
             .ip_or_hostname(Some(endpoint.host.clone()))
             .tcp_port(endpoint.port)
             .user(Some(endpoint.user.clone()))
-            .pass(Some(endpoint.password.clone()))
+            .pass(Some(endpoint.password.expose().to_owned()))
             // The server reports its socket path inside the container; never switch to it.
             .prefer_socket(false)
             .tcp_connect_timeout(Some(options.connect_timeout))
