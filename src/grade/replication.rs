@@ -147,6 +147,7 @@ pub(super) fn source(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
         ("source_file", current.map_or_else(|| "(none)".to_owned(), |c| c.file.clone())),
         ("source_position", current.map_or_else(|| "(none)".to_owned(), |c| c.position.to_string())),
         ("error", status.last_io_error.clone()),
+        ("retry", retry_interval(&status.last_io_error)),
         ("source_config", ctx.config_path(source)),
     ];
     let failing = |diagnosis, reason: String| Verdict::Failing(Note::new(diagnosis, reason).with_all(&values));
@@ -248,12 +249,33 @@ pub(super) fn source(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
         }
     }
     match io_error {
+        // The host and port are right and the source answers: the error is from while it
+        // was down (a restart), and the IO thread is only waiting for its next try.
+        Some(Diagnosis::CantConnect) => failing(
+            Diagnosis::CantConnect,
+            format!(
+                "the {replica}'s IO thread says: {}; the {source} answers now, so the {replica} reconnects by itself at its next try (every {})",
+                status.last_io_error.trim(),
+                retry_interval(&status.last_io_error)
+            ),
+        ),
         Some(d) if is_setup_problem(d) => failing(
             d,
             format!("the {replica}'s IO thread says: {}", status.last_io_error.trim()),
         ),
         _ => Verdict::Done,
     }
+}
+
+/// How often the IO thread retries, from its error ("retry-time: 60"); the servers' default
+/// MASTER_CONNECT_RETRY otherwise.
+fn retry_interval(error: &str) -> String {
+    let seconds = error
+        .split_once("retry-time:")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or(60);
+    format!("{seconds} s")
 }
 
 /// `replication-flow`: both threads run without error and a fresh row arrives.
@@ -483,6 +505,13 @@ mod stale_error_tests {
         let mut running = stopped("master", OLD_HOST);
         running.io_running = ThreadState::Connecting;
         assert!(!io_error_is_stale(&running), "a retrying thread's error is current");
+    }
+
+    #[test]
+    fn the_retry_interval_is_read_from_the_error() {
+        assert_eq!(retry_interval(OLD_HOST), "60 s");
+        assert_eq!(retry_interval("error connecting to master 'r@m:3306' - retry-time: 5  maximum-retries: 1"), "5 s");
+        assert_eq!(retry_interval("Can't connect"), "60 s");
     }
 
     #[test]
