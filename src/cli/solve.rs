@@ -137,7 +137,8 @@ fn run_app(day: &Day, workspace: &crate::learner::workspace::Workspace) -> anyho
         .zip(workspace.app_dir(day))
         .context("the lab has no application to run")?;
     let (events, finished) = std::sync::mpsc::channel();
-    app_run::start(&dir, app, move |event| {
+    let venv = workspace.app_venv(day);
+    app_run::start(&dir, app, venv.as_ref(), move |event| {
         let _ = events.send(event);
     })?;
     let mut last = Vec::new();

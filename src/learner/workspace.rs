@@ -51,6 +51,13 @@ impl Workspace {
         day.spec.app.as_ref().map(|a| self.path(&a.dir))
     }
 
+    /// The application's virtual environment, when the lab asks for one.
+    pub fn app_venv(&self, day: &Day) -> Option<crate::learner::venv::Venv> {
+        let app = day.spec.app.as_ref()?;
+        let requirements = app.requirements.as_deref().map(|r| self.path(r));
+        crate::learner::venv::of_app(&self.path(&app.dir), app.venv.as_deref(), requirements.as_deref())
+    }
+
     /// Copies every starting file that is missing; `overwrite` restores all of them.
     /// Templates get the lab's default ports; see `install_filled` for the live ones.
     pub fn install(&self, day: &Day, overwrite: bool) -> anyhow::Result<()> {

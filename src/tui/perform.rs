@@ -20,6 +20,7 @@ use crate::learner::workspace::Workspace;
 use crate::tui::workers::lab::LabHandle;
 use crate::lab::shell;
 use crate::learner::app_run;
+use crate::learner::venv::Venv;
 use crate::tui::term::clipboard;
 
 /// The terminal the screen is drawn on, as the effects need it.
@@ -41,6 +42,7 @@ pub struct Performer {
     workspace: Workspace,
     spec: LabSpec,
     app: Option<(PathBuf, AppSpec)>,
+    venv: Option<Venv>,
     sender: Sender<Action>,
     lab: LabHandle,
     workers: HashMap<String, SqlWorker>,
@@ -54,6 +56,7 @@ impl Performer {
             workspace: workspace.clone(),
             spec: day.spec.clone(),
             app,
+            venv: workspace.app_venv(day),
             sender,
             lab,
             workers: HashMap::new(),
@@ -97,7 +100,7 @@ impl Performer {
                     return Some(Action::AppFailed("this lesson has no application".to_owned()));
                 };
                 let sender = self.sender.clone();
-                let started = app_run::start(dir, spec, move |event| {
+                let started = app_run::start(dir, spec, self.venv.as_ref(), move |event| {
                     let _ = sender.send(Action::App(event));
                 });
                 started.err().map(|e| Action::AppFailed(format!("{e:#}")))
