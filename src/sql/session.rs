@@ -273,6 +273,20 @@ fn read_results(conn: &mut Conn, statement: &Statement, row_limit: usize) -> (Ve
     {
         rows.warnings = conn.warnings();
     }
+    // The warnings themselves, as the `mariadb` client prints them with `\W`: a statement
+    // that succeeded may still say something the learner needs (Note 4190 on CHANGE MASTER).
+    if !lost
+        && let Some(Outcome { result: StatementResult::Done(done), .. }) = outcomes.last_mut()
+        && done.warnings > 0
+    {
+        let shown: Vec<String> = conn
+            .query_map("SHOW WARNINGS", |(level, code, message): (String, u32, String)| {
+                format!("{level} (Code {code}): {message}")
+            })
+            .unwrap_or_default();
+        let info = std::iter::once(done.info.clone()).filter(|i| !i.is_empty()).chain(shown);
+        done.info = info.collect::<Vec<_>>().join("\n");
+    }
     (outcomes, lost)
 }
 

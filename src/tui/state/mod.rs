@@ -512,6 +512,13 @@ impl<'a> App<'a> {
                 ));
             }
             Submit::Leave => self.close_work(),
+            Submit::Unfilled(names) => {
+                let names: Vec<String> = names.iter().map(|n| format!("<{n}>")).collect();
+                self.notice = Some(format!(
+                    "replace {} with your own values first (the lesson says where to read them); nothing was sent",
+                    names.join(" and ")
+                ));
+            }
         }
     }
 
