@@ -26,7 +26,7 @@ use sqlcourse::course::lesson::{CodeBlock, Engine, Purpose};
 use sqlcourse::course::template;
 use sqlcourse::learner::workspace::{Workspace, assigned_names};
 
-use crate::common::tmux::Tmux;
+use crate::common::tmux::{Tmux, footer, input_line};
 use crate::common::{TestLab, check, text};
 
 const SLOW: Duration = Duration::from_secs(120);
@@ -227,16 +227,7 @@ impl Learner<'_> {
     }
 }
 
-/// The console's input line (the last line with a prompt), without the pane's border.
-fn input_line(screen: &str) -> String {
-    let line = screen.lines().rev().find(|l| l.contains("master>") || l.contains("slave>")).unwrap_or("");
-    let start = line.find("master>").or_else(|| line.find("slave>")).unwrap_or(0);
-    line[start..].trim_end_matches(|c: char| c == '┃' || c == '│' || c.is_whitespace()).to_owned()
-}
 
-fn footer(screen: &str) -> &str {
-    screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("")
-}
 
 /// The columns of the first row of each result table on screen, as the learner reads them.
 fn result_values(screen: &str) -> HashMap<String, String> {

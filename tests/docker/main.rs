@@ -15,3 +15,4 @@ mod lesson;
 mod read_routing;
 mod sql;
 mod sql_command;
+mod wrong_moves;

@@ -105,7 +105,12 @@ impl Tmux {
 
     /// Types text as it is, character by character.
     pub fn type_text(&self, text: &str) {
-        self.run(&["send-keys", "-t", "lesson", "-l", "--", text]);
+        // tmux reads a `;` ending an argument as the end of its command, unless escaped.
+        let text = match text.strip_suffix(';') {
+            Some(head) => format!("{head}\\;"),
+            None => text.to_owned(),
+        };
+        self.run(&["send-keys", "-t", "lesson", "-l", "--", &text]);
     }
 
     /// Pastes text as a terminal does (bracketed, so the program sees one paste).
@@ -171,4 +176,40 @@ impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
     }
+}
+
+/// The console's input line (the last line with a prompt), within the console pane's border.
+pub fn input_line(screen: &str) -> String {
+    let line = screen.lines().rev().find(|l| l.contains("master>") || l.contains("slave>")).unwrap_or("");
+    let start = line.find("master>").or_else(|| line.find("slave>")).unwrap_or(0);
+    let rest = &line[start..];
+    rest[..rest.find('┃').unwrap_or(rest.len())].trim_end().to_owned()
+}
+
+/// The last line: the key reminders, the selected server and the notice.
+pub fn footer(screen: &str) -> &str {
+    screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("")
+}
+
+/// The text of the pane whose title is `title` (`Steps and tasks`), its wrapped lines joined
+/// into one line of words: what the learner reads there, whatever the pane's width.
+pub fn pane_text(screen: &str, title: &str) -> String {
+    let lines: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    let Some((top, left)) = lines.iter().enumerate().find_map(|(i, l)| {
+        let text: String = l.iter().collect();
+        let at = text.find(title)?;
+        Some((i, text[..at].chars().count().checked_sub(2)?))
+    }) else {
+        return String::new();
+    };
+    let mut words = Vec::new();
+    for line in &lines[top + 1..] {
+        if matches!(line.get(left), Some('╰' | '┗') | None) {
+            break;
+        }
+        let inner: String =
+            line.iter().skip(left + 1).take_while(|c| !matches!(c, '│' | '┃')).collect();
+        words.extend(inner.split_whitespace().map(str::to_owned));
+    }
+    words.join(" ")
 }
