@@ -78,6 +78,23 @@ impl<'a> Keys<'a> {
         self.tmux.keys(&[key]);
     }
 
+    /// Presses `n` in the lesson until the screen shows `title` (a key may arrive while the
+    /// screen is busy redrawing, so each press is checked rather than counted).
+    fn step_to(&self, tmux: &Tmux, title: &str) {
+        for _ in 0..10 {
+            self.press(Pane::Lesson, "next step", "n");
+            let shown = tmux.until_with(|s| s.contains("Step "), "a step", Duration::from_secs(5));
+            if shown.contains(title) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(300));
+            if tmux.screen().contains(title) {
+                return;
+            }
+        }
+        panic!("{title} never shown:\n{}", tmux.screen());
+    }
+
     /// The bindings no press exercised.
     fn missing(&self) -> Vec<String> {
         let pressed = self.pressed.borrow();
@@ -155,9 +172,7 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     tmux.until_with(|s| !s.contains("Keys: lesson"), "the help closed", Duration::from_secs(5));
 
     // Code blocks of "Configure the master": copy, mark, paste into the console.
-    keys.press(Pane::Lesson, "next step", "n");
-    keys.press(Pane::Lesson, "next step", "n");
-    tmux.until_shown("Step 3/9: Configure the master");
+    keys.step_to(&tmux, "Step 3/9: Configure the master");
     keys.press(Pane::Lesson, "copy the marked code block", "y");
     tmux.until_shown("copied 3 lines to the clipboard");
     let copied = tmux.clipboard().unwrap_or_default();
@@ -270,16 +285,11 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     // A step about the slave selects the slave: e opens its file from the lesson pane.
     keys.press(Pane::Lab, "next / previous pane", "Tab");
     tmux.until_shown("┏ Step 3/9");
-    keys.press(Pane::Lesson, "next step", "n");
-    keys.press(Pane::Lesson, "next step", "n");
-    tmux.until_shown("Step 5/9: Configure the slave");
+    keys.step_to(&tmux, "Step 5/9: Configure the slave");
     assert!(footer(&tmux.screen()).contains("▸ slave"), "{}", tmux.screen());
     keys.press(Pane::Lesson, "edit the step's file", "e");
     tmux.until_shown("slave/my.cnf saved — press r to restart the slave");
-    for _ in 0..3 {
-        keys.press(Pane::Lesson, "next step", "n");
-    }
-    tmux.until_shown("Step 8/9: Send reads to the slave");
+    keys.step_to(&tmux, "Step 8/9: Send reads to the slave");
     keys.press(Pane::Lesson, "edit the step's file", "e");
     tmux.until_shown("app/settings.py saved — press a to run the application with it");
 
