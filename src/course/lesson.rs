@@ -443,7 +443,8 @@ mod tests {
         let text = "# T\n\n## S\n\n```ini file=master\n[mysqld]\n```\n\n```sql mariadb on=slave\nSTART SLAVE;\n```\n\n```sh run=shell\nsqlcourse day20 check\n```\n\n```python run=app\n```\n\n```sql norun\nSELECT 1;\n```\n\n```text\nplain\n```\n";
         let lesson = Lesson::parse(text, "l.md").expect("parses");
         let blocks = &lesson.steps[0].blocks;
-        let got: Vec<(&str, Option<Engine>, Option<Purpose>, &str, usize)> = blocks
+        type Seen<'a> = (&'a str, Option<Engine>, Option<Purpose>, &'a str, usize);
+        let got: Vec<Seen> = blocks
             .iter()
             .map(|b| (b.lang.as_str(), b.engine, b.purpose.clone(), b.text.as_str(), b.line))
             .collect();

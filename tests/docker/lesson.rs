@@ -240,12 +240,13 @@ fn result_values(screen: &str) -> HashMap<String, String> {
     for (n, line) in lines.iter().enumerate() {
         // A header sits between two `+---` borders, its first row right after the second.
         let bordered = |i: usize| lines.get(i).is_some_and(|l| l.contains("+-"));
-        if n > 0 && bordered(n - 1) && bordered(n + 1) {
-            if let (Some(header), Some(row)) = (cells(line), lines.get(n + 2).and_then(|l| cells(l))) {
-                if header.len() == row.len() {
-                    values.extend(header.into_iter().zip(row));
-                }
-            }
+        if n > 0
+            && bordered(n - 1)
+            && bordered(n + 1)
+            && let (Some(header), Some(row)) = (cells(line), lines.get(n + 2).and_then(|l| cells(l)))
+            && header.len() == row.len()
+        {
+            values.extend(header.into_iter().zip(row));
         }
     }
     values
