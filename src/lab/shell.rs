@@ -98,7 +98,11 @@ pub async fn attach_client(
         }
     }
     .await;
+    // The reader must be gone before the caller reads keys again, or it takes the first
+    // key typed after the client ends (it notices the stop only between polls).
+    drop(keys);
     keyboard.stop.store(true, Ordering::SeqCst);
+    let _ = keyboard.thread.join();
     drop(raw);
     result?;
     exit_code(docker, &exec.id).await
@@ -146,6 +150,7 @@ impl Drop for RawMode {
 struct StdinReader {
     receiver: mpsc::Receiver<Vec<u8>>,
     stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl StdinReader {
@@ -153,7 +158,7 @@ impl StdinReader {
         let (sender, receiver) = mpsc::channel(16);
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
-        std::thread::spawn(move || {
+        let thread = std::thread::spawn(move || {
             let stdin = std::io::stdin();
             let fd = stdin.as_fd();
             let timeout = Timespec { tv_sec: 0, tv_nsec: STDIN_POLL.as_nanos() as _ };
@@ -178,6 +183,6 @@ impl StdinReader {
                 }
             }
         });
-        StdinReader { receiver, stop }
+        StdinReader { receiver, stop, thread }
     }
 }
