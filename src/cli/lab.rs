@@ -76,7 +76,11 @@ async fn run_async(day: Day, global: &Global, command: DayCommand) -> anyhow::Re
             let report =
                 crate::cli::solve::run(&lab, &day, task.as_deref(), &progress, &|line| eprintln!("{line}"))
                     .await?;
-            print!("{}", report.to_text());
+            // The progress ends, on its own line, before the table starts in one write.
+            eprintln!();
+            let _ = std::io::stderr().flush();
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(report.to_text().as_bytes()).and_then(|()| out.flush());
         }
         DayCommand::Sql { server, execute } => {
             return crate::cli::sql::run(&lab, &server, execute.as_deref()).await;

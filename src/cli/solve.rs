@@ -17,7 +17,7 @@ use crate::course::template;
 use crate::probe;
 use crate::grade::report::Report;
 use crate::probe::snapshot::Coordinates;
-use crate::course::spec::{LabSpec, SolutionSpec, TaskSpec};
+use crate::course::spec::{SolutionSpec, TaskSpec};
 
 /// How long a solved task may take to show as done (a canary row waits up to 5 s).
 const SETTLE_LIMIT: Duration = Duration::from_secs(30);
@@ -34,7 +34,7 @@ pub async fn run(
     progress: &OnEvent<'_>,
     say: &dyn Fn(String),
 ) -> anyhow::Result<Report> {
-    let tasks = tasks_up_to(&day.spec, task)?;
+    let tasks = tasks_up_to(day, task)?;
     let mut grader = Grader::new(day.clone(), lab.workspace().clone());
     let mut report = round(lab, &mut grader).await?;
     for task in tasks {
@@ -137,7 +137,8 @@ fn run_app(day: &Day, workspace: &crate::learner::workspace::Workspace) -> anyho
         .zip(workspace.app_dir(day))
         .context("the lab has no application to run")?;
     let (events, finished) = std::sync::mpsc::channel();
-    app_run::start(&dir, app, move |event| {
+    let venv = workspace.app_venv(day);
+    app_run::start(&dir, app, venv.as_ref(), move |event| {
         let _ = events.send(event);
     })?;
     let mut last = Vec::new();
@@ -177,13 +178,18 @@ fn run_sql(conn: &mut mysql::Conn, sql: &str) -> anyhow::Result<()> {
 }
 
 /// The tasks `solve TASK` works through: TASK and every task before it; all without TASK.
-pub fn tasks_up_to<'a>(spec: &'a LabSpec, task: Option<&str>) -> anyhow::Result<Vec<&'a TaskSpec>> {
-    let Some(id) = task else { return Ok(spec.tasks.iter().collect()) };
-    let end = spec.tasks.iter().position(|t| t.id == id).with_context(|| {
-        let known: Vec<&str> = spec.tasks.iter().map(|t| t.id.as_str()).collect();
+/// The tasks up to `task` (all without one), in the order the lesson teaches them: a learner
+/// stuck at a step has done the steps before it, not the lab file's next task.
+pub fn tasks_up_to<'a>(day: &'a Day, task: Option<&str>) -> anyhow::Result<Vec<&'a TaskSpec>> {
+    let mut tasks: Vec<&TaskSpec> = day.spec.tasks.iter().collect();
+    tasks.sort_by_key(|t| day.lesson.step_of(&t.id).unwrap_or(usize::MAX));
+    let Some(id) = task else { return Ok(tasks) };
+    let end = tasks.iter().position(|t| t.id == id).with_context(|| {
+        let known: Vec<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
         format!("there is no task `{id}` (tasks: {})", known.join(", "))
     })?;
-    Ok(spec.tasks[..=end].iter().collect())
+    tasks.truncate(end + 1);
+    Ok(tasks)
 }
 
 /// Fills a solution's SQL: `{{SERVER.log_file}}` and `{{SERVER.log_pos}}` become that
@@ -218,20 +224,17 @@ mod tests {
     use super::*;
     use crate::course::content::Content;
 
-    fn spec() -> LabSpec {
-        Content::Embedded.day("day20").expect("day 20").spec
-    }
-
     #[test]
-    fn a_task_brings_every_task_before_it() {
-        let spec = spec();
+    fn a_task_brings_every_task_the_lesson_teaches_before_it() {
+        let day = Content::Embedded.day("day20").expect("day 20");
         let ids = |t: Option<&str>| -> Vec<String> {
-            tasks_up_to(&spec, t).expect("known").iter().map(|t| t.id.clone()).collect()
+            tasks_up_to(&day, t).expect("known").iter().map(|t| t.id.clone()).collect()
         };
         assert_eq!(ids(Some("master-config")), ["master-config"]);
-        assert_eq!(ids(Some("change-master")), ["master-config", "slave-config", "replication-user", "change-master"]);
-        assert_eq!(ids(None).len(), spec.tasks.len());
-        let err = tasks_up_to(&spec, Some("nope")).expect_err("unknown task");
+        assert_eq!(ids(Some("replication-user")), ["master-config", "replication-user"]);
+        assert_eq!(ids(Some("change-master")), ["master-config", "replication-user", "slave-config", "change-master"]);
+        assert_eq!(ids(None).len(), day.spec.tasks.len());
+        let err = tasks_up_to(&day, Some("nope")).expect_err("unknown task");
         assert!(err.to_string().contains("there is no task `nope` (tasks: master-config"), "{err}");
     }
 

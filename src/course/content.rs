@@ -83,7 +83,9 @@ impl Content {
         })?;
         let spec = LabSpec::parse(&text, &self.display(&lab_path))?;
         let lesson_path = format!("lessons/{}", spec.lesson);
-        let lesson = Lesson::parse(&self.read(&lesson_path)?, &self.display(&lesson_path))?;
+        let servers: Vec<String> = spec.servers.iter().map(|s| s.name.clone()).collect();
+        let lesson =
+            Lesson::parse_for(&self.read(&lesson_path)?, &self.display(&lesson_path), Some(&servers))?;
         lesson.check_tasks(&spec, &self.display(&lesson_path))?;
         Ok(Day { spec, lesson, content: self.clone() })
     }

@@ -2,6 +2,13 @@
 //!
 //! Every `## ` heading starts a step. A comment right under it, `<!-- tasks: a, b -->`,
 //! names the tasks the step teaches. `{{name}}` placeholders are filled from the running lab.
+//!
+//! A fenced code block's info string is its language, an optional engine word (`mariadb`,
+//! `mysql`: shown only for that engine) and what the block is for: `on=SERVER` (SQL run on
+//! that server), `file=SERVER` (lines for that server's config file, then a restart),
+//! `run=shell` (a shell command as written), `run=app` (the application's Python) or `norun`
+//! (an example not meant to be run as is). The screen shows blocks the same whatever their
+//! purpose; the lesson's own test runs each as its purpose says.
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -27,6 +34,81 @@ pub struct Step {
     pub body: String,
     /// 1-based line of the heading in the lesson file, for messages.
     pub line: usize,
+    /// The step's fenced code blocks, in order.
+    pub blocks: Vec<CodeBlock>,
+}
+
+/// A fenced code block of a step, with what its info string says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeBlock {
+    /// The language word (`sql`, `ini`, `python`, `sh`).
+    pub lang: String,
+    /// Shown only for this engine, when named.
+    pub engine: Option<Engine>,
+    /// What the block is for, when the lesson says.
+    pub purpose: Option<Purpose>,
+    /// The block's text as written (placeholders not yet filled).
+    pub text: String,
+    /// 1-based line of the opening fence in the lesson file.
+    pub line: usize,
+}
+
+/// What a code block is for (the annotation after its language and engine).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Purpose {
+    /// SQL run on this server, through the console.
+    Sql { server: String },
+    /// Lines that go into this server's config file, followed by a restart.
+    Config { server: String },
+    /// A shell command, run as written.
+    Shell,
+    /// Python of the learner's application.
+    App,
+    /// An example not meant to be run as is.
+    NoRun,
+}
+
+/// The words of a fenced block's info string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Info {
+    pub lang: String,
+    pub engine: Option<Engine>,
+    pub purpose: Option<Purpose>,
+}
+
+impl Info {
+    /// Reads `LANG [ENGINE] [PURPOSE]`; the error names the word it does not know.
+    pub fn parse(info: &str) -> Result<Info, String> {
+        let mut words = info.split_whitespace();
+        let lang = words.next().unwrap_or("").to_owned();
+        let (mut engine, mut purpose) = (None, None);
+        for word in words {
+            let read = match word.split_once('=') {
+                None if word == "norun" => Some(Purpose::NoRun),
+                None => match Engine::from_tag(word) {
+                    Some(tag) if engine.is_none() && purpose.is_none() => {
+                        engine = Some(tag);
+                        continue;
+                    }
+                    _ => return Err(format!(
+                        "unknown word `{word}` after the code block's language (an engine, mariadb or mysql, then on=SERVER, file=SERVER, run=shell, run=app or norun)"
+                    )),
+                },
+                Some(("on", server)) if !server.is_empty() => Some(Purpose::Sql { server: server.to_owned() }),
+                Some(("file", server)) if !server.is_empty() => Some(Purpose::Config { server: server.to_owned() }),
+                Some(("run", "shell")) => Some(Purpose::Shell),
+                Some(("run", "app")) => Some(Purpose::App),
+                Some(_) => return Err(format!(
+                    "unknown annotation `{word}` on the code block (on=SERVER, file=SERVER, run=shell, run=app or norun)"
+                )),
+            };
+            if purpose.is_some() {
+                return Err(format!("`{word}`: a code block has one purpose"));
+            }
+            purpose = read;
+        }
+        Ok(Info { lang, engine, purpose })
+    }
 }
 
 /// A fenced block may name an engine after its language (```` ```sql mysql ````) to be shown
@@ -49,11 +131,20 @@ pub fn markdown_options() -> Options {
 impl Lesson {
     /// Splits a lesson file into steps; errors name `file:line`.
     pub fn parse(text: &str, file: &str) -> anyhow::Result<Self> {
+        Lesson::parse_for(text, file, None)
+    }
+
+    /// As [`Lesson::parse`], and every server a code block names must be one of `servers`.
+    pub fn parse_for(text: &str, file: &str, servers: Option<&[String]>) -> anyhow::Result<Self> {
+        let spec_servers = servers;
         let line_of = |offset: usize| text[..offset].lines().count() + 1;
         let mut title = None;
         let mut heads: Vec<Heading> = Vec::new();
         let mut current: Option<(HeadingLevel, usize, String)> = None;
         let mut first_content = None;
+        // Code blocks with where they start.
+        let mut blocks: Vec<(usize, CodeBlock)> = Vec::new();
+        let mut block: Option<(usize, CodeBlock)> = None;
         for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
             match event {
                 Event::Start(Tag::Heading { level, .. }) => {
@@ -79,16 +170,29 @@ impl Lesson {
                     }
                 }
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                    if let Some(tag) = info.split_whitespace().nth(1) {
+                    let line = line_of(range.start);
+                    let info = Info::parse(&info).map_err(|e| anyhow::anyhow!("{file}:{line}: {e}"))?;
+                    for server in info.purpose.iter().filter_map(Purpose::server) {
                         anyhow::ensure!(
-                            Engine::from_tag(tag).is_some(),
-                            "{file}:{}: unknown engine `{tag}` after the code block's language \
-                             (use mariadb or mysql)",
-                            line_of(range.start)
+                            spec_servers.is_none_or(|known| known.iter().any(|s| s == server)),
+                            "{file}:{line}: the lab has no server `{server}`"
                         );
                     }
+                    block = Some((range.start, CodeBlock {
+                        lang: info.lang,
+                        engine: info.engine,
+                        purpose: info.purpose,
+                        text: String::new(),
+                        line,
+                    }));
                     if heads.is_empty() && first_content.is_none() {
                         first_content = Some(range.start);
+                    }
+                }
+                Event::End(TagEnd::CodeBlock) => blocks.extend(block.take()),
+                Event::Text(t) if block.is_some() => {
+                    if let Some((_, code)) = block.as_mut() {
+                        code.text.push_str(&t);
                     }
                 }
                 Event::Text(t) | Event::Code(t) => {
@@ -119,7 +223,13 @@ impl Lesson {
         for (i, head) in heads.iter().enumerate() {
             let next = heads.get(i + 1).map_or(text.len(), |h| h.start);
             let (tasks, body) = split_tasks(&text[head.end..next], file, head.line)?;
-            steps.push(Step { title: head.title.trim().to_owned(), tasks, body, line: head.line });
+            let blocks = blocks
+                .iter()
+                .filter(|(at, _)| (head.end..next).contains(at))
+                .map(|(_, b)| b.clone())
+                .collect();
+            let title = head.title.trim().to_owned();
+            steps.push(Step { title, tasks, body, line: head.line, blocks });
         }
         Ok(Lesson { title: title.trim().to_owned(), steps })
     }
@@ -155,6 +265,21 @@ impl Lesson {
             );
         }
         Ok(())
+    }
+
+    /// The index of the step that teaches this task.
+    pub fn step_of(&self, task: &str) -> Option<usize> {
+        self.steps.iter().position(|s| s.tasks.iter().any(|t| t == task))
+    }
+}
+
+impl Purpose {
+    /// The server the block is for, when it names one.
+    pub fn server(&self) -> Option<&str> {
+        match self {
+            Purpose::Sql { server } | Purpose::Config { server } => Some(server),
+            _ => None,
+        }
     }
 }
 
@@ -326,7 +451,48 @@ mod tests {
     fn an_unknown_engine_tag_is_an_error_with_its_line() {
         let text = "# T\n\n## S\n\n```sql postgres\nSELECT 1;\n```\n";
         let err = Lesson::parse(text, "l.md").expect_err("an unknown engine");
-        assert!(err.to_string().starts_with("l.md:5: unknown engine `postgres`"), "{err}");
+        assert!(err.to_string().starts_with("l.md:5: unknown word `postgres`"), "{err}");
+    }
+
+    #[test]
+    fn code_blocks_keep_their_engine_purpose_text_and_line() {
+        let text = "# T\n\n## S\n\n```ini file=master\n[mysqld]\n```\n\n```sql mariadb on=slave\nSTART SLAVE;\n```\n\n```sh run=shell\nsqlcourse day20 check\n```\n\n```python run=app\n```\n\n```sql norun\nSELECT 1;\n```\n\n```text\nplain\n```\n";
+        let lesson = Lesson::parse(text, "l.md").expect("parses");
+        let blocks = &lesson.steps[0].blocks;
+        type Seen<'a> = (&'a str, Option<Engine>, Option<Purpose>, &'a str, usize);
+        let got: Vec<Seen> = blocks
+            .iter()
+            .map(|b| (b.lang.as_str(), b.engine, b.purpose.clone(), b.text.as_str(), b.line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("ini", None, Some(Purpose::Config { server: "master".into() }), "[mysqld]\n", 5),
+                ("sql", Some(Engine::MariaDb), Some(Purpose::Sql { server: "slave".into() }), "START SLAVE;\n", 9),
+                ("sh", None, Some(Purpose::Shell), "sqlcourse day20 check\n", 13),
+                ("python", None, Some(Purpose::App), "", 17),
+                ("sql", None, Some(Purpose::NoRun), "SELECT 1;\n", 20),
+                ("text", None, None, "plain\n", 24),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_wrong_annotation_is_an_error_with_its_line() {
+        for (info, says) in [
+            ("sql on=", "unknown annotation `on=`"),
+            ("sql run=docker", "unknown annotation `run=docker`"),
+            ("sql on=master norun", "`norun`: a code block has one purpose"),
+            ("sql on=master mariadb", "unknown word `mariadb`"),
+        ] {
+            let text = format!("# T\n\n## S\n\n```{info}\nSELECT 1;\n```\n");
+            let err = Lesson::parse(&text, "l.md").expect_err(info);
+            assert!(err.to_string().starts_with(&format!("l.md:5: {says}")), "{info}: {err}");
+        }
+        let text = "# T\n\n## S\n\n```sql on=replica2\nSELECT 1;\n```\n";
+        let servers = ["master".to_owned(), "slave".to_owned()];
+        let err = Lesson::parse_for(text, "l.md", Some(&servers)).expect_err("no such server");
+        assert_eq!(err.to_string(), "l.md:5: the lab has no server `replica2`");
     }
 
 }

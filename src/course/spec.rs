@@ -118,8 +118,11 @@ pub struct AppSpec {
     pub run: Vec<String>,
     /// The database account it connects as; the grader follows this account's statements.
     pub account: String,
-    /// Python requirements file relative to the workspace, for the install hint.
+    /// Python requirements file relative to the workspace.
     pub requirements: Option<String>,
+    /// A virtual environment to make in the app's folder (`.venv`) and fill from
+    /// `requirements` before the first run; `run`'s `python3` is then the environment's.
+    pub venv: Option<String>,
     /// Environment variables set for the run (such as unbuffered output).
     #[serde(default)]
     pub env: BTreeMap<String, String>,

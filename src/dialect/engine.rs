@@ -69,7 +69,10 @@ impl Engine {
     /// Whether a code block with this info string (`sql`, `sql mysql`) is shown for this
     /// engine: blocks without an engine tag are shown for every engine.
     pub fn shows(self, info: &str) -> bool {
-        info.split_whitespace().nth(1).is_none_or(|tag| tag.eq_ignore_ascii_case(self.tag()))
+        info.split_whitespace()
+            .skip(1)
+            .find_map(Engine::from_tag)
+            .is_none_or(|tag| tag == self)
     }
 }
 

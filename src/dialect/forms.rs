@@ -69,6 +69,12 @@ pub fn refused(text: &str, engine: Engine, version: &str) -> Vec<Refused> {
         for (index, word) in clause.iter().enumerate() {
             let Some(word) = word else { continue };
             if options_from.is_some_and(|from| index > from)
+                && let Some(refusal) = refused_gtid_option(word, engine, version)
+            {
+                add(refusal);
+                continue;
+            }
+            if options_from.is_some_and(|from| index > from)
                 && let Some((classic, new)) = option_pair(word)
             {
                 let (taken_classic, taken_new) =
@@ -99,6 +105,26 @@ pub fn statements_used(text: &str) -> Vec<ReplicationStatement> {
             clauses.iter().any(|c| find(c, words.classic).is_some() || find(c, words.new).is_some())
         })
         .collect()
+}
+
+/// GTID positioning is not one option in two spellings: MariaDB takes `MASTER_USE_GTID`,
+/// MySQL takes `SOURCE_AUTO_POSITION` (`MASTER_AUTO_POSITION` before 8.4), and neither takes
+/// the other's. `None` for any other word, or one this server takes.
+fn refused_gtid_option(word: &str, engine: Engine, version: &str) -> Option<Refused> {
+    let upper = word.to_ascii_uppercase();
+    let mysql_words = ["SOURCE_AUTO_POSITION", "MASTER_AUTO_POSITION"];
+    match engine {
+        Engine::MariaDb if mysql_words.contains(&upper.as_str()) => Some(Refused {
+            found: upper,
+            instead: Some("MASTER_USE_GTID=slave_pos".to_owned()),
+        }),
+        Engine::MySql if upper == "MASTER_USE_GTID" => {
+            let point = ReplicationStatement::PointReplica.spelling();
+            let instead = if point.takes_new(engine, version) { mysql_words[0] } else { mysql_words[1] };
+            Some(Refused { found: upper, instead: Some(format!("{instead}=1")) })
+        }
+        _ => None,
+    }
 }
 
 /// A `CHANGE … TO` / `START … UNTIL` option in both vocabularies (`MASTER_HOST`,
@@ -171,6 +197,29 @@ mod tests {
 
     const MYSQL_84: &str = "8.4.6";
     const MARIADB: &str = "11.8.3-MariaDB-0+deb13u1";
+
+    #[test]
+    fn gtid_positioning_is_named_in_each_engines_own_option() {
+        let mysql_form = "CHANGE REPLICATION SOURCE TO SOURCE_HOST='master', SOURCE_AUTO_POSITION=1;";
+        assert_eq!(
+            found(mysql_form, Engine::MariaDb, MARIADB),
+            [
+                "CHANGE REPLICATION SOURCE TO (write CHANGE MASTER TO)",
+                "SOURCE_HOST (write MASTER_HOST)",
+                "SOURCE_AUTO_POSITION (write MASTER_USE_GTID=slave_pos)"
+            ]
+        );
+        let mariadb_form = "CHANGE MASTER TO MASTER_HOST='master', MASTER_USE_GTID=slave_pos;";
+        assert!(found(mariadb_form, Engine::MariaDb, MARIADB).is_empty());
+        assert_eq!(
+            found(mariadb_form, Engine::MySql, MYSQL_84),
+            [
+                "CHANGE MASTER TO (write CHANGE REPLICATION SOURCE TO)",
+                "MASTER_HOST (write SOURCE_HOST)",
+                "MASTER_USE_GTID (write SOURCE_AUTO_POSITION=1)"
+            ]
+        );
+    }
 
     fn found(text: &str, engine: Engine, version: &str) -> Vec<String> {
         refused(text, engine, version).into_iter().map(|r| r.to_string()).collect()

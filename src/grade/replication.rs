@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use crate::grade::host_pattern::{self, Client};
 use crate::grade::{Ctx, Note, Verdict};
 use crate::grade::diagnosis::{self, Diagnosis};
-use crate::probe::snapshot::{Account, CanaryOutcome, ServerFacts, ThreadState};
+use crate::probe::snapshot::{Account, CanaryOutcome, ReplicaStatus, ServerFacts, ThreadState};
 use crate::course::spec::{Check, ConfigItem};
 
 /// The replica as the source sees it when it logs in.
@@ -147,10 +147,15 @@ pub(super) fn source(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
         ("source_file", current.map_or_else(|| "(none)".to_owned(), |c| c.file.clone())),
         ("source_position", current.map_or_else(|| "(none)".to_owned(), |c| c.position.to_string())),
         ("error", status.last_io_error.clone()),
+        ("retry", retry_interval(&status.last_io_error)),
         ("source_config", ctx.config_path(source)),
     ];
     let failing = |diagnosis, reason: String| Verdict::Failing(Note::new(diagnosis, reason).with_all(&values));
-    let io_error = io_diagnosis(status.last_io_error.as_str(), status.last_io_errno);
+    let io_error = if io_error_is_stale(status) {
+        None
+    } else {
+        io_diagnosis(status.last_io_error.as_str(), status.last_io_errno)
+    };
 
     // A Binlog Dump thread from the replica's address proves it reaches the source, whatever
     // route the learner found.
@@ -244,12 +249,33 @@ pub(super) fn source(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
         }
     }
     match io_error {
+        // The host and port are right and the source answers: the error is from while it
+        // was down (a restart), and the IO thread is only waiting for its next try.
+        Some(Diagnosis::CantConnect) => failing(
+            Diagnosis::CantConnect,
+            format!(
+                "the {replica}'s IO thread says: {}; the {source} answers now, so the {replica} reconnects by itself at its next try (every {})",
+                status.last_io_error.trim(),
+                retry_interval(&status.last_io_error)
+            ),
+        ),
         Some(d) if is_setup_problem(d) => failing(
             d,
             format!("the {replica}'s IO thread says: {}", status.last_io_error.trim()),
         ),
         _ => Verdict::Done,
     }
+}
+
+/// How often the IO thread retries, from its error ("retry-time: 60"); the servers' default
+/// MASTER_CONNECT_RETRY otherwise.
+fn retry_interval(error: &str) -> String {
+    let seconds = error
+        .split_once("retry-time:")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or(60);
+    format!("{seconds} s")
 }
 
 /// `replication-flow`: both threads run without error and a fresh row arrives.
@@ -280,7 +306,7 @@ pub(super) fn flow(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
         ("IO", status.last_io_errno, &status.last_io_error),
         ("SQL", status.last_sql_errno, &status.last_sql_error),
     ] {
-        if errno == 0 && error.trim().is_empty() {
+        if errno == 0 && error.trim().is_empty() || thread == "IO" && io_error_is_stale(status) {
             continue;
         }
         let diagnosis = match diagnosis::diagnose_error(error, errno) {
@@ -374,6 +400,45 @@ fn reaches(ctx: &Ctx<'_>, source: &str, host: &str) -> bool {
         })
 }
 
+/// Whether the stopped IO thread's last error is about a connection it is no longer set to
+/// make: the server keeps `Last_IO_Error` until the thread starts again, so after a
+/// corrected CHANGE MASTER the error still names the old host, user, port or file.
+fn io_error_is_stale(status: &ReplicaStatus) -> bool {
+    if status.io_running != ThreadState::No || status.last_io_error.trim().is_empty() {
+        return false;
+    }
+    let error = status.last_io_error.as_str();
+    // "error connecting to master 'replica@master_ip:3306' - retry-time: …"
+    let connection = quoted(error).find_map(|q| {
+        let (user, place) = q.rsplit_once('@')?;
+        let (host, port) = place.rsplit_once(':')?;
+        let plain = |t: &str| !t.is_empty() && !t.contains(char::is_whitespace);
+        (plain(user) && plain(host)).then_some(())?;
+        Some((user.to_owned(), host.to_owned(), port.parse::<u16>().ok()?))
+    });
+    if let Some((user, host, port)) = connection {
+        return user != status.source_user
+            || !host.eq_ignore_ascii_case(&status.source_host)
+            || port != status.source_port;
+    }
+    // Errors about the binlog name the file they were reading.
+    let files: Vec<&str> = quoted(error).filter(|q| looks_like_log_file(q)).collect();
+    !status.gtid && !files.is_empty() && !files.contains(&status.source_log_file.as_str())
+}
+
+/// The pieces of text between single quotes (server messages nest quotes, so every piece is
+/// offered; the callers look for a shape no prose has).
+fn quoted(text: &str) -> impl Iterator<Item = &str> {
+    text.split('\'').skip(1)
+}
+
+/// `mysql-bin.000002`: a name, a dot, digits.
+fn looks_like_log_file(text: &str) -> bool {
+    text.rsplit_once('.').is_some_and(|(stem, number)| {
+        !stem.is_empty() && !number.is_empty() && number.chars().all(|c| c.is_ascii_digit())
+    })
+}
+
 /// The IO thread's error, when it has one.
 fn io_diagnosis(error: &str, errno: u32) -> Option<Diagnosis> {
     if errno == 0 && error.trim().is_empty() {
@@ -406,5 +471,54 @@ fn host_part(client: &str) -> &str {
     match client.rsplit_once(':') {
         Some((host, port)) if !host.contains(':') && port.chars().all(|c| c.is_ascii_digit()) => host,
         _ => client,
+    }
+}
+
+#[cfg(test)]
+mod stale_error_tests {
+    use super::*;
+
+    fn stopped(host: &str, error: &str) -> ReplicaStatus {
+        let row: Vec<(String, Option<String>)> = [
+            ("Slave_IO_Running", "No"),
+            ("Slave_SQL_Running", "No"),
+            ("Master_Host", host),
+            ("Master_User", "replica"),
+            ("Master_Port", "3306"),
+            ("Master_Log_File", "mysql-bin.000002"),
+            ("Read_Master_Log_Pos", "344"),
+            ("Last_IO_Errno", "2005"),
+            ("Last_IO_Error", error),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+        .collect();
+        ReplicaStatus::from_row(&row)
+    }
+
+    const OLD_HOST: &str = "error connecting to master 'replica@master_ip:3306' - retry-time: 60  maximum-retries: 100000  message: Unknown server host 'master_ip' (-2)";
+
+    #[test]
+    fn an_error_about_the_host_no_longer_set_is_stale() {
+        assert!(io_error_is_stale(&stopped("master", OLD_HOST)));
+        assert!(!io_error_is_stale(&stopped("master_ip", OLD_HOST)), "still the configured host");
+        let mut running = stopped("master", OLD_HOST);
+        running.io_running = ThreadState::Connecting;
+        assert!(!io_error_is_stale(&running), "a retrying thread's error is current");
+    }
+
+    #[test]
+    fn the_retry_interval_is_read_from_the_error() {
+        assert_eq!(retry_interval(OLD_HOST), "60 s");
+        assert_eq!(retry_interval("error connecting to master 'r@m:3306' - retry-time: 5  maximum-retries: 1"), "5 s");
+        assert_eq!(retry_interval("Can't connect"), "60 s");
+    }
+
+    #[test]
+    fn an_error_about_another_binlog_file_is_stale() {
+        let error = "Got fatal error 1236 from master when reading data from binary log: 'bogus data in log event; the first event 'mysql-bin.000009' at 4, the last event read from 'mysql-bin.000009' at 4, the last byte read from 'mysql-bin.000009' at 4.'";
+        assert!(io_error_is_stale(&stopped("master", error)));
+        let current = error.replace("000009", "000002");
+        assert!(!io_error_is_stale(&stopped("master", &current)));
     }
 }

@@ -54,12 +54,36 @@ pub(super) fn check(
         Item::NotApplied(note) => Some(note),
         _ => None,
     });
-    if let Some(note) = wrong.or(not_applied) {
+    if let Some(note) = wrong {
+        return Verdict::Failing(note.clone().with_all(&base));
+    }
+    let other_facts = differs_from.map(|other| (other, ctx.running(other)));
+    // Restarting with the other server's id saved would only trade one clash for another.
+    if let Some((other, Ok(other_facts))) = &other_facts
+        && not_applied.is_some()
+        && let Some(saved) = saved_server_id(&file)
+        && saved == other_facts.server_id
+    {
+        return Verdict::Failing(
+            Note::new(
+                Diagnosis::EqualServerIds,
+                format!(
+                    "{config} says server-id = {saved}, which is the {other}'s own server_id: \
+                     restarting would not help"
+                ),
+            )
+            .with("replica", server)
+            .with("source", *other)
+            .with("replica_config", config.clone())
+            .with("server_id", saved),
+        );
+    }
+    if let Some(note) = not_applied {
         return Verdict::Failing(note.clone().with_all(&base));
     }
 
-    let Some(other) = differs_from else { return Verdict::Done };
-    let other_facts = match ctx.running(other) {
+    let Some((other, other_facts)) = other_facts else { return Verdict::Done };
+    let other_facts = match other_facts {
         Ok(f) => f,
         Err(_) => {
             return Verdict::Pending(Note::plain(format!(
@@ -83,6 +107,14 @@ pub(super) fn check(
         );
     }
     Verdict::Done
+}
+
+/// The server-id the file sets under [mysqld], when it is a number.
+fn saved_server_id(file: &OptionFile) -> Option<u32> {
+    match file.setting(option_name(ConfigItem::ServerId)) {
+        Setting::Set(line) => line.value.as_deref()?.parse().ok(),
+        _ => None,
+    }
 }
 
 fn judge(file: &OptionFile, facts: &ServerFacts, item: ConfigItem, server: &str, config: &str) -> Item {

@@ -22,7 +22,35 @@ pub struct Endpoint {
     pub port: u16,
     pub user: String,
     #[serde(skip)]
-    pub password: String,
+    pub password: Password,
+}
+
+/// A secret that must reach a server and nothing else: it has its own type so it cannot be
+/// passed where a name or a command is expected, and it never prints.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Password(String);
+
+impl Password {
+    pub fn new(secret: impl Into<String>) -> Self {
+        Password(secret.into())
+    }
+
+    /// The secret itself, for the one place that hands it to a server.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Password {
+    fn from(secret: &str) -> Self {
+        Password::new(secret)
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(hidden)")
+    }
 }
 
 impl Endpoint {
@@ -33,7 +61,7 @@ impl Endpoint {
             .ip_or_hostname(Some(self.host.clone()))
             .tcp_port(self.port)
             .user(Some(self.user.clone()))
-            .pass(Some(self.password.clone()))
+            .pass(Some(self.password.expose().to_owned()))
             .prefer_socket(false)
             .tcp_connect_timeout(Some(CONNECT_TIMEOUT))
             .read_timeout(Some(READ_TIMEOUT))
@@ -100,4 +128,22 @@ pub async fn wait_until_ready(endpoint: &Endpoint, limit: Duration) -> Result<()
 
 fn is_access_denied(error: &str) -> bool {
     error.contains("ERROR 1045")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endpoint_never_prints_its_password() {
+        let endpoint = Endpoint {
+            host: "127.0.0.1".into(),
+            port: 3306,
+            user: "root".into(),
+            password: Password::new("s3cret-root"),
+        };
+        let shown = format!("{endpoint:?} {}", serde_json::json!(endpoint));
+        assert!(!shown.contains("s3cret-root"), "{shown}");
+        assert_eq!(endpoint.password.expose(), "s3cret-root");
+    }
 }

@@ -28,7 +28,7 @@ use tokio::sync::OnceCell;
 
 use crate::course::content::Day;
 use crate::dialect::engine::Engine;
-use crate::lab::endpoint::{Endpoint, NotReady};
+use crate::lab::endpoint::{Endpoint, NotReady, Password};
 use crate::course::spec::ServerSpec;
 use crate::learner::workspace::Workspace;
 
@@ -487,7 +487,7 @@ impl Lab {
                 host: HOST.to_owned(),
                 port,
                 user: "root".to_owned(),
-                password: password.to_owned(),
+                password: Password::new(password),
             }),
         }
     }
@@ -555,7 +555,7 @@ impl Lab {
             host: HOST.to_owned(),
             port,
             user: "root".to_owned(),
-            password: password.to_owned(),
+            password: Password::new(password),
         };
         progress(LabEvent::Waiting(spec.name.clone()));
         self.mark_starting(&spec.name, true);

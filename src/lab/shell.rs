@@ -16,6 +16,8 @@ use tokio::io::AsyncWriteExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
+use crate::lab::endpoint::Password;
+
 /// How often the keyboard reader looks up to see whether the client has ended.
 const STDIN_POLL: Duration = Duration::from_millis(100);
 
@@ -31,7 +33,7 @@ pub async fn attach_client(
     docker: &Docker,
     container: &str,
     client: &str,
-    password: &str,
+    password: &Password,
 ) -> anyhow::Result<i64> {
     let tty = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let exec = docker
@@ -39,7 +41,7 @@ pub async fn attach_client(
             container,
             CreateExecOptions {
                 cmd: Some(vec![client.to_owned(), "-uroot".to_owned()]),
-                env: Some(vec![format!("MYSQL_PWD={password}")]),
+                env: Some(vec![format!("MYSQL_PWD={}", password.expose())]),
                 attach_stdin: Some(true),
                 attach_stdout: Some(true),
                 attach_stderr: Some(true),
@@ -96,7 +98,11 @@ pub async fn attach_client(
         }
     }
     .await;
+    // The reader must be gone before the caller reads keys again, or it takes the first
+    // key typed after the client ends (it notices the stop only between polls).
+    drop(keys);
     keyboard.stop.store(true, Ordering::SeqCst);
+    let _ = keyboard.thread.join();
     drop(raw);
     result?;
     exit_code(docker, &exec.id).await
@@ -144,6 +150,7 @@ impl Drop for RawMode {
 struct StdinReader {
     receiver: mpsc::Receiver<Vec<u8>>,
     stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl StdinReader {
@@ -151,7 +158,7 @@ impl StdinReader {
         let (sender, receiver) = mpsc::channel(16);
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
-        std::thread::spawn(move || {
+        let thread = std::thread::spawn(move || {
             let stdin = std::io::stdin();
             let fd = stdin.as_fd();
             let timeout = Timespec { tv_sec: 0, tv_nsec: STDIN_POLL.as_nanos() as _ };
@@ -176,6 +183,6 @@ impl StdinReader {
                 }
             }
         });
-        StdinReader { receiver, stop }
+        StdinReader { receiver, stop, thread }
     }
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::course::spec::AppSpec;
+use crate::learner::venv::Venv;
 
 /// Which output a line came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,20 +28,51 @@ pub enum AppEvent {
 }
 
 /// Starts the application (`[app] run`, from `dir`, never through a shell) and returns at
-/// once. `on_event` is called from background threads with every line, then once with the
-/// exit. The error, when it cannot start, says what to install or restore.
+/// once. With a virtual environment, it is prepared first (its progress comes as lines on
+/// stderr) and `python3` is the environment's. `on_event` is called from background threads
+/// with every line, then once with the exit. The error, when it cannot start, says what to
+/// install or restore.
 pub fn start(
     dir: &Path,
     app: &AppSpec,
+    venv: Option<&Venv>,
     on_event: impl Fn(AppEvent) + Send + Sync + 'static,
 ) -> anyhow::Result<()> {
-    let (program, args) = app.run.split_first().context("the lab's [app] run is empty")?;
+    anyhow::ensure!(!app.run.is_empty(), "the lab's [app] run is empty");
     anyhow::ensure!(
         dir.is_dir(),
         "the application's folder {} is missing; `reset` restores the starting files",
         dir.display()
     );
-    let mut child = Command::new(program)
+    let on_event = Arc::new(on_event);
+    let Some(venv) = venv.filter(|v| !v.is_ready()) else {
+        return spawn(dir, app, venv, on_event);
+    };
+    let (dir, app, venv) = (dir.to_owned(), app.clone(), venv.clone());
+    std::thread::spawn(move || {
+        let say = |text: String| on_event(AppEvent::Line { stream: Stream::Stderr, text });
+        let started = venv.prepare(&say).and_then(|()| spawn(&dir, &app, Some(&venv), Arc::clone(&on_event)));
+        if let Err(e) = started {
+            say(format!("{e:#}"));
+            on_event(AppEvent::Exited { code: None });
+        }
+    });
+    Ok(())
+}
+
+/// Runs the application and forwards its output; returns once it started.
+fn spawn(
+    dir: &Path,
+    app: &AppSpec,
+    venv: Option<&Venv>,
+    on_event: Arc<impl Fn(AppEvent) + Send + Sync + 'static>,
+) -> anyhow::Result<()> {
+    let (program, args) = app.run.split_first().context("the lab's [app] run is empty")?;
+    let program = match venv {
+        Some(venv) if matches!(program.as_str(), "python3" | "python") => venv.python(),
+        _ => program.into(),
+    };
+    let mut child = Command::new(&program)
         .args(args)
         .current_dir(dir)
         .envs(&app.env)
@@ -50,12 +82,12 @@ pub fn start(
         .spawn()
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => anyhow::anyhow!(
-                "cannot run the application: `{program}` is not installed (or not on PATH). {}",
+                "cannot run the application: `{}` is not installed (or not on PATH). {}",
+                program.display(),
                 app.install_hint.as_deref().unwrap_or("Install it, then try again.")
             ),
             _ => anyhow::Error::new(e).context(format!("cannot run `{}`", app.run.join(" "))),
         })?;
-    let on_event = Arc::new(on_event);
     let readers = [
         child.stdout.take().map(|out| forward(out, Stream::Stdout, Arc::clone(&on_event))),
         child.stderr.take().map(|err| forward(err, Stream::Stderr, Arc::clone(&on_event))),
@@ -101,6 +133,7 @@ mod tests {
             run: run.iter().map(|s| s.to_string()).collect(),
             account: "app".into(),
             requirements: None,
+            venv: None,
             env: [("GREETING".to_owned(), "hello".to_owned())].into(),
             install_hint: Some("Install it with `apt install thing`.".into()),
         }
@@ -108,7 +141,7 @@ mod tests {
 
     fn collect(dir: &Path, spec: &AppSpec) -> Vec<AppEvent> {
         let (tx, rx) = mpsc::channel();
-        start(dir, spec, move |e| {
+        start(dir, spec, None, move |e| {
             let _ = tx.send(e);
         })
         .expect("starts");
@@ -155,7 +188,7 @@ mod tests {
     #[test]
     fn a_missing_program_names_itself_and_the_install_hint() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let err = start(dir.path(), &app(&["sqlcourse-no-such-python", "app.py"]), |_| {})
+        let err = start(dir.path(), &app(&["sqlcourse-no-such-python", "app.py"]), None, |_| {})
             .expect_err("cannot start");
         assert_eq!(
             err.to_string(),
@@ -181,7 +214,7 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert!(printed.contains(&"    python3 -m pip install -r requirements.txt"), "{printed:?}");
+        assert!(printed.contains(&"    . .venv/bin/activate"), "{printed:?}");
         assert_eq!(events.last(), Some(&AppEvent::Exited { code: Some(2) }), "{events:?}");
     }
 
@@ -189,7 +222,7 @@ mod tests {
     fn a_missing_folder_is_named() {
         let dir = tempfile::tempdir().expect("temp dir");
         let gone = dir.path().join("app");
-        let err = start(&gone, &app(&["true"]), |_| {}).expect_err("cannot start");
+        let err = start(&gone, &app(&["true"]), None, |_| {}).expect_err("cannot start");
         assert!(err.to_string().contains(&gone.display().to_string()), "{err}");
     }
 }

@@ -51,6 +51,29 @@ impl Workspace {
         day.spec.app.as_ref().map(|a| self.path(&a.dir))
     }
 
+    /// The application's virtual environment, when the lab asks for one.
+    pub fn app_venv(&self, day: &Day) -> Option<crate::learner::venv::Venv> {
+        let app = day.spec.app.as_ref()?;
+        let requirements = app.requirements.as_deref().map(|r| self.path(r));
+        crate::learner::venv::of_app(&self.path(&app.dir), app.venv.as_deref(), requirements.as_deref())
+    }
+
+    /// The application's file that assigns a name `python` assigns (`READER_URL = …`): the
+    /// file a lesson's block of the application's Python changes.
+    pub fn app_file_assigning(&self, day: &Day, python: &str) -> Option<PathBuf> {
+        let dir = &day.spec.app.as_ref()?.dir;
+        let names = assigned_names(python);
+        day.spec
+            .files
+            .iter()
+            .filter(|f| Path::new(&f.to).starts_with(dir))
+            .map(|f| self.path(&f.to))
+            .find(|path| {
+                let text = std::fs::read_to_string(path).unwrap_or_default();
+                assigned_names(&text).iter().any(|n| names.contains(n))
+            })
+    }
+
     /// Copies every starting file that is missing; `overwrite` restores all of them.
     /// Templates get the lab's default ports; see `install_filled` for the live ones.
     pub fn install(&self, day: &Day, overwrite: bool) -> anyhow::Result<()> {
@@ -178,6 +201,19 @@ impl Workspace {
             _ => Ok(()),
         }
     }
+}
+
+/// The names a Python text assigns at the top level (`NAME = value`).
+pub fn assigned_names(python: &str) -> Vec<&str> {
+    python
+        .lines()
+        .filter_map(|line| line.split_once('='))
+        .map(|(name, _)| name.trim_end())
+        .filter(|name| {
+            name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+        .collect()
 }
 
 fn generate_password() -> String {

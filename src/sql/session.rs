@@ -72,7 +72,7 @@ impl Session {
             .ip_or_hostname(Some(endpoint.host.clone()))
             .tcp_port(endpoint.port)
             .user(Some(endpoint.user.clone()))
-            .pass(Some(endpoint.password.clone()))
+            .pass(Some(endpoint.password.expose().to_owned()))
             // The server reports its socket path inside the container; never switch to it.
             .prefer_socket(false)
             .tcp_connect_timeout(Some(options.connect_timeout))
@@ -272,6 +272,20 @@ fn read_results(conn: &mut Conn, statement: &Statement, row_limit: usize) -> (Ve
     if !lost && let Some(Outcome { result: StatementResult::Rows(rows), .. }) = outcomes.last_mut()
     {
         rows.warnings = conn.warnings();
+    }
+    // The warnings themselves, as the `mariadb` client prints them with `\W`: a statement
+    // that succeeded may still say something the learner needs (Note 4190 on CHANGE MASTER).
+    if !lost
+        && let Some(Outcome { result: StatementResult::Done(done), .. }) = outcomes.last_mut()
+        && done.warnings > 0
+    {
+        let shown: Vec<String> = conn
+            .query_map("SHOW WARNINGS", |(level, code, message): (String, u32, String)| {
+                format!("{level} (Code {code}): {message}")
+            })
+            .unwrap_or_default();
+        let info = std::iter::once(done.info.clone()).filter(|i| !i.is_empty()).chain(shown);
+        done.info = info.collect::<Vec<_>>().join("\n");
     }
     (outcomes, lost)
 }

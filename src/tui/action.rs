@@ -46,6 +46,8 @@ pub enum Action {
     NextServer,
     /// Select the previous server in the lab pane.
     PrevServer,
+    /// Select the next server, after the last the first, from any reading pane.
+    CycleServer,
     /// Open the selected server's config file in the learner's editor.
     EditConfig,
     /// Open the selected server's own client inside its container.
@@ -319,8 +321,15 @@ pub static BINDINGS: &[Binding] = &[
         map: &[(KeyCode::Char('c'), NONE, Action::OpenConsole)],
     },
     Binding {
+        keys: "s",
+        help: "select the other server (e, r and x act on it)",
+        footer: footer(5, "s", "server"),
+        panes: READING,
+        map: &[(KeyCode::Char('s'), NONE, Action::CycleServer)],
+    },
+    Binding {
         keys: "e",
-        help: "edit the selected server's config file",
+        help: "edit the step's file: the selected server's config, or the app's settings",
         footer: footer(2, "e", "edit"),
         panes: SERVER_AT_HAND,
         map: &[(KeyCode::Char('e'), NONE, Action::EditConfig)],
@@ -459,6 +468,7 @@ impl Action {
                 | Action::Interrupt
                 | Action::NextServer
                 | Action::PrevServer
+                | Action::CycleServer
                 | Action::EditConfig
                 | Action::ServerClient
                 | Action::Restart

@@ -5,6 +5,15 @@ use std::path::PathBuf;
 
 use crate::tui::workers::lab::Request;
 
+/// How an edited file takes effect, for the notice after the editor closes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterEdit {
+    /// A server's config file: that server must restart.
+    Restart(String),
+    /// A file of the application: it must run again.
+    RunApp,
+}
+
 /// Something to do outside the screen's state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -12,8 +21,8 @@ pub enum Effect {
     RunSql { server: String, input: String },
     /// Cancel what a server's worker is running.
     Cancel { server: String },
-    /// Open a server's config file in the learner's editor (the terminal is handed over).
-    Edit { server: String, file: PathBuf },
+    /// Open a workspace file in the learner's editor (the terminal is handed over).
+    Edit { file: PathBuf, then: AfterEdit },
     /// Open a server's own client inside its container (the terminal is handed over).
     Client { server: String },
     /// Put text on the clipboard through the terminal.

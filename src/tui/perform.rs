@@ -11,7 +11,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 
 use crate::tui::action::Action;
-use crate::tui::effect::Effect;
+use crate::tui::effect::{AfterEdit, Effect};
 use crate::tui::workers::sql::SqlWorker;
 use crate::course::content::Day;
 use crate::learner::editor::{Editor, FileChange};
@@ -20,6 +20,7 @@ use crate::learner::workspace::Workspace;
 use crate::tui::workers::lab::LabHandle;
 use crate::lab::shell;
 use crate::learner::app_run;
+use crate::learner::venv::Venv;
 use crate::tui::term::clipboard;
 
 /// The terminal the screen is drawn on, as the effects need it.
@@ -41,6 +42,7 @@ pub struct Performer {
     workspace: Workspace,
     spec: LabSpec,
     app: Option<(PathBuf, AppSpec)>,
+    venv: Option<Venv>,
     sender: Sender<Action>,
     lab: LabHandle,
     workers: HashMap<String, SqlWorker>,
@@ -54,6 +56,7 @@ impl Performer {
             workspace: workspace.clone(),
             spec: day.spec.clone(),
             app,
+            venv: workspace.app_venv(day),
             sender,
             lab,
             workers: HashMap::new(),
@@ -78,7 +81,7 @@ impl Performer {
                 }
                 None
             }
-            Effect::Edit { server, file } => Some(Action::Notice(self.edit(&server, &file, host))),
+            Effect::Edit { file, then } => Some(Action::Notice(self.edit(&file, &then, host))),
             Effect::Client { server } => Some(Action::Notice(self.client(&server, host))),
             Effect::Copy { text } => {
                 let notice = match host.write_escape(&clipboard::osc52(&text)) {
@@ -97,7 +100,7 @@ impl Performer {
                     return Some(Action::AppFailed("this lesson has no application".to_owned()));
                 };
                 let sender = self.sender.clone();
-                let started = app_run::start(dir, spec, move |event| {
+                let started = app_run::start(dir, spec, self.venv.as_ref(), move |event| {
                     let _ = sender.send(Action::App(event));
                 });
                 started.err().map(|e| Action::AppFailed(format!("{e:#}")))
@@ -107,8 +110,8 @@ impl Performer {
         }
     }
 
-    /// Opens a config file in the editor; the notice says what to do next.
-    fn edit(&self, server: &str, file: &Path, host: &mut impl Host) -> String {
+    /// Opens a workspace file in the editor; the notice says what to do next.
+    fn edit(&self, file: &Path, then: &AfterEdit, host: &mut impl Host) -> String {
         let editor = match Editor::from_env() {
             Ok(editor) => editor,
             Err(e) => return format!("{e:#}"),
@@ -119,7 +122,7 @@ impl Performer {
             return format!("cannot create {}: {e}", dir.display());
         }
         match host.suspended(|| editor.open(file)) {
-            Ok(Ok(change)) => edited_notice(&self.shown(file), server, change),
+            Ok(Ok(change)) => edited_notice(&self.shown(file), then, change),
             Ok(Err(e)) | Err(e) => format!("{e:#}"),
         }
     }
@@ -156,12 +159,15 @@ impl Performer {
 }
 
 /// What to tell the learner after an edit.
-fn edited_notice(shown: &str, server: &str, change: FileChange) -> String {
-    match change {
-        FileChange::Changed => {
+fn edited_notice(shown: &str, then: &AfterEdit, change: FileChange) -> String {
+    match (change, then) {
+        (FileChange::Changed, AfterEdit::Restart(server)) => {
             format!("{shown} saved — press r to restart the {server} so it takes effect")
         }
-        FileChange::Unchanged => format!("{shown} unchanged"),
+        (FileChange::Changed, AfterEdit::RunApp) => {
+            format!("{shown} saved — press a to run the application with it")
+        }
+        (FileChange::Unchanged, _) => format!("{shown} unchanged"),
     }
 }
 
@@ -179,12 +185,16 @@ mod tests {
     #[test]
     fn an_edit_says_how_it_takes_effect() {
         assert_eq!(
-            edited_notice("master/my.cnf", "master", FileChange::Changed),
+            edited_notice("master/my.cnf", &AfterEdit::Restart("master".into()), FileChange::Changed),
             "master/my.cnf saved — press r to restart the master so it takes effect"
         );
         assert_eq!(
-            edited_notice("slave/my.cnf", "slave", FileChange::Unchanged),
+            edited_notice("slave/my.cnf", &AfterEdit::Restart("slave".into()), FileChange::Unchanged),
             "slave/my.cnf unchanged"
+        );
+        assert_eq!(
+            edited_notice("app/settings.py", &AfterEdit::RunApp, FileChange::Changed),
+            "app/settings.py saved — press a to run the application with it"
         );
     }
 }

@@ -13,7 +13,7 @@ use ratatui::layout::Rect;
 use crate::tui::action::{Action, Scroll};
 use crate::tui::state::{App, Pane, Work};
 use crate::tui::draw::draw;
-use crate::tui::effect::Effect;
+use crate::tui::effect::{AfterEdit, Effect};
 use crate::tui::term::headless::Headless;
 use crate::tui::perform::Performer;
 use crate::tui::draw::theme::Theme;
@@ -336,7 +336,8 @@ fn the_footer_shows_the_keys_that_work() {
     let footer = |app: &App| screen(app).lines().last().map(str::to_owned).expect("a last line");
     assert_eq!(
         footer(&app).trim_matches('"').trim_end(),
-        " n/b step  c console  e edit  y copy  v paste  Tab pane  ? help  q quit"
+        " ▸ master  n/b step  c console  e edit  y copy  Tab pane  ? help  q quit",
+        "the selected server shows first, from any reading pane"
     );
     app.update(Action::Help);
     assert!(footer(&app).contains("Esc close help  q quit"));
@@ -348,7 +349,7 @@ fn the_footer_shows_the_keys_that_work() {
     app.update(Action::FocusPrev);
     assert_eq!(
         footer(&app).trim_matches('"').trim_end(),
-        " ↑↓ server  n/b step  c console  e edit  x client  Tab pane  ? help  q quit"
+        " ▸ master  ↑↓ server  n/b step  c console  e edit  Tab pane  ? help  q quit"
     );
     app.update(Action::OpenConsole);
     assert_eq!(
@@ -808,7 +809,7 @@ fn the_lab_pane_selects_the_server_that_e_and_x_act_on() {
     working(&mut app);
     app.update(key(KeyCode::Char('e')));
     let master = ws.root.join("master/my.cnf");
-    assert_eq!(app.take_effects(), [Effect::Edit { server: "master".into(), file: master }]);
+    assert_eq!(app.take_effects(), [Effect::Edit { file: master, then: AfterEdit::Restart("master".into()) }]);
     app.update(Action::FocusPrev);
     assert_eq!(app.focus, Pane::Lab);
     app.update(key(KeyCode::Down));
@@ -821,7 +822,7 @@ fn the_lab_pane_selects_the_server_that_e_and_x_act_on() {
     assert_eq!(
         app.take_effects(),
         [
-            Effect::Edit { server: "slave".into(), file: slave },
+            Effect::Edit { file: slave, then: AfterEdit::Restart("slave".into()) },
             Effect::Client { server: "slave".into() }
         ]
     );

@@ -223,3 +223,23 @@ fn keys_are_handled_while_a_hundred_thousand_rows_stream() {
     assert!(shown.contains("| 10000 |"), "{shown}");
     assert!(shown.contains("100000 rows in set, first 10000 kept ("), "{shown}");
 }
+
+#[test]
+fn a_statements_warnings_are_shown_as_the_client_shows_them() {
+    let Some(server) = Server::start("hands") else { return };
+    let (day, home) = (fixture_day(), tempfile::tempdir().expect("temp dir"));
+    let workspace = Workspace { root: home.path().to_owned() };
+    let mut screen = Screen::new(&day, &workspace, &server);
+    screen.key(KeyCode::Char('c'), KeyModifiers::NONE);
+    screen.run("CREATE DATABASE IF NOT EXISTS mysql;");
+    screen.settle();
+    let shown = screen.text();
+    assert!(shown.contains(" affected, 1 warning ("), "{shown}");
+    assert!(shown.contains("Note (Code 1007): Can't create database 'mysql'; database exists"), "{shown}");
+    // A template's placeholders are named, not sent.
+    screen.run("SELECT '<File>', <Position>;");
+    let notice = screen.app.notice.clone().unwrap_or_default();
+    assert!(notice.starts_with("replace <File> and <Position> with your own values first"), "{notice}");
+    assert!(screen.text().contains("replace <File> and <Position>"), "{}", screen.text());
+    assert!(screen.app.console.running.is_empty(), "nothing was sent");
+}

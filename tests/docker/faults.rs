@@ -13,6 +13,8 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::common::tmux::Tmux;
+
 use bollard::query_parameters::{
     KillContainerOptions, ListContainersOptionsBuilder, RemoveContainerOptionsBuilder,
     StopContainerOptionsBuilder,
@@ -349,109 +351,6 @@ fn learner_input_reaches_the_server_as_text_never_through_a_shell() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("no server"), "{}", text(&out));
     }
     assert!(!marker.exists(), "no shell ran the learner's text");
-}
-
-/// A terminal of its own: a tmux server on a private socket, killed when dropped.
-struct Tmux {
-    socket: String,
-    /// Where the program's exit status is written when it ends (tmux itself does not always
-    /// collect it).
-    status_file: std::path::PathBuf,
-}
-
-impl Tmux {
-    /// Runs `sqlcourse day20` for this lab in a detached window of the given size.
-    fn start(lab: &TestLab, width: u16, height: u16) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            assert!(!std::env::var("CI").is_ok_and(|v| v == "true"), "CI=true and no tmux");
-            eprintln!("skipped: tmux is not installed");
-            return None;
-        }
-        let status_file = lab.dir.path().join("exit-status");
-        let tmux = Tmux { socket: format!("sqlcourse-{}", lab.name), status_file };
-        let env = [
-            ("SQLCOURSE_LAB_NAME", lab.name.clone()),
-            ("SQLCOURSE_HOME", lab.dir.path().join("home").display().to_string()),
-            ("XDG_DATA_HOME", lab.data_home().display().to_string()),
-        ];
-        let mut args: Vec<String> = ["new-session", "-d", "-s", "lesson", "-x"]
-            .into_iter()
-            .map(str::to_owned)
-            .chain([width.to_string(), "-y".to_owned(), height.to_string()])
-            .collect();
-        for (key, value) in env {
-            args.extend(["-e".to_owned(), format!("{key}={value}")]);
-        }
-        // The test's own wrapper records the exit status; the program gets no shell input.
-        args.extend([
-            "sh".to_owned(),
-            "-c".to_owned(),
-            r#""$0" day20; echo $? > "$1""#.to_owned(),
-            env!("CARGO_BIN_EXE_sqlcourse").to_owned(),
-            tmux.status_file.display().to_string(),
-        ]);
-        tmux.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
-        Some(tmux)
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        assert!(out.status.success(), "tmux {args:?}: {}", text(&out));
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "lesson"])
-    }
-
-    /// Waits (5 s at most) until the screen shows `words`.
-    fn until_shown(&self, words: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            let screen = self.screen();
-            if screen.contains(words) {
-                return screen;
-            }
-            assert!(Instant::now() < deadline, "{words:?} never shown; screen:\n{screen}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn resize(&self, width: u16, height: u16) {
-        self.run(&[
-            "resize-window",
-            "-t",
-            "lesson",
-            "-x",
-            &width.to_string(),
-            "-y",
-            &height.to_string(),
-        ]);
-    }
-
-    /// The program's exit status once it ended (10 s at most).
-    fn exit_status(&self) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Ok(status) = std::fs::read_to_string(&self.status_file)
-                && !status.trim().is_empty()
-            {
-                return status.trim().to_owned();
-            }
-            assert!(Instant::now() < deadline, "still running:\n{}", self.screen());
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
-    }
 }
 
 #[test]

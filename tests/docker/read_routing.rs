@@ -50,7 +50,8 @@ impl Learner {
         std::thread::sleep(Duration::from_secs_f64(RUN_PAUSE + 0.2));
         let app = self.day.spec.app.as_ref().expect("day 20 has an app");
         let (tx, rx) = mpsc::channel();
-        app_run::start(&self.app_dir(), app, move |e| {
+        let venv = self.workspace.app_venv(&self.day);
+        app_run::start(&self.app_dir(), app, venv.as_ref(), move |e| {
             let _ = tx.send(e);
         })
         .expect("the app starts");

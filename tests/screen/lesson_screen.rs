@@ -53,7 +53,7 @@ fn a_malformed_lesson_names_the_file_and_line() {
     let course = course_with_lesson(&engine);
     let file = course.path().join("lessons/day20.md");
     let output = sqlcourse(course.path(), home.path());
-    assert_message(&output, &format!("{}:{line}: unknown engine `postgres`", file.display()));
+    assert_message(&output, &format!("{}:{line}: unknown word `postgres`", file.display()));
 
     let untaught = good.replace("<!-- tasks: read-routing -->\n", "");
     let course = course_with_lesson(&untaught);

@@ -13,15 +13,15 @@ try:
     from sqlalchemy.exc import DBAPIError
     import pymysql  # noqa: F401  (the driver the URLs name: mysql+pymysql)
 except ImportError as missing:
-    print(f"This app needs SQLAlchemy and PyMySQL, and {missing.name} is not installed.",
+    here = Path(__file__).resolve().parent
+    print(f"This app needs SQLAlchemy and PyMySQL, and {missing.name} is not installed here.",
           file=sys.stderr)
-    print("Install them with (in " + str(Path(__file__).resolve().parent) + "):", file=sys.stderr)
+    print("sqlcourse prepares them in a virtual environment, " + str(here / ".venv") + ", when you"
+          " press a (or run `sqlcourse day20 solve`). To run the app by hand, activate it first:",
+          file=sys.stderr)
     print("", file=sys.stderr)
-    print("    python3 -m pip install -r requirements.txt", file=sys.stderr)
+    print("    . .venv/bin/activate", file=sys.stderr)
     print("", file=sys.stderr)
-    print("If pip refuses with 'externally-managed-environment', create a virtual environment"
-          " (python3 -m venv ~/.venvs/sqlcourse), activate it, install there, and start"
-          " sqlcourse from that shell.", file=sys.stderr)
     sys.exit(2)
 
 from settings import READER_URL, WRITER_URL

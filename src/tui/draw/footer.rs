@@ -16,7 +16,18 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, app: &App) {
     let notice =
         app.notice.as_ref().map(|n| truncate(n, usize::from(area.width).saturating_sub(2)));
     let notice_width = notice.as_ref().map_or(0, |n| width(&[Span::raw(format!("{n} "))]));
-    let room = usize::from(area.width).saturating_sub(notice_width);
+    // The selected server (and what e opens, when that is the step's own file), so the
+    // server keys' target is seen from every pane.
+    let selected = match (app.help, app.focus, app.selected_server()) {
+        (false, focus, Some(server)) if focus != crate::tui::state::Pane::Console => {
+            match app.step_app_file().and_then(|f| f.file_name().map(|n| n.to_string_lossy().into_owned())) {
+                Some(file) => format!(" ▸ {server} · e: {file} "),
+                None => format!(" ▸ {server} "),
+            }
+        }
+        _ => String::new(),
+    };
+    let room = usize::from(area.width).saturating_sub(notice_width + width(&[Span::raw(selected.clone())]));
     let keys: Vec<Footer> = if app.help {
         vec![
             Footer { keys: "Esc", words: "close help", rank: 0 },
@@ -39,7 +50,7 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, app: &App) {
             shown[i] = true;
         }
     }
-    let mut spans = vec![Span::raw(" ")];
+    let mut spans = vec![Span::styled(selected, theme.key()), Span::raw(" ")];
     for (f, _) in keys.iter().zip(&shown).filter(|(_, shown)| **shown) {
         spans.extend(hint(f));
     }

@@ -71,7 +71,7 @@ fn build(app: &App, width: usize, compact: bool) -> TaskLines {
             Span::styled(heading, style),
         ]));
         for task in tasks {
-            task_lines(&mut lines, task, width, compact, app);
+            task_lines(&mut lines, task, width, compact, i == app.step, app);
         }
     }
     TaskLines { lines, step_rows }
@@ -82,6 +82,7 @@ fn task_lines(
     task: &TaskStatus,
     width: usize,
     compact: bool,
+    current: bool,
     app: &App,
 ) {
     let theme = &app.theme;
@@ -109,11 +110,16 @@ fn task_lines(
         };
         lines.push(Line::from([lead, row].concat()));
     }
-    if task.status != TaskState::Failing {
+    // A failing task says why; a pending one of the step on screen says what to do next.
+    let next_move = current && task.status == TaskState::Pending && task.hint.is_some();
+    if task.status != TaskState::Failing && !next_move {
         return;
     }
     let notes = [
-        task.reason.as_ref().map(|r| vec![Span::styled(r.clone(), theme.failing())]),
+        task.reason.as_ref().map(|r| {
+            let style = if task.status == TaskState::Failing { theme.failing() } else { theme.muted() };
+            vec![Span::styled(r.clone(), style)]
+        }),
         task.hint
             .as_ref()
             .map(|h| vec![Span::styled("Hint: ", theme.strong()), Span::raw(h.clone())]),

@@ -40,6 +40,9 @@ pub enum Submit {
     Run(String),
     /// The target is still running the last input.
     Busy,
+    /// The input still holds a lesson's placeholders (`<Position>`): they are named, and the
+    /// input is kept for the learner to fill in.
+    Unfilled(Vec<String>),
     /// `exit` or `quit` was typed: close the console.
     Leave,
 }
@@ -118,6 +121,10 @@ impl Console {
         }
         if self.running.contains(&self.target) {
             return Submit::Busy;
+        }
+        let unfilled = placeholders(text);
+        if !unfilled.is_empty() {
+            return Submit::Unfilled(unfilled);
         }
         let input = self.prompt.take().trim().to_owned();
         self.history.push(&input);
@@ -215,9 +222,38 @@ fn cut_at_width(text: &str, cells: usize) -> String {
     out
 }
 
+/// The `<Name>` placeholders of a lesson's template still in an input, each once.
+fn placeholders(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for (open, _) in text.match_indices('<') {
+        let rest = &text[open + 1..];
+        let Some(close) = rest.find('>') else { continue };
+        let name = &rest[..close];
+        let word = !name.is_empty()
+            && name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if word && !found.iter().any(|f| f == name) {
+            found.push(name.to_owned());
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_template_still_holding_placeholders_is_kept_and_named() {
+        let mut c = console();
+        typed(&mut c, "CHANGE MASTER TO MASTER_LOG_FILE='<File>', MASTER_LOG_POS=<Position>;");
+        assert_eq!(c.edit(Edit::Enter), Submit::Unfilled(vec!["File".into(), "Position".into()]));
+        assert!(c.prompt.text().contains("<Position>"), "the input is kept to be filled in");
+        assert!(c.running.is_empty(), "nothing was sent");
+        c.prompt.take();
+        typed(&mut c, "SELECT 1 < 2, 3 > 1, '<b>';");
+        assert!(matches!(c.edit(Edit::Enter), Submit::Run(_)), "comparisons and markup are not placeholders");
+    }
 
     fn console() -> Console {
         let mut c = Console::new("master", Theme { color: false });

@@ -20,7 +20,7 @@ use ratatui::text::{Line, Span};
 use crate::tui::action::{Action, Edit, Scroll, help_key_action, key_action};
 use crate::tui::state::console::{Console, Submit};
 use crate::tui::draw;
-use crate::tui::effect::Effect;
+use crate::tui::effect::{AfterEdit, Effect};
 use crate::tui::draw::layout::Screen;
 use crate::tui::text::markdown::{self, CodeBlock, Page};
 use crate::tui::state::output::Output;
@@ -29,7 +29,7 @@ use crate::tui::state::view::{ServerLife, ServerView};
 use crate::grade::TaskStatus;
 use crate::tui::text::wrap::truncate;
 use crate::course::content::Day;
-use crate::course::lesson::Engine;
+use crate::course::lesson::{Engine, Purpose};
 use crate::course::template::fill;
 use crate::tui::workers::lab::Request;
 use crate::learner::workspace::Workspace;
@@ -232,6 +232,7 @@ impl<'a> App<'a> {
             Action::FocusNext => self.cycle_focus(1),
             Action::FocusPrev => self.cycle_focus(-1),
             Action::NextServer => self.select_server(1),
+            Action::CycleServer => self.cycle_server(),
             Action::PrevServer => self.select_server(-1),
             Action::EditConfig => self.edit_config(),
             Action::ServerClient => {
@@ -276,8 +277,12 @@ impl<'a> App<'a> {
                     // Ports appear in the lesson text.
                     self.pages.steps.clear();
                 }
+                let first_view = self.servers.is_empty();
                 self.servers = servers;
                 self.server = self.server.min(self.servers.len().saturating_sub(1));
+                if first_view {
+                    self.follow_step_server();
+                }
             }
             Action::Tasks(tasks) => self.tasks = tasks,
             Action::Engine(engine) => self.engine = engine,
@@ -395,6 +400,7 @@ impl<'a> App<'a> {
             self.step = step;
             self.lesson_scroll = 0;
             self.code_mark = None;
+            self.follow_step_server();
             self.refresh();
             self.tasks_scroll = self.tasks_step_row();
         }
@@ -458,13 +464,46 @@ impl<'a> App<'a> {
         self.server = self.server.saturating_add_signed(step).min(last);
     }
 
+    /// Opens the file the step is about: the application's file its `run=app` block changes,
+    /// else the selected server's config file.
     fn edit_config(&mut self) {
+        if let Some(file) = self.step_app_file() {
+            self.effects.push(Effect::Edit { file, then: AfterEdit::RunApp });
+            return;
+        }
         let Some(server) = self.selected_server().map(str::to_owned) else {
             return;
         };
         match self.workspace.config_file(self.day, &server) {
-            Some(file) => self.effects.push(Effect::Edit { server, file }),
+            Some(file) => self.effects.push(Effect::Edit { file, then: AfterEdit::Restart(server) }),
             None => self.notice = Some(format!("the {server} has no config file in this lab")),
+        }
+    }
+
+    /// The application file this step's Python changes, when it has such a block.
+    pub fn step_app_file(&self) -> Option<PathBuf> {
+        let step = self.day.lesson.steps.get(self.step)?;
+        let block = step.blocks.iter().find(|b| b.purpose == Some(Purpose::App))?;
+        self.workspace.app_file_assigning(self.day, &block.text)
+    }
+
+    /// A step about one server's config file selects that server (`e`, `r` and `x` then act
+    /// on it), so the step says which server without the learner looking for it.
+    fn follow_step_server(&mut self) {
+        let Some(step) = self.day.lesson.steps.get(self.step) else { return };
+        let server = step.blocks.iter().find_map(|b| match &b.purpose {
+            Some(Purpose::Config { server }) => Some(server.as_str()),
+            _ => None,
+        });
+        if let Some(at) = server.and_then(|name| self.servers.iter().position(|s| s.name == name)) {
+            self.server = at;
+        }
+    }
+
+    /// Selects the next server, after the last the first.
+    fn cycle_server(&mut self) {
+        if !self.servers.is_empty() {
+            self.server = (self.server + 1) % self.servers.len();
         }
     }
 
@@ -494,6 +533,13 @@ impl<'a> App<'a> {
                 ));
             }
             Submit::Leave => self.close_work(),
+            Submit::Unfilled(names) => {
+                let names: Vec<String> = names.iter().map(|n| format!("<{n}>")).collect();
+                self.notice = Some(format!(
+                    "replace {} with your own values first (the lesson says where to read them); nothing was sent",
+                    names.join(" and ")
+                ));
+            }
         }
     }
 

@@ -5,6 +5,7 @@ use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex};
 
 use crate::tui::action::Action;
+use crate::lab::endpoint::Endpoint;
 use crate::tui::workers::lab::LabHandle;
 use crate::sql::{Canceller, Session, SqlError};
 
@@ -30,7 +31,7 @@ impl SqlWorker {
         };
         let server = server.to_owned();
         std::thread::spawn(move || {
-            let mut session: Option<Session> = None;
+            let mut session: Option<(Session, Endpoint)> = None;
             for input in queue {
                 let result = run(&server, &lab, &canceller, &mut session, &input);
                 if results.send(Action::SqlDone { server: server.clone(), result }).is_err() {
@@ -65,25 +66,29 @@ impl SqlWorker {
     }
 }
 
-/// Runs one input, connecting first when there is no session.
+/// Runs one input, connecting first when there is no session or the lab now publishes the
+/// server elsewhere (a reset or a recreated container moves its port and password).
 fn run(
     server: &str,
     lab: &LabHandle,
     canceller: &Mutex<Option<Canceller>>,
-    session: &mut Option<Session>,
+    session: &mut Option<(Session, Endpoint)>,
     input: &str,
 ) -> Result<crate::sql::Run, String> {
+    let (_, endpoint) = lab.running(server).map_err(|e| format!("{e:#}"))?;
+    if session.as_ref().is_some_and(|(_, connected)| *connected != endpoint) {
+        *session = None;
+    }
     if session.is_none() {
-        let (_, endpoint) = lab.running(server).map_err(|e| format!("{e:#}"))?;
         let opened = Session::connect(&endpoint).map_err(|e| {
             format!("cannot connect to the {server}: {e}. If it is starting or restarting, try again in a moment.")
         })?;
         if let Ok(mut slot) = canceller.lock() {
             *slot = Some(opened.canceller());
         }
-        *session = Some(opened);
+        *session = Some((opened, endpoint));
     }
-    let Some(open) = session.as_mut() else {
+    let Some((open, _)) = session.as_mut() else {
         return Err(format!("no session on the {server}"));
     };
     let run = open.run(input);

@@ -273,3 +273,4 @@ pub fn task<'a>(tasks: &'a [Value], id: &str) -> &'a Value {
 }
 
 pub mod server;
+pub mod tmux;
