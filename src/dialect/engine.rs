@@ -69,8 +69,14 @@ impl Engine {
     /// Whether a code block with this info string (`sql`, `sql mysql`) is shown for this
     /// engine: blocks without an engine tag are shown for every engine.
     pub fn shows(self, info: &str) -> bool {
-        info.split_whitespace().nth(1).is_none_or(|tag| tag.eq_ignore_ascii_case(self.tag()))
+        engine_word(info).is_none_or(|tag| tag.eq_ignore_ascii_case(self.tag()))
     }
+}
+
+/// The engine word of a code block's info string: the word after the language, unless that
+/// is one of the block's purpose words (`on=slave`, `file=master`, `run=shell`, `norun`).
+pub fn engine_word(info: &str) -> Option<&str> {
+    info.split_whitespace().nth(1).filter(|w| !w.contains('=') && *w != "norun")
 }
 
 impl std::fmt::Display for Engine {

@@ -398,6 +398,27 @@ impl Lab {
             .ok_or_else(|| anyhow::anyhow!("the {server} vanished right after its restart"))
     }
 
+    /// Kills one running server like a power cut (SIGKILL, no clean shutdown): its container
+    /// stays, exited, with its data, and `restart` brings it back. The failover drill.
+    pub async fn crash(&self, server: &str) -> anyhow::Result<()> {
+        let spec = self.spec_of(server)?;
+        let name = self.names.container(&spec.name);
+        let Some(container) = self.inspect(&spec.name).await? else {
+            anyhow::bail!(
+                "the {server} is not there; start the lab with `sqlcourse {} up`",
+                self.day.spec.slug
+            );
+        };
+        anyhow::ensure!(self.owns(&container), "{}", self.not_ours(&name));
+        let running = container.state.as_ref().and_then(|s| s.running).unwrap_or(false);
+        anyhow::ensure!(
+            running,
+            "the {server} is not running, so there is nothing to crash (`sqlcourse {} restart {server}` starts it)",
+            self.day.spec.slug
+        );
+        self.kill_container(&name).await
+    }
+
     /// Removes the lab's containers and network; data volumes and the workspace stay, so `up`
     /// resumes where the learner left off.
     pub async fn down(&self, progress: &OnEvent<'_>) -> anyhow::Result<()> {

@@ -5,6 +5,7 @@
 //! Sessions run with `sql_log_off=1`: the general log is the application's, not ours.
 
 pub mod app_log;
+pub mod health;
 pub(crate) mod snapshot;
 
 use std::collections::BTreeMap;
@@ -18,10 +19,10 @@ pub use crate::lab::endpoint::Endpoint;
 use crate::grade::read_routing::judge::RoutingFacts;
 use crate::dialect::engine::Engine;
 use crate::probe::snapshot::{
-    Account, BinaryLog, CanaryOutcome, Coordinates, Flow, NetworkPlace, ReplicaStatus,
+    Account, BinaryLog, CanaryOutcome, Coordinates, FailoverFacts, Flow, NetworkPlace, ReplicaStatus,
     RoutingObservation, ServerFacts, ServerSnapshot, ServerState, Snapshot, ThreadState,
 };
-use crate::course::spec::{Check, LabSpec};
+use crate::course::spec::LabSpec;
 use crate::dialect::vocabulary::{self, ReplicationStatement};
 
 /// How long a canary row may take to reach the replica.
@@ -57,6 +58,8 @@ pub struct Probe {
     canaries: BTreeMap<(String, String), SentCanary>,
     /// The learner's application folder, to date its last edit.
     app_dir: Option<PathBuf>,
+    /// The last replica status each server showed (kept after `RESET SLAVE ALL` erases it).
+    last_replica: BTreeMap<String, ReplicaStatus>,
 }
 
 struct Link {
@@ -103,7 +106,12 @@ impl SentCanary {
 impl Probe {
     /// A probe for these servers, by name in the lab spec.
     pub fn new(endpoints: Vec<(String, Endpoint)>, app_dir: Option<PathBuf>) -> Self {
-        let mut probe = Probe { links: BTreeMap::new(), canaries: BTreeMap::new(), app_dir };
+        let mut probe = Probe {
+            links: BTreeMap::new(),
+            canaries: BTreeMap::new(),
+            app_dir,
+            last_replica: BTreeMap::new(),
+        };
         probe.set_endpoints(endpoints);
         probe
     }
@@ -143,9 +151,16 @@ impl Probe {
             let place = places.get(&name).cloned();
             snapshot.servers.insert(name, ServerSnapshot { place, state });
         }
-        for task in &spec.tasks {
-            let Check::ReplicationFlow { source, replica } = &task.check else { continue };
-            let key = (source.clone(), replica.clone());
+        for (name, server) in &snapshot.servers {
+            if let ServerState::Up(facts) = &server.state
+                && let Some(status) = &facts.replica
+            {
+                self.last_replica.insert(name.clone(), status.clone());
+            }
+        }
+        snapshot.last_replica = self.last_replica.clone();
+        for (source, replica) in spec.tasks.iter().flat_map(|t| t.check.flow()) {
+            let key = (source.to_owned(), replica.to_owned());
             let status = snapshot.facts(replica).and_then(|f| f.replica.as_ref());
             let route = status
                 .filter(|r| r.io_running == ThreadState::Yes && r.sql_running == ThreadState::Yes)
@@ -163,16 +178,19 @@ impl Probe {
                     outcome
                 }
             };
-            snapshot.flows.push(Flow { source: source.clone(), replica: replica.clone(), outcome });
+            snapshot.flows.push(Flow { source: source.to_owned(), replica: replica.to_owned(), outcome });
         }
         if let Some(app) = &spec.app {
-            for task in &spec.tasks {
-                let Check::ReadRouting { writer, reader } = &task.check else { continue };
+            for (writer, reader) in spec.tasks.iter().filter_map(|t| t.check.app_route()) {
                 if snapshot.facts(writer).is_some() && snapshot.facts(reader).is_some() {
-                    let facts = self.observe_routing(writer, reader, &app.account);
+                    let facts = if writer == reader {
+                        self.observe_app_on(writer, &app.account)
+                    } else {
+                        self.observe_routing(writer, reader, &app.account)
+                    };
                     snapshot.routing.push(RoutingObservation {
-                        writer: writer.clone(),
-                        reader: reader.clone(),
+                        writer: writer.to_owned(),
+                        reader: reader.to_owned(),
                         facts,
                     });
                 }
@@ -201,6 +219,16 @@ impl Probe {
             }
         }
         facts
+    }
+
+    /// Reads the application account's traffic on one server that took both its writes and
+    /// its reads (its session is open: it answered this round).
+    fn observe_app_on(&mut self, server: &str, account: &str) -> Result<RoutingFacts, String> {
+        match self.links.get_mut(server).and_then(|l| l.conn.as_mut()) {
+            Some(conn) => app_log::observe_one(conn, account, self.app_dir.as_deref())
+                .map_err(|e| format!("{e:#}")),
+            None => Err(format!("the {server} must be an answering server")),
+        }
     }
 
     /// Writes a fresh token on the source and waits for it on the replica.
@@ -247,7 +275,9 @@ fn read_facts(conn: &mut Conn, login_user: &str) -> mysql::Result<ServerFacts> {
         .query::<(String, String), _>(
             "SHOW GLOBAL VARIABLES WHERE Variable_name IN \
              ('server_id', 'log_bin', 'log_bin_basename', 'read_only', 'version', 'port', \
-              'skip_name_resolve')",
+              'skip_name_resolve', 'log_slave_updates', 'log_replica_updates', \
+              'super_read_only', 'server_uuid', 'gtid_binlog_state', 'gtid_slave_pos', \
+              'gtid_executed')",
         )?
         .into_iter()
         .collect();
@@ -285,8 +315,20 @@ fn read_facts(conn: &mut Conn, login_user: &str) -> mysql::Result<ServerFacts> {
         .filter(|row| column(row, "Command").is_some_and(|c| c.starts_with("Binlog Dump")))
         .filter_map(|row| column(&row, "Host").map(str::to_owned))
         .collect();
+    let failover = FailoverFacts {
+        logs_replica_updates: on("log_slave_updates") || on("log_replica_updates"),
+        super_read_only: on("super_read_only"),
+        origin: match engine {
+            Engine::MariaDb => var("server_id").to_owned(),
+            Engine::MySql => var("server_uuid").to_owned(),
+        },
+        transactions: FailoverFacts::read_gtids(
+            ["gtid_binlog_state", "gtid_slave_pos", "gtid_executed"].map(var),
+        ),
+    };
     Ok(ServerFacts {
         engine,
+        failover,
         server_id: var("server_id").parse().unwrap_or(0),
         log_bin,
         log_bin_basename: var("log_bin_basename").to_owned(),

@@ -11,7 +11,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use crate::tui::action::{Action, Scroll};
-use crate::tui::state::{App, Pane, Work};
+use crate::tui::state::{App, Pane, Question, Work};
 use crate::tui::draw::draw;
 use crate::tui::effect::Effect;
 use crate::tui::term::headless::Headless;
@@ -59,6 +59,7 @@ fn working(app: &mut App) {
         state,
         port: Some(port),
         detail: detail.map(str::to_owned),
+        health: None,
     };
     app.update(Action::Lab(vec![
         server("master", ServerLife::Ready, 13306, Some("MariaDB 11.8.3")),
@@ -888,15 +889,26 @@ fn lab_keys_ask_the_lab_and_reset_asks_first() {
     assert_eq!(app.take_effects(), [Effect::Lab(Request::Restart("slave".into()))]);
 
     app.update(key(KeyCode::Char('R')));
-    assert!(app.confirm_reset);
+    assert_eq!(app.confirm, Some(Question::Reset));
     assert!(screen(&app).contains("Reset the lab?"), "{}", screen(&app));
     assert!(app.take_effects().is_empty(), "nothing happens before the answer");
     app.update(key(KeyCode::Char('n')));
-    assert!(!app.confirm_reset);
+    assert_eq!(app.confirm, None);
     assert!(app.take_effects().is_empty(), "any key but y keeps everything");
     assert!(screen(&app).contains("reset cancelled"));
 
     app.update(key(KeyCode::Char('R')));
     app.update(key(KeyCode::Char('y')));
     assert_eq!(app.take_effects(), [Effect::Lab(Request::Reset)]);
+
+    // Crashing the selected server (the slave) asks first, too.
+    app.update(key(KeyCode::Char('K')));
+    assert_eq!(app.confirm, Some(Question::Crash("slave".into())));
+    assert!(screen(&app).contains("Crash the slave?"), "{}", screen(&app));
+    assert!(app.take_effects().is_empty(), "nothing happens before the answer");
+    app.update(key(KeyCode::Char('n')));
+    assert!(app.take_effects().is_empty(), "any key but y keeps it running");
+    app.update(key(KeyCode::Char('K')));
+    app.update(key(KeyCode::Char('y')));
+    assert_eq!(app.take_effects(), [Effect::Lab(Request::Crash("slave".into()))]);
 }

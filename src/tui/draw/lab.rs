@@ -1,5 +1,5 @@
-//! The lab pane: one line per server (the selected one marked), and where the learner's
-//! files are.
+//! The lab pane: one line per server (the selected one marked), replication's health under
+//! each as room allows, and where the learner's files are.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -20,6 +20,19 @@ pub fn draw_lab(frame: &mut Frame, area: Rect, app: &App) {
     let width = usize::from(text.width);
     let name_width = app.servers.iter().map(|s| s.name.chars().count()).max().unwrap_or(0);
     let focused = app.focus == Pane::Lab;
+    // Replication's health fills the room the servers leave: every line when it fits, else
+    // one summary line per server, else nothing (the files line always has its row).
+    let fixed: usize = app
+        .servers
+        .iter()
+        .map(|s| 1 + usize::from(matches!(s.state, ServerLife::Failed(_)) || s.detail.is_some()))
+        .sum();
+    let room = usize::from(text.height).saturating_sub(fixed + 1);
+    let full: usize = app.servers.iter().filter_map(|s| s.health.as_ref()).map(|h| h.lines.len()).sum();
+    let with_health = app.servers.iter().filter(|s| s.health.is_some()).count();
+    let detailed = full <= room;
+    let summarised = !detailed && with_health <= room;
+    let indent = name_width + 2;
     let mut lines = Vec::new();
     for (i, server) in app.servers.iter().enumerate() {
         let (mark, style) = match server.state {
@@ -46,10 +59,24 @@ pub fn draw_lab(frame: &mut Frame, area: Rect, app: &App) {
             ServerLife::Failed(reason) => Some((reason, theme.failing())),
             _ => server.detail.as_ref().map(|d| (d, theme.muted())),
         };
-        if let Some((detail, style)) = detail {
-            let indent = name_width + 2;
-            let text = truncate(detail, width.saturating_sub(indent));
+        let mut indented = |text: &str, style| {
+            let text = truncate(text, width.saturating_sub(indent));
             lines.push(Line::from(vec![Span::raw(" ".repeat(indent)), Span::styled(text, style)]));
+        };
+        if let Some((detail, style)) = detail {
+            indented(detail, style);
+        }
+        if let Some(health) = &server.health {
+            let style = |line: &str| {
+                if line.starts_with("error") || line.contains(": ") { theme.failing() } else { theme.muted() }
+            };
+            if detailed {
+                for line in &health.lines {
+                    indented(line, style(line));
+                }
+            } else if summarised {
+                indented(&health.summary, style(&health.summary));
+            }
         }
     }
     // The servers come first; the files line takes what room is left, after a gap if it fits.
