@@ -14,6 +14,8 @@ pub struct Health {
     /// Line by line: threads and lag, received, applied, the last error; or the binary log
     /// and the replicas streaming from it.
     pub lines: Vec<String>,
+    /// Something is wrong: a thread stopped or an error.
+    pub trouble: bool,
 }
 
 /// The health of a running server. `source` is the server it replicates from, when that one
@@ -45,7 +47,29 @@ fn master(facts: &ServerFacts) -> Health {
         lines.push(format!("replicas: {}", hosts.join(", ")));
     }
     let ro = if facts.read_only { " · read-only" } else { "" };
-    Health { summary: format!("{binlog} · {replicas}{ro}"), lines }
+    let short = facts.current.as_ref().map_or_else(
+        || binlog.clone(),
+        |c| format!("binlog {}:{}", short_file(&c.file), c.position),
+    );
+    let count = match facts.binlog_dumps.len() {
+        1 => "1 replica".to_owned(),
+        n => format!("{n} replicas"),
+    };
+    Health { summary: format!("{short} · {count}{ro}"), lines, trouble: false }
+}
+
+/// `mysql-bin.000002` → `.000002`: the number is what changes.
+fn short_file(file: &str) -> &str {
+    file.rfind('.').map_or(file, |dot| &file[dot..])
+}
+
+/// A thread state as one sign, for the one-line summary.
+fn sign(state: ThreadState) -> &'static str {
+    match state {
+        ThreadState::Yes => "✓",
+        ThreadState::No => "✗",
+        ThreadState::Connecting => "…",
+    }
 }
 
 fn replica(status: &ReplicaStatus, source: Option<&ServerFacts>, now: f64) -> Health {
@@ -68,20 +92,24 @@ fn replica(status: &ReplicaStatus, source: Option<&ServerFacts>, now: f64) -> He
         format!("received {}{}", at(&received), versus(&received)),
         format!("applied  {}{}", at(&applied), versus(&applied)),
     ];
-    let pending = if status.unapplied() { " · not all applied" } else { "" };
-    let mut summary = format!(
-        "IO {} SQL {} · {lag} · rcv {} app {}{pending}",
-        word(status.io_running),
-        word(status.sql_running),
-        received.position,
-        applied.position
-    );
+    // The essential in a narrow pane: threads, lag, received and applied.
+    let threads_short = format!("IO {} SQL {}", sign(status.io_running), sign(status.sql_running));
+    let lag_short = status.seconds_behind.map_or_else(String::new, |s| format!(" {s} s"));
+    let positions = if status.unapplied() {
+        format!("rcv {} app {} · not all applied", received.position, applied.position)
+    } else {
+        format!("rcv=app {}", applied.position)
+    };
+    let mut summary = format!("{threads_short}{lag_short} {positions}");
     if let Some((error, when)) = last_error(status) {
         let ago = seconds_since(when, now).map_or_else(String::new, |s| format!(" {}", ago(s)));
         lines.push(format!("error{ago}: {}", error.trim()));
-        summary = format!("IO {} SQL {}: {}", word(status.io_running), word(status.sql_running), error.trim());
+        summary = format!("{threads_short} {}", error.trim());
     }
-    Health { summary, lines }
+    let trouble = status.io_running != ThreadState::Yes
+        || status.sql_running != ThreadState::Yes
+        || last_error(status).is_some();
+    Health { summary, lines, trouble }
 }
 
 /// The IO thread's last error, else the SQL thread's, with when it happened.
@@ -162,7 +190,7 @@ mod tests {
             ("Exec_Master_Log_Pos", "1199"),
         ]);
         let h = replica(&s, None, 0.0);
-        assert_eq!(h.summary, "IO Yes SQL No · lag unknown · rcv 5120 app 1199 · not all applied");
+        assert_eq!(h.summary, "IO ✓ SQL ✗ rcv 5120 app 1199 · not all applied");
         assert_eq!(h.lines[1], "received mysql-bin.000001:5120");
         assert_eq!(h.lines[2], "applied  mysql-bin.000001:1199");
     }
@@ -178,7 +206,7 @@ mod tests {
         let then = (days_from_civil(2026, 12, 1) * 86_400 + 20 * 3600 + 10 * 60 + 3) as f64;
         let h = replica(&s, None, then + 12.0);
         assert_eq!(h.lines[3], "error 12 s ago: error reconnecting to master: Can't connect to server on 'master' (111)");
-        assert!(h.summary.starts_with("IO Connecting SQL Yes: error reconnecting"), "{}", h.summary);
+        assert!(h.summary.starts_with("IO … SQL ✓ error reconnecting"), "{}", h.summary);
     }
 
     #[test]

@@ -339,7 +339,10 @@ impl<'a> App<'a> {
         let extra = |s: &ServerView| {
             usize::from(s.detail.is_some() || matches!(s.state, ServerLife::Failed(_)))
         };
-        let rows: usize = self.servers.iter().map(|s| 1 + extra(s)).sum::<usize>() + 2;
+        // Replication's health in full under each server; the pane shrinks it to a line per
+        // server, or none, when the screen is short (draw::lab).
+        let health = |s: &ServerView| s.health.as_ref().map_or(0, |h| h.lines.len());
+        let rows: usize = self.servers.iter().map(|s| 1 + extra(s) + health(s)).sum::<usize>() + 2;
         u16::try_from(rows).unwrap_or(u16::MAX)
     }
 

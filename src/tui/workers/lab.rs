@@ -237,6 +237,10 @@ impl Watcher {
                     ServerLife::Failed(reason.clone())
                 }
                 (ContainerState::Exited { code: 0 }, _) => ServerLife::Stopped,
+                // SIGKILL: `crash`, or the kernel out of memory.
+                (ContainerState::Exited { code: 137 }, _) => {
+                    ServerLife::Failed("killed (exit 137); r starts it again".to_owned())
+                }
                 (other, _) => ServerLife::Failed(format!("its container is {other}")),
             };
             if view.state == ServerLife::Ready {
