@@ -96,11 +96,11 @@ fn replica(status: &ReplicaStatus, source: Option<&ServerFacts>, now: f64) -> He
     let threads_short = format!("IO {} SQL {}", sign(status.io_running), sign(status.sql_running));
     let lag_short = status.seconds_behind.map_or_else(String::new, |s| format!(" {s} s"));
     let positions = if status.unapplied() {
-        format!("rcv {} app {} · not all applied", received.position, applied.position)
+        format!("{}/{} applied", applied.position, received.position)
     } else {
-        format!("rcv=app {}", applied.position)
+        "all applied".to_owned()
     };
-    let mut summary = format!("{threads_short}{lag_short} {positions}");
+    let mut summary = format!("{threads_short}{lag_short} · {positions}");
     if let Some((error, when)) = last_error(status) {
         let ago = seconds_since(when, now).map_or_else(String::new, |s| format!(" {}", ago(s)));
         lines.push(format!("error{ago}: {}", error.trim()));
@@ -190,7 +190,7 @@ mod tests {
             ("Exec_Master_Log_Pos", "1199"),
         ]);
         let h = replica(&s, None, 0.0);
-        assert_eq!(h.summary, "IO ✓ SQL ✗ rcv 5120 app 1199 · not all applied");
+        assert_eq!(h.summary, "IO ✓ SQL ✗ · 1199/5120 applied");
         assert_eq!(h.lines[1], "received mysql-bin.000001:5120");
         assert_eq!(h.lines[2], "applied  mysql-bin.000001:1199");
     }

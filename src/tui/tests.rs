@@ -943,7 +943,7 @@ fn watched(app: &mut App) {
                 "received mysql-bin.000002:5120",
                 "applied  mysql-bin.000002:1199 (3921 B behind)",
             ],
-            "IO ✓ SQL ✗ rcv 5120 app 1199 · not all applied",
+            "IO ✓ SQL ✗ · 1199/5120 applied",
             true,
         ),
     ]));
@@ -962,6 +962,6 @@ fn the_lab_pane_shows_replication_in_full_when_tall_and_in_one_line_per_server_w
     watched(&mut short);
     let shown = screen(&short);
     assert!(shown.contains("binlog .000002:5120"), "the master's summary at 80x24:\n{shown}");
-    assert!(shown.contains("IO ✓ SQL ✗ rcv 5120 app"), "the slave's summary at 80x24:\n{shown}");
+    assert!(shown.contains("IO ✓ SQL ✗ · 1199/5120"), "the slave's summary at 80x24:\n{shown}");
     assert!(!shown.contains("received mysql-bin"), "no full lines at 80x24:\n{shown}");
 }
