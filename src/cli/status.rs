@@ -254,6 +254,7 @@ mod tests {
             relay_source_log_file: String::new(),
             last_io_error_at: String::new(),
             last_sql_error_at: String::new(),
+            error_seen_at: None,
         }
     }
 

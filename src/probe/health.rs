@@ -101,23 +101,17 @@ fn replica(status: &ReplicaStatus, source: Option<&ServerFacts>, now: f64) -> He
         "all applied".to_owned()
     };
     let mut summary = format!("{threads_short}{lag_short} · {positions}");
-    if let Some((error, when)) = last_error(status) {
-        let ago = seconds_since(when, now).map_or_else(String::new, |s| format!(" {}", ago(s)));
+    if let Some((error, when)) = status.last_error() {
+        let since = seconds_since(when, now)
+            .or_else(|| status.error_seen_at.map(|at| (now as u64).saturating_sub(at)));
+        let ago = since.map_or_else(String::new, |s| format!(" {}", ago(s)));
         lines.push(format!("error{ago}: {}", error.trim()));
         summary = format!("{threads_short} {}", error.trim());
     }
     let trouble = status.io_running != ThreadState::Yes
         || status.sql_running != ThreadState::Yes
-        || last_error(status).is_some();
+        || status.last_error().is_some();
     Health { summary, lines, trouble }
-}
-
-/// The IO thread's last error, else the SQL thread's, with when it happened.
-fn last_error(status: &ReplicaStatus) -> Option<(&str, &str)> {
-    [(&status.last_io_error, &status.last_io_error_at), (&status.last_sql_error, &status.last_sql_error_at)]
-        .into_iter()
-        .find(|(e, _)| !e.trim().is_empty())
-        .map(|(e, at)| (e.as_str(), at.as_str()))
 }
 
 /// Seconds from a server timestamp (`251201 20:10:03`, the server's clock in UTC, as the
@@ -207,6 +201,11 @@ mod tests {
         let h = replica(&s, None, then + 12.0);
         assert_eq!(h.lines[3], "error 12 s ago: error reconnecting to master: Can't connect to server on 'master' (111)");
         assert!(h.summary.starts_with("IO … SQL ✓ error reconnecting"), "{}", h.summary);
+        // MariaDB prints no timestamp: the round that first saw the error dates it.
+        let mut s = s;
+        s.last_io_error_at.clear();
+        s.error_seen_at = Some(then as u64 - 65);
+        assert!(replica(&s, None, then).lines[3].starts_with("error 1 min ago: "));
     }
 
     #[test]

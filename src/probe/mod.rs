@@ -60,6 +60,8 @@ pub struct Probe {
     app_dir: Option<PathBuf>,
     /// The last replica status each server showed (kept after `RESET SLAVE ALL` erases it).
     last_replica: BTreeMap<String, ReplicaStatus>,
+    /// Each replica's current error and the round that first saw it.
+    errors_seen: BTreeMap<String, (String, u64)>,
 }
 
 struct Link {
@@ -111,6 +113,7 @@ impl Probe {
             canaries: BTreeMap::new(),
             app_dir,
             last_replica: BTreeMap::new(),
+            errors_seen: BTreeMap::new(),
         };
         probe.set_endpoints(endpoints);
         probe
@@ -151,12 +154,23 @@ impl Probe {
             let place = places.get(&name).cloned();
             snapshot.servers.insert(name, ServerSnapshot { place, state });
         }
-        for (name, server) in &snapshot.servers {
-            if let ServerState::Up(facts) = &server.state
-                && let Some(status) = &facts.replica
-            {
-                self.last_replica.insert(name.clone(), status.clone());
+        for (name, server) in snapshot.servers.iter_mut() {
+            let ServerState::Up(facts) = &mut server.state else { continue };
+            let Some(status) = facts.replica.as_mut() else { continue };
+            let now = snapshot.taken_at as u64;
+            match status.last_error().map(|(e, _)| e.to_owned()) {
+                Some(error) => {
+                    let seen = self.errors_seen.entry(name.clone()).or_insert((error.clone(), now));
+                    if seen.0 != error {
+                        *seen = (error, now);
+                    }
+                    status.error_seen_at = Some(seen.1);
+                }
+                None => {
+                    self.errors_seen.remove(name);
+                }
             }
+            self.last_replica.insert(name.clone(), status.clone());
         }
         snapshot.last_replica = self.last_replica.clone();
         for (source, replica) in spec.tasks.iter().flat_map(|t| t.check.flow()) {

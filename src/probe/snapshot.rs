@@ -219,6 +219,9 @@ pub struct ReplicaStatus {
     /// When the last IO and SQL errors happened, as the server prints it (`251201 20:10:03`).
     pub last_io_error_at: String,
     pub last_sql_error_at: String,
+    /// When the probe first saw its current error (whole Unix seconds): MariaDB prints no error
+    /// timestamps, so "how long ago" comes from the rounds.
+    pub error_seen_at: Option<u64>,
 }
 
 impl ReplicaStatus {
@@ -258,6 +261,7 @@ impl ReplicaStatus {
             relay_source_log_file: text(ReplicaField::RelaySourceLogFile),
             last_io_error_at: text(ReplicaField::LastIoErrorTimestamp),
             last_sql_error_at: text(ReplicaField::LastSqlErrorTimestamp),
+            error_seen_at: None,
         }
     }
 
@@ -275,6 +279,14 @@ impl ReplicaStatus {
             &self.relay_source_log_file
         };
         Coordinates { file: file.clone(), position: self.exec_source_log_pos }
+    }
+
+    /// Its current error, the IO thread's first, with the server's timestamp of it.
+    pub fn last_error(&self) -> Option<(&str, &str)> {
+        [(&self.last_io_error, &self.last_io_error_at), (&self.last_sql_error, &self.last_sql_error_at)]
+            .into_iter()
+            .find(|(e, _)| !e.trim().is_empty())
+            .map(|(e, at)| (e.as_str(), at.as_str()))
     }
 
     /// Whether it has received events it has not applied yet.
