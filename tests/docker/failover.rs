@@ -124,6 +124,9 @@ fn crash_refuses_a_server_that_is_not_running_or_not_in_the_lab() {
     let out = lab.sqlcourse(&["crash", "master"]);
     assert!(!out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("not running"), "{}", text(&out));
+    // Reopening the lab (`up`, as the lesson screen does) leaves a crashed server down.
+    lab.ok(&["up"]);
+    assert_eq!(lab.server("master")["state"], "exited", "up does not bring a crashed server back");
     // Its data is kept: `restart` brings it back with the seed's tables.
     restart(&lab, "master");
     run(&lab, "master", "SELECT COUNT(*) FROM shop.customers");
