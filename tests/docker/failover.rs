@@ -154,7 +154,8 @@ fn each_wrong_move_of_the_promotion_gets_its_own_hint() {
     let got = until_diagnosis(&lab, "failover", "app-on-dead-source");
     assert!(got["hint"].as_str().is_some_and(|h| h.contains("WRITER_URL")), "{got:#}");
     let output = run_app(&lab);
-    assert!(output.contains("Error 2003"), "the app cannot reach the master: {output}");
+    // Refused, or dropped by Docker's port proxy: either way no server answers there.
+    assert!(output.contains("Error 2003") || output.contains("Error 2013"), "the app cannot reach the master: {output}");
     until_diagnosis(&lab, "failover", "app-on-dead-source");
 
     // Moved to the slave: done.
