@@ -179,7 +179,7 @@ impl Workspace {
         let mark = self.path(&crash_mark(server));
         let done = if crashed { std::fs::write(&mark, "") } else { std::fs::remove_file(&mark) };
         match done {
-            Err(e) if !(e.kind() == std::io::ErrorKind::NotFound && !crashed) => {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound || crashed => {
                 Err(e).with_context(|| format!("cannot write {}", mark.display()))
             }
             _ => Ok(()),
@@ -225,6 +225,11 @@ fn write_with_mode(path: &Path, bytes: &[u8], mode: u32) -> anyhow::Result<()> {
     file.set_permissions(std::fs::Permissions::from_mode(mode))
         .with_context(|| format!("cannot set the mode of {}", path.display()))?;
     file.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The workspace file that marks a server crashed on purpose.
+fn crash_mark(server: &str) -> String {
+    format!(".crashed-{server}")
 }
 
 #[cfg(test)]
@@ -279,9 +284,4 @@ mod tests {
             "{err}"
         );
     }
-}
-
-/// The workspace file that marks a server crashed on purpose.
-fn crash_mark(server: &str) -> String {
-    format!(".crashed-{server}")
 }
