@@ -68,6 +68,12 @@ pub enum DayCommand {
         /// Which server.
         server: String,
     },
+    /// Kill one server like a power cut (its data is kept; `restart` brings it back): the
+    /// failover drill.
+    Crash {
+        /// Which server.
+        server: String,
+    },
     /// Open a server's own SQL client, or run statements on it and exit (`-e`).
     Sql {
         /// Which server.

@@ -1,4 +1,4 @@
-//! The lab's commands on the command line: `up`, `down`, `status`, `restart`, `reset`,
+//! The lab's commands on the command line: `up`, `down`, `status`, `restart`, `crash`, `reset`,
 //! `check` and `solve`.
 //!
 //! Progress goes to stderr, results to stdout (so `status --json` pipes cleanly).
@@ -64,6 +64,12 @@ async fn run_async(day: Day, global: &Global, command: DayCommand) -> anyhow::Re
             let info = lab.restart(&server, &progress).await?;
             let port = info.port.map_or_else(|| "?".to_owned(), |p| p.to_string());
             outln!("The {} restarted and accepts SQL on {HOST}:{port}.", info.name);
+        }
+        DayCommand::Crash { server } => {
+            lab.crash(&server).await?;
+            outln!(
+                "The {server} is down, killed like a power cut (its data is kept). `sqlcourse {slug} restart {server}` starts it again."
+            );
         }
         DayCommand::Reset { .. } => {
             let servers = lab.reset(&progress).await?;

@@ -1,5 +1,5 @@
 //! `solve [TASK]`: applies the reference solution of a task and of every task before it, as
-//! declared in the lab (`[[tasks]] solution = { files, restart, sql }`).
+//! declared in the lab (`[[tasks]] solution = { crash, files, restart, sql, run_app }`).
 //!
 //! For a stuck learner, and for the checks themselves: a check is trusted once it fails on a
 //! fresh lab and passes after the reference solution.
@@ -79,7 +79,7 @@ fn is_done(report: &Report, id: &str) -> bool {
     report.tasks.iter().any(|t| t.id == id && t.status == TaskState::Done)
 }
 
-/// Files, then restarts, then SQL: the order a learner follows.
+/// Crashes, files, restarts, then SQL: the order a learner follows.
 async fn apply(
     lab: &Lab,
     day: &Day,
@@ -88,6 +88,10 @@ async fn apply(
     say: &dyn Fn(String),
 ) -> anyhow::Result<()> {
     let workspace = lab.workspace();
+    for server in &solution.crash {
+        say(format!("  crashing the {server}"));
+        lab.crash(server).await?;
+    }
     let servers = lab.servers().await?;
     let live_port = |name: &str| crate::lab::live_value(&servers, name);
     for file in &solution.files {

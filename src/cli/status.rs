@@ -9,7 +9,8 @@ use serde::Serialize;
 use crate::dialect::engine::Engine;
 use crate::lab::{ContainerState, HOST, Lab, ServerInfo};
 use crate::probe::Probe;
-use crate::probe::snapshot::{ReplicaStatus, ServerState, ThreadState};
+use crate::probe::health::{Health, word};
+use crate::probe::snapshot::{Coordinates, NetworkPlace, ReplicaStatus, ServerSnapshot, ServerState, Snapshot};
 
 /// The whole lab as `status` reports it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -39,6 +40,12 @@ pub struct ServerStatus {
     pub replication: Option<Replication>,
     /// Why the SQL facts are missing, when the server runs but did not answer.
     pub error: Option<String>,
+    /// Where its binary log will write next (`SHOW MASTER STATUS`), `null` when it logs nothing.
+    pub binlog: Option<Coordinates>,
+    /// Client addresses of the replicas streaming from it (`Binlog Dump` threads).
+    pub replicas: Option<Vec<String>>,
+    /// Replication's health in words: what the lab pane shows.
+    pub health: Option<Health>,
 }
 
 /// The replica side of a server, in one vocabulary whatever the engine calls its columns.
@@ -54,6 +61,15 @@ pub struct Replication {
     pub last_error: Option<String>,
     /// One line for people: "not configured", "IO Yes, SQL Yes, 0 s behind", or the error.
     pub summary: String,
+    /// What each thread is doing, in the server's words.
+    pub io_state: Option<String>,
+    pub sql_state: Option<String>,
+    /// How far it has received from its source (IO thread) and applied (SQL thread), in the
+    /// source's binlog coordinates.
+    pub received: Option<Coordinates>,
+    pub applied: Option<Coordinates>,
+    /// When `last_error` happened, as the server prints it (`251201 20:10:03`).
+    pub last_error_at: Option<String>,
 }
 
 impl Replication {
@@ -66,12 +82,19 @@ impl Replication {
                 seconds_behind: None,
                 last_error: None,
                 summary: "not configured".to_owned(),
+                io_state: None,
+                sql_state: None,
+                received: None,
+                applied: None,
+                last_error_at: None,
             };
         };
-        let last_error = [&r.last_io_error, &r.last_sql_error]
-            .into_iter()
-            .find(|e| !e.is_empty())
-            .cloned();
+        let (last_error, last_error_at) =
+            [(&r.last_io_error, &r.last_io_error_at), (&r.last_sql_error, &r.last_sql_error_at)]
+                .into_iter()
+                .find(|(e, _)| !e.is_empty())
+                .map(|(e, at)| (Some(e.clone()), (!at.is_empty()).then(|| at.clone())))
+                .unwrap_or_default();
         let threads = format!("IO {}, SQL {}", word(r.io_running), word(r.sql_running));
         let summary = match (&last_error, r.seconds_behind) {
             (Some(error), _) => format!("{threads}: {error}"),
@@ -85,17 +108,15 @@ impl Replication {
             seconds_behind: r.seconds_behind,
             last_error,
             summary,
+            io_state: Some(r.io_state.clone()),
+            sql_state: Some(r.sql_state.clone()),
+            received: Some(r.received()),
+            applied: Some(r.applied()),
+            last_error_at,
         }
     }
 }
 
-fn word(state: ThreadState) -> &'static str {
-    match state {
-        ThreadState::Yes => "Yes",
-        ThreadState::No => "No",
-        ThreadState::Connecting => "Connecting",
-    }
-}
 
 /// Docker's view of the lab plus one read of every server that runs.
 pub async fn gather(lab: &Lab) -> anyhow::Result<LabStatus> {
@@ -103,12 +124,23 @@ pub async fn gather(lab: &Lab) -> anyhow::Result<LabStatus> {
     let running = servers.iter().filter(|s| s.state.is_running());
     let endpoints = running.filter_map(|s| Some((s.name.clone(), s.endpoint.clone()?))).collect();
     let mut probe = Probe::new(endpoints, None);
-    let mut states = tokio::task::block_in_place(|| probe.servers());
+    let states = tokio::task::block_in_place(|| probe.servers());
+    // One snapshot of what they said, so a replica's positions are read against its source's.
+    let mut snapshot = Snapshot { taken_at: now(), ..Snapshot::default() };
+    for info in &servers {
+        let Some(state) = states.get(&info.name) else { continue };
+        let place = NetworkPlace {
+            container: info.container.clone(),
+            address: info.ip.as_deref().and_then(|ip| ip.parse().ok()),
+        };
+        snapshot.servers.insert(info.name.clone(), ServerSnapshot { place: Some(place), state: state.clone() });
+    }
     let rows = servers
         .into_iter()
         .map(|info| {
-            let state = states.remove(&info.name);
-            row(info, state)
+            let state = states.get(&info.name).cloned();
+            let health = snapshot.health(&info.name);
+            ServerStatus { health, ..row(info, state) }
         })
         .collect();
     Ok(LabStatus {
@@ -141,7 +173,14 @@ fn row(info: ServerInfo, state: Option<ServerState>) -> ServerStatus {
         log_bin: facts.as_ref().map(|f| f.log_bin),
         replication: facts.as_ref().map(|f| Replication::of(f.replica.as_ref())),
         error,
+        binlog: facts.as_ref().and_then(|f| f.current.clone()),
+        replicas: facts.as_ref().map(|f| f.binlog_dumps.clone()),
+        health: None,
     }
+}
+
+fn now() -> f64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
 }
 
 /// `11.8.3-MariaDB-0+deb13u1` → `11.8.3`.
@@ -177,6 +216,9 @@ pub fn text(status: &LabStatus, slug: &str) -> String {
             "  {:<8} {state:<16} {address:<16} {engine:<16} {id:<10} {log_bin:<8} {replication}\n",
             s.name
         );
+        for line in s.health.iter().flat_map(|h| &h.lines) {
+            out += &format!("  {:<8} {line}\n", "");
+        }
     }
     if status.servers.iter().any(|s| s.state != "running") {
         out += &format!("Start the lab with `sqlcourse {slug} up`.\n");
@@ -187,6 +229,7 @@ pub fn text(status: &LabStatus, slug: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::probe::snapshot::ThreadState;
 
     fn replica(io: ThreadState, sql: ThreadState, behind: Option<u64>, error: &str) -> ReplicaStatus {
         ReplicaStatus {
@@ -206,6 +249,12 @@ mod tests {
             gtid: false,
             ssl_allowed: false,
             get_public_key: false,
+            io_state: String::new(),
+            sql_state: String::new(),
+            relay_source_log_file: String::new(),
+            last_io_error_at: String::new(),
+            last_sql_error_at: String::new(),
+            error_seen_at: None,
         }
     }
 

@@ -351,11 +351,11 @@ mod tests {
         let mut open: Option<(Option<Engine>, String)> = None;
         for event in Parser::new_ext(body, markdown_options()) {
             match event {
-                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                    let mut words = info.split_whitespace();
-                    if words.next() == Some("sql") {
-                        open = Some((words.next().and_then(Engine::from_tag), String::new()));
-                    }
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                    if info.split_whitespace().next() == Some("sql") =>
+                {
+                    let engine = crate::dialect::engine::engine_word(&info).and_then(Engine::from_tag);
+                    open = Some((engine, String::new()));
                 }
                 Event::Text(text) => {
                     if let Some((_, code)) = open.as_mut() {

@@ -142,12 +142,18 @@ pub struct TaskSpec {
     pub check: Check,
     /// The reference solution `solve` applies.
     pub solution: Option<SolutionSpec>,
+    /// A later task (a drill such as `failover`) that changes the lab on purpose: once it has
+    /// begun, this task keeps the completion the learner reached before.
+    pub superseded_by: Option<String>,
 }
 
-/// A task's reference solution, applied in this order: files, restarts, SQL.
+/// A task's reference solution, applied in this order: crashes, files, restarts, SQL.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SolutionSpec {
+    /// Servers killed like a power cut first (a failover drill).
+    #[serde(default)]
+    pub crash: Vec<String>,
     /// Files copied into the workspace, over the learner's.
     #[serde(default)]
     pub files: Vec<FileSpec>,
@@ -203,6 +209,12 @@ pub enum Check {
     ReplicationFlow { source: String, replica: String },
     /// The application wrote only to `writer` and read only from `reader`.
     ReadRouting { writer: String, reader: String },
+    /// The source is gone and the replica took its place: it replicates no more, takes writes
+    /// (also after a restart), keeps a binary log, and the application moved to it.
+    Failover { source: String, replica: String },
+    /// The old source (`source` of the failover) runs again, read-only, as a replica of the
+    /// promoted one, and rows flow to it.
+    Rejoin { source: String, replica: String },
 }
 
 /// A server setting a config check can require.
@@ -263,7 +275,11 @@ impl LabSpec {
         }
         for task in &self.tasks {
             let Some(solution) = &task.solution else { continue };
-            let named = solution.restart.iter().chain(solution.sql.iter().map(|s| &s.server));
+            let named = solution
+                .crash
+                .iter()
+                .chain(&solution.restart)
+                .chain(solution.sql.iter().map(|s| &s.server));
             for server in named {
                 if !known(server) {
                     return Err(Invalid::at(
@@ -274,6 +290,16 @@ impl LabSpec {
                         ),
                     ));
                 }
+            }
+        }
+        for task in &self.tasks {
+            if let Some(later) = &task.superseded_by
+                && self.task(later).is_none()
+            {
+                return Err(Invalid::at(
+                    later,
+                    format!("task `{}` is superseded_by `{later}`, which is not a task", task.id),
+                ));
             }
         }
         if let Some(seed) = &self.seed {
@@ -288,7 +314,7 @@ impl LabSpec {
                 }
             }
         }
-        let flows = self.tasks.iter().find(|t| matches!(t.check, Check::ReplicationFlow { .. }));
+        let flows = self.tasks.iter().find(|t| t.check.flow().is_some());
         if let Some(task) = flows
             && self.canary_table().is_none()
         {
@@ -397,6 +423,29 @@ impl Check {
             | Check::ReplicaSource { source, replica }
             | Check::ReplicationFlow { source, replica } => vec![source, replica],
             Check::ReadRouting { writer, reader } => vec![writer, reader],
+            Check::Failover { source, replica } | Check::Rejoin { source, replica } => {
+                vec![source, replica]
+            }
+        }
+    }
+
+    /// The replication flow (source, replica) whose rows the probe follows with a canary.
+    pub fn flow(&self) -> Option<(&str, &str)> {
+        match self {
+            Check::ReplicationFlow { source, replica } => Some((source, replica)),
+            // After a rejoin the promoted server is the source.
+            Check::Rejoin { source, replica } => Some((replica, source)),
+            _ => None,
+        }
+    }
+
+    /// The (writer, reader) whose application traffic the probe reads.
+    pub fn app_route(&self) -> Option<(&str, &str)> {
+        match self {
+            Check::ReadRouting { writer, reader } => Some((writer, reader)),
+            // After a failover the promoted server takes both.
+            Check::Failover { replica, .. } => Some((replica, replica)),
+            _ => None,
         }
     }
 }

@@ -137,6 +137,11 @@ pub enum ReplicaField {
     Gtid,
     SslAllowed,
     GetPublicKey,
+    IoState,
+    SqlState,
+    RelaySourceLogFile,
+    LastIoErrorTimestamp,
+    LastSqlErrorTimestamp,
 }
 
 /// Each field's column name in every vocabulary: MariaDB and MySQL <= 8.3 first, then
@@ -159,6 +164,11 @@ const REPLICA_COLUMNS: &[(ReplicaField, &[&str])] = &[
     (ReplicaField::Gtid, &["Using_Gtid", "Auto_Position"]),
     (ReplicaField::SslAllowed, &["Master_SSL_Allowed", "Source_SSL_Allowed"]),
     (ReplicaField::GetPublicKey, &["Get_master_public_key", "Get_Source_public_key"]),
+    (ReplicaField::IoState, &["Slave_IO_State", "Replica_IO_State"]),
+    (ReplicaField::SqlState, &["Slave_SQL_Running_State", "Replica_SQL_Running_State"]),
+    (ReplicaField::RelaySourceLogFile, &["Relay_Master_Log_File", "Relay_Source_Log_File"]),
+    (ReplicaField::LastIoErrorTimestamp, &["Last_IO_Error_Timestamp"]),
+    (ReplicaField::LastSqlErrorTimestamp, &["Last_SQL_Error_Timestamp"]),
 ];
 
 /// The value of a field in a status row, under whichever name the engine used.

@@ -109,6 +109,30 @@ diagnoses! {
     RoutingRowsMissing => "routing-rows-missing",
     /// The rows the application wrote cannot be followed.
     RoutingRowsUnknown => "routing-rows-unknown",
+    /// The source still runs and the replica still replicates from it: the drill has not begun.
+    FailoverNotStarted => "failover-not-started",
+    /// The source is down, and the replica still holds its replication setup.
+    NotPromoted => "not-promoted",
+    /// The replica had received events it had not applied when it was (or is being) promoted.
+    PromotedUnapplied => "promoted-unapplied",
+    /// The promoted server keeps no binary log of its own (or logs no replicated events).
+    PromotedNoBinlog => "promoted-no-binlog",
+    /// The promoted server still refuses writes.
+    PromotedReadOnly => "promoted-read-only",
+    /// The promoted server's config file still sets read_only: a restart brings it back.
+    ReadOnlyInConfig => "read-only-in-config",
+    /// The application's last run did not write to the promoted server: it still targets the dead source.
+    AppOnDeadSource => "app-on-dead-source",
+    /// The old source is still down (rejoin not begun).
+    OldSourceDown => "old-source-down",
+    /// The old source runs again and takes writes beside the promoted server.
+    OldSourceWritable => "old-source-writable",
+    /// Both servers took writes the other lacks.
+    SplitBrain => "split-brain",
+    /// The promoted server has no replication account for the old source.
+    PromotedNoAccount => "promoted-no-account",
+    /// The old source was pointed at the promoted server with its own binlog coordinates.
+    RejoinOldCoordinates => "rejoin-old-coordinates",
 }
 
 impl serde::Serialize for Diagnosis {

@@ -1,9 +1,9 @@
 //! Grading rounds on the live lab: Docker's view and the servers' answers, graded.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::course::content::Day;
-use crate::grade::{TaskState, TaskStatus, WorkspaceFiles, grade};
+use crate::grade::{TaskState, TaskStatus, WorkspaceFiles, grade_after};
 use crate::lab::{ContainerState, ServerInfo};
 use crate::probe::Probe;
 use crate::learner::progress::{self, Progress};
@@ -16,20 +16,31 @@ pub struct Grader {
     day: Day,
     workspace: Workspace,
     probe: Probe,
+    /// Tasks the learner completed, from the progress file and the rounds since.
+    completed: BTreeSet<String>,
 }
 
 impl Grader {
     pub fn new(day: Day, workspace: Workspace) -> Self {
         let probe = Probe::new(Vec::new(), workspace.app_dir(&day));
-        Grader { day, workspace, probe }
+        let completed = Progress::load(&day.spec.slug).progress.completed.into_keys().collect();
+        Grader { day, workspace, probe, completed }
     }
 
     /// One round, given Docker's view of the servers now (`Lab::servers`). Blocking: run it
     /// off the UI and async threads.
     pub fn round(&mut self, servers: &[ServerInfo]) -> Report {
+        self.round_seen(servers).0
+    }
+
+    /// One round, and the snapshot it was graded on (what the lab pane's monitor shows).
+    pub fn round_seen(&mut self, servers: &[ServerInfo]) -> (Report, Snapshot) {
         let snapshot = self.observe(servers);
         let files = WorkspaceFiles::read(&self.workspace.root, &self.day.spec);
-        Report { day: self.day.spec.slug.clone(), tasks: grade(&self.day.spec, &files, &snapshot) }
+        let tasks = grade_after(&self.day.spec, &files, &snapshot, &self.completed);
+        let done = tasks.iter().filter(|t| t.status == TaskState::Done);
+        self.completed.extend(done.map(|t| t.id.clone()));
+        (Report { day: self.day.spec.slug.clone(), tasks }, snapshot)
     }
 
     /// What the servers say, with Docker's facts filled in: where each container sits, and

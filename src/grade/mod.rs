@@ -4,6 +4,7 @@
 //! belong to check kinds, never to a day: server names come from the spec.
 
 pub(crate) mod diagnosis;
+mod failover;
 pub mod grader;
 mod host_pattern;
 pub mod read_routing;
@@ -13,7 +14,7 @@ mod server_config;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -101,8 +102,32 @@ impl TaskStatus {
 
 /// Grades every task of the lab, in the spec's order.
 pub fn grade(spec: &LabSpec, files: &WorkspaceFiles, snapshot: &Snapshot) -> Vec<TaskStatus> {
+    grade_after(spec, files, snapshot, &BTreeSet::new())
+}
+
+/// Grades every task, knowing which were completed before (the learner's progress): a task
+/// `superseded_by` a drill that has begun keeps its completion, since its check describes
+/// the lab as it was before (a failover takes the master down on purpose).
+pub fn grade_after(
+    spec: &LabSpec,
+    files: &WorkspaceFiles,
+    snapshot: &Snapshot,
+    completed: &BTreeSet<String>,
+) -> Vec<TaskStatus> {
     let ctx = Ctx { spec, files, snapshot };
-    spec.tasks.iter().map(|task| ctx.status(task, ctx.verdict(&task.check))).collect()
+    let verdicts: Vec<Verdict> = spec.tasks.iter().map(|task| ctx.verdict(&task.check)).collect();
+    let begun = |id: &str| {
+        let at = spec.tasks.iter().position(|t| t.id == id);
+        at.is_some_and(|i| !verdicts[i].before_drill())
+    };
+    spec.tasks
+        .iter()
+        .zip(verdicts.iter())
+        .map(|(task, verdict)| {
+            let kept = task.superseded_by.as_deref().is_some_and(begun) && completed.contains(&task.id);
+            ctx.status(task, if kept { Verdict::Done } else { verdict.clone() })
+        })
+        .collect()
 }
 
 /// A rule's conclusion.
@@ -111,6 +136,19 @@ enum Verdict {
     Done,
     Pending(Note),
     Failing(Note),
+}
+
+impl Verdict {
+    /// Whether a drill's check says it has not begun: pending while its starting point holds
+    /// (or on an earlier task).
+    fn before_drill(&self) -> bool {
+        match self {
+            Verdict::Pending(note) => {
+                matches!(note.diagnosis, None | Some(Diagnosis::FailoverNotStarted))
+            }
+            Verdict::Done | Verdict::Failing(_) => false,
+        }
+    }
 }
 
 /// Why a task is not done, and the values its hint is filled with.
@@ -160,6 +198,8 @@ impl<'a> Ctx<'a> {
             Check::ReplicaSource { source, replica } => replication::source(self, source, replica),
             Check::ReplicationFlow { source, replica } => replication::flow(self, source, replica),
             Check::ReadRouting { writer, reader } => read_routing::check(self, writer, reader),
+            Check::Failover { source, replica } => failover::failover(self, source, replica),
+            Check::Rejoin { source, replica } => failover::rejoin(self, source, replica),
         }
     }
 

@@ -352,9 +352,16 @@ impl Lab {
         let preferred: Vec<Option<u16>> =
             specs.iter().zip(&found).map(|(s, c)| c.is_none().then_some(s.port)).collect();
         let ports = ports::choose(&preferred)?;
+        let (image, password) = (&image, &password);
         let results =
-            join_all(specs.iter().zip(found).zip(ports).map(|((spec, container), port)| {
-                self.bring_up(spec, engine, container, port, &image, &password, progress)
+            join_all(specs.iter().zip(found).zip(ports).map(|((spec, container), port)| async move {
+                // A server crashed for the failover drill stays down until `restart`: reopening
+                // the lesson must not bring a dead master back writable.
+                if container.is_some() && self.workspace.is_crashed(&spec.name) {
+                    return Ok(());
+                }
+                self.workspace.set_crashed(&spec.name, false)?;
+                self.bring_up(spec, engine, container, port, image, password, progress).await
             }))
             .await;
         first_error(results)?;
@@ -381,6 +388,7 @@ impl Lab {
         anyhow::ensure!(self.owns(&container), "{}", self.not_ours(&name));
         self.prepare_workspace()?;
         let password = self.workspace.root_password()?;
+        self.workspace.set_crashed(&spec.name, false)?;
         progress(LabEvent::Starting(spec.name.clone()));
         match self.restart_container(&name).await {
             Ok(()) => self.until_ready(spec, engine, &password, progress).await?,
@@ -396,6 +404,28 @@ impl Lab {
         info.into_iter()
             .find(|s| s.name == spec.name)
             .ok_or_else(|| anyhow::anyhow!("the {server} vanished right after its restart"))
+    }
+
+    /// Kills one running server like a power cut (SIGKILL, no clean shutdown): its container
+    /// stays, exited, with its data, and `restart` brings it back. The failover drill.
+    pub async fn crash(&self, server: &str) -> anyhow::Result<()> {
+        let spec = self.spec_of(server)?;
+        let name = self.names.container(&spec.name);
+        let Some(container) = self.inspect(&spec.name).await? else {
+            anyhow::bail!(
+                "the {server} is not there; start the lab with `sqlcourse {} up`",
+                self.day.spec.slug
+            );
+        };
+        anyhow::ensure!(self.owns(&container), "{}", self.not_ours(&name));
+        let running = container.state.as_ref().and_then(|s| s.running).unwrap_or(false);
+        anyhow::ensure!(
+            running,
+            "the {server} is not running, so there is nothing to crash (`sqlcourse {} restart {server}` starts it)",
+            self.day.spec.slug
+        );
+        self.kill_container(&name).await?;
+        self.workspace.set_crashed(&spec.name, true)
     }
 
     /// Removes the lab's containers and network; data volumes and the workspace stay, so `up`
@@ -425,6 +455,9 @@ impl Lab {
         volumes?;
         self.workspace.install(&self.day, true)?;
         self.workspace.forget_password()?;
+        for server in &self.day.spec.servers {
+            self.workspace.set_crashed(&server.name, false)?;
+        }
         self.up_on(engine, progress).await
     }
 

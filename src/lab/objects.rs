@@ -284,6 +284,15 @@ impl Lab {
             .map_err(|e| anyhow::anyhow!("cannot restart the container {name}: {}", message(&e)))
     }
 
+    /// Kills a container at once (SIGKILL, no clean shutdown), like a power cut; its data
+    /// volume stays as the server left it.
+    pub(super) async fn kill_container(&self, name: &str) -> anyhow::Result<()> {
+        self.docker
+            .kill_container(name, None::<bollard::query_parameters::KillContainerOptions>)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot kill the container {name}: {}", message(&e)))
+    }
+
     /// Removes one of the lab's containers (its volume stays); `graceful` lets the server
     /// shut down cleanly first.
     pub(super) async fn remove_container(&self, name: &str, graceful: bool) -> anyhow::Result<()> {

@@ -192,6 +192,23 @@ impl Workspace {
         (!password.is_empty()).then(|| password.to_owned())
     }
 
+    /// Whether a server was crashed on purpose (`crash`) and not restarted since.
+    pub fn is_crashed(&self, server: &str) -> bool {
+        self.path(&crash_mark(server)).exists()
+    }
+
+    /// Notes that a server was crashed on purpose, or forgets it.
+    pub fn set_crashed(&self, server: &str, crashed: bool) -> anyhow::Result<()> {
+        let mark = self.path(&crash_mark(server));
+        let done = if crashed { std::fs::write(&mark, "") } else { std::fs::remove_file(&mark) };
+        match done {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound || crashed => {
+                Err(e).with_context(|| format!("cannot write {}", mark.display()))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Forgets the root password, so the next lab gets a new one.
     pub fn forget_password(&self) -> anyhow::Result<()> {
         match std::fs::remove_file(self.path(PASSWORD_FILE)) {
@@ -244,6 +261,11 @@ fn write_with_mode(path: &Path, bytes: &[u8], mode: u32) -> anyhow::Result<()> {
     file.set_permissions(std::fs::Permissions::from_mode(mode))
         .with_context(|| format!("cannot set the mode of {}", path.display()))?;
     file.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The workspace file that marks a server crashed on purpose.
+fn crash_mark(server: &str) -> String {
+    format!(".crashed-{server}")
 }
 
 #[cfg(test)]

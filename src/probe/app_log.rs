@@ -40,6 +40,30 @@ pub fn observe(
     Ok(RoutingFacts { writer_log, reader_log, reader_read_only, rows, app_changed_at })
 }
 
+/// The same facts for an application whose writer and reader are one server (after a
+/// failover): its log is the writer's, and each row is looked for there.
+pub fn observe_one(
+    server: &mut impl Queryable,
+    account: &str,
+    app_dir: Option<&Path>,
+) -> anyhow::Result<RoutingFacts> {
+    let writer_log = read_app_activity(server, account)?;
+    let mut rows = Vec::new();
+    if let Some(run) = general_log::last_run(&writer_log, &[]) {
+        for row in general_log::rows_written(&writer_log, run.started) {
+            let present = row_present(server, &row)?;
+            rows.push(RowArrival {
+                table: format!("{}.{}", row.database.as_deref().unwrap_or_default(), row.table),
+                on_writer: present,
+                on_reader: present,
+            });
+        }
+    }
+    let read_only = global_variable(server, "read_only")?.as_deref() == Some("ON");
+    let app_changed_at = app_dir.and_then(newest_change);
+    Ok(RoutingFacts { writer_log, reader_log: Vec::new(), reader_read_only: read_only, rows, app_changed_at })
+}
+
 /// The account's latest statements in the server's general log (`log_output=TABLE`),
 /// oldest first. The probe's own session is kept out of the log (`sql_log_off`).
 pub fn read_app_activity(

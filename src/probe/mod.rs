@@ -6,6 +6,7 @@
 
 pub mod app_log;
 pub mod general_log;
+pub mod health;
 pub(crate) mod snapshot;
 pub(crate) mod statement;
 
@@ -20,10 +21,10 @@ pub use crate::lab::endpoint::Endpoint;
 use crate::probe::general_log::RoutingFacts;
 use crate::dialect::engine::Engine;
 use crate::probe::snapshot::{
-    Account, BinaryLog, CanaryOutcome, Coordinates, Flow, NetworkPlace, ReplicaStatus,
+    Account, BinaryLog, CanaryOutcome, Coordinates, FailoverFacts, Flow, NetworkPlace, ReplicaStatus,
     RoutingObservation, ServerFacts, ServerSnapshot, ServerState, Snapshot, ThreadState,
 };
-use crate::course::spec::{Check, LabSpec};
+use crate::course::spec::LabSpec;
 use crate::dialect::vocabulary::{self, ReplicationStatement};
 
 /// How long a canary row may take to reach the replica.
@@ -59,6 +60,10 @@ pub struct Probe {
     canaries: BTreeMap<(String, String), SentCanary>,
     /// The learner's application folder, to date its last edit.
     app_dir: Option<PathBuf>,
+    /// The last replica status each server showed (kept after `RESET SLAVE ALL` erases it).
+    last_replica: BTreeMap<String, ReplicaStatus>,
+    /// Each replica's current error and the round that first saw it.
+    errors_seen: BTreeMap<String, (String, u64)>,
 }
 
 struct Link {
@@ -105,7 +110,13 @@ impl SentCanary {
 impl Probe {
     /// A probe for these servers, by name in the lab spec.
     pub fn new(endpoints: Vec<(String, Endpoint)>, app_dir: Option<PathBuf>) -> Self {
-        let mut probe = Probe { links: BTreeMap::new(), canaries: BTreeMap::new(), app_dir };
+        let mut probe = Probe {
+            links: BTreeMap::new(),
+            canaries: BTreeMap::new(),
+            app_dir,
+            last_replica: BTreeMap::new(),
+            errors_seen: BTreeMap::new(),
+        };
         probe.set_endpoints(endpoints);
         probe
     }
@@ -145,9 +156,27 @@ impl Probe {
             let place = places.get(&name).cloned();
             snapshot.servers.insert(name, ServerSnapshot { place, state });
         }
-        for task in &spec.tasks {
-            let Check::ReplicationFlow { source, replica } = &task.check else { continue };
-            let key = (source.clone(), replica.clone());
+        for (name, server) in snapshot.servers.iter_mut() {
+            let ServerState::Up(facts) = &mut server.state else { continue };
+            let Some(status) = facts.replica.as_mut() else { continue };
+            let now = snapshot.taken_at as u64;
+            match status.last_error().map(|(e, _)| e.to_owned()) {
+                Some(error) => {
+                    let seen = self.errors_seen.entry(name.clone()).or_insert((error.clone(), now));
+                    if seen.0 != error {
+                        *seen = (error, now);
+                    }
+                    status.error_seen_at = Some(seen.1);
+                }
+                None => {
+                    self.errors_seen.remove(name);
+                }
+            }
+            self.last_replica.insert(name.clone(), status.clone());
+        }
+        snapshot.last_replica = self.last_replica.clone();
+        for (source, replica) in spec.tasks.iter().flat_map(|t| t.check.flow()) {
+            let key = (source.to_owned(), replica.to_owned());
             let status = snapshot.facts(replica).and_then(|f| f.replica.as_ref());
             let route = status
                 .filter(|r| r.io_running == ThreadState::Yes && r.sql_running == ThreadState::Yes)
@@ -165,16 +194,19 @@ impl Probe {
                     outcome
                 }
             };
-            snapshot.flows.push(Flow { source: source.clone(), replica: replica.clone(), outcome });
+            snapshot.flows.push(Flow { source: source.to_owned(), replica: replica.to_owned(), outcome });
         }
         if let Some(app) = &spec.app {
-            for task in &spec.tasks {
-                let Check::ReadRouting { writer, reader } = &task.check else { continue };
+            for (writer, reader) in spec.tasks.iter().filter_map(|t| t.check.app_route()) {
                 if snapshot.facts(writer).is_some() && snapshot.facts(reader).is_some() {
-                    let facts = self.observe_routing(writer, reader, &app.account);
+                    let facts = if writer == reader {
+                        self.observe_app_on(writer, &app.account)
+                    } else {
+                        self.observe_routing(writer, reader, &app.account)
+                    };
                     snapshot.routing.push(RoutingObservation {
-                        writer: writer.clone(),
-                        reader: reader.clone(),
+                        writer: writer.to_owned(),
+                        reader: reader.to_owned(),
                         facts,
                     });
                 }
@@ -203,6 +235,16 @@ impl Probe {
             }
         }
         facts
+    }
+
+    /// Reads the application account's traffic on one server that took both its writes and
+    /// its reads (its session is open: it answered this round).
+    fn observe_app_on(&mut self, server: &str, account: &str) -> Result<RoutingFacts, String> {
+        match self.links.get_mut(server).and_then(|l| l.conn.as_mut()) {
+            Some(conn) => app_log::observe_one(conn, account, self.app_dir.as_deref())
+                .map_err(|e| format!("{e:#}")),
+            None => Err(format!("the {server} must be an answering server")),
+        }
     }
 
     /// Writes a fresh token on the source and waits for it on the replica.
@@ -249,7 +291,9 @@ fn read_facts(conn: &mut Conn, login_user: &str) -> mysql::Result<ServerFacts> {
         .query::<(String, String), _>(
             "SHOW GLOBAL VARIABLES WHERE Variable_name IN \
              ('server_id', 'log_bin', 'log_bin_basename', 'read_only', 'version', 'port', \
-              'skip_name_resolve')",
+              'skip_name_resolve', 'log_slave_updates', 'log_replica_updates', \
+              'super_read_only', 'server_uuid', 'gtid_binlog_state', 'gtid_slave_pos', \
+              'gtid_executed')",
         )?
         .into_iter()
         .collect();
@@ -287,8 +331,20 @@ fn read_facts(conn: &mut Conn, login_user: &str) -> mysql::Result<ServerFacts> {
         .filter(|row| column(row, "Command").is_some_and(|c| c.starts_with("Binlog Dump")))
         .filter_map(|row| column(&row, "Host").map(str::to_owned))
         .collect();
+    let failover = FailoverFacts {
+        logs_replica_updates: on("log_slave_updates") || on("log_replica_updates"),
+        super_read_only: on("super_read_only"),
+        origin: match engine {
+            Engine::MariaDb => var("server_id").to_owned(),
+            Engine::MySql => var("server_uuid").to_owned(),
+        },
+        transactions: FailoverFacts::read_gtids(
+            ["gtid_binlog_state", "gtid_slave_pos", "gtid_executed"].map(var),
+        ),
+    };
     Ok(ServerFacts {
         engine,
+        failover,
         server_id: var("server_id").parse().unwrap_or(0),
         log_bin,
         log_bin_basename: var("log_bin_basename").to_owned(),

@@ -23,6 +23,9 @@ pub struct Snapshot {
     pub routing: Vec<RoutingObservation>,
     /// When the round was taken, in Unix seconds: dates what the servers saw.
     pub taken_at: f64,
+    /// The replica status each server showed when last seen with one, in this round or an
+    /// earlier one: what a replica had received and applied before `RESET SLAVE ALL` erased it.
+    pub last_replica: BTreeMap<String, ReplicaStatus>,
 }
 
 /// What the servers saw of the application, between a writer and a reader.
@@ -93,6 +96,49 @@ pub struct ServerFacts {
     pub replica: Option<ReplicaStatus>,
     /// Client addresses of the replicas streaming from this server (`Binlog Dump` threads).
     pub binlog_dumps: Vec<String>,
+    /// What decides whether it can take over from its source.
+    pub failover: FailoverFacts,
+}
+
+/// What a server holds that matters when it is promoted or rejoins.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FailoverFacts {
+    /// `log_slave_updates`: the events it replays also go into its own binary log, so a
+    /// server replicating from it after a promotion finds them.
+    pub logs_replica_updates: bool,
+    /// MySQL's `super_read_only` (refuses writes even from administrators).
+    pub super_read_only: bool,
+    /// Its own name in GTIDs: its server_id on MariaDB, its server_uuid on MySQL.
+    pub origin: String,
+    /// The last transaction it holds from each origin: GTID sequence numbers, from its binary
+    /// log and what it replicated (MariaDB `gtid_binlog_state`, `gtid_slave_pos`; MySQL
+    /// `gtid_executed`).
+    pub transactions: BTreeMap<String, u64>,
+}
+
+impl FailoverFacts {
+    /// Reads MariaDB GTID lists (`0-1-12,0-2-3`) and MySQL GTID sets (`uuid:1-5:7,uuid2:1-3`)
+    /// into the last sequence number held from each origin.
+    pub fn read_gtids<'a>(lists: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, u64> {
+        let mut last: BTreeMap<String, u64> = BTreeMap::new();
+        let mut note = |origin: &str, seq: u64| {
+            let held = last.entry(origin.to_owned()).or_insert(0);
+            *held = (*held).max(seq);
+        };
+        for list in lists {
+            for gtid in list.split(',').map(str::trim).filter(|g| !g.is_empty()) {
+                if let Some((uuid, ranges)) = gtid.split_once(':') {
+                    let ends = ranges.split(':').filter_map(|r| r.rsplit('-').next()?.parse().ok());
+                    note(uuid, ends.max().unwrap_or(0));
+                } else if let [_domain, server, seq] = gtid.split('-').collect::<Vec<_>>()[..]
+                    && let Ok(seq) = seq.parse()
+                {
+                    note(server, seq);
+                }
+            }
+        }
+        last
+    }
 }
 
 /// An account as `mysql.user` lists it.
@@ -164,6 +210,18 @@ pub struct ReplicaStatus {
     pub ssl_allowed: bool,
     /// Asks the source for its RSA key (MySQL's `GET_SOURCE_PUBLIC_KEY=1`).
     pub get_public_key: bool,
+    /// What the IO thread is doing, in the server's words (`Waiting for master to send event`).
+    pub io_state: String,
+    /// What the SQL thread is doing (`Slave has read all relay log; waiting for more updates`).
+    pub sql_state: String,
+    /// The source's binlog file of the last event applied (with `exec_source_log_pos`).
+    pub relay_source_log_file: String,
+    /// When the last IO and SQL errors happened, as the server prints it (`251201 20:10:03`).
+    pub last_io_error_at: String,
+    pub last_sql_error_at: String,
+    /// When the probe first saw its current error (whole Unix seconds): MariaDB prints no error
+    /// timestamps, so "how long ago" comes from the rounds.
+    pub error_seen_at: Option<u64>,
 }
 
 impl ReplicaStatus {
@@ -198,7 +256,43 @@ impl ReplicaStatus {
             gtid: flag(ReplicaField::Gtid),
             ssl_allowed: flag(ReplicaField::SslAllowed),
             get_public_key: flag(ReplicaField::GetPublicKey),
+            io_state: text(ReplicaField::IoState),
+            sql_state: text(ReplicaField::SqlState),
+            relay_source_log_file: text(ReplicaField::RelaySourceLogFile),
+            last_io_error_at: text(ReplicaField::LastIoErrorTimestamp),
+            last_sql_error_at: text(ReplicaField::LastSqlErrorTimestamp),
+            error_seen_at: None,
         }
+    }
+
+    /// How far the IO thread has received: the source's file and position.
+    pub fn received(&self) -> Coordinates {
+        Coordinates { file: self.source_log_file.clone(), position: self.read_source_log_pos }
+    }
+
+    /// How far the SQL thread has applied, in the source's coordinates (the file is the IO
+    /// thread's until the SQL thread reports its own).
+    pub fn applied(&self) -> Coordinates {
+        let file = if self.relay_source_log_file.is_empty() {
+            &self.source_log_file
+        } else {
+            &self.relay_source_log_file
+        };
+        Coordinates { file: file.clone(), position: self.exec_source_log_pos }
+    }
+
+    /// Its current error, the IO thread's first, with the server's timestamp of it.
+    pub fn last_error(&self) -> Option<(&str, &str)> {
+        [(&self.last_io_error, &self.last_io_error_at), (&self.last_sql_error, &self.last_sql_error_at)]
+            .into_iter()
+            .find(|(e, _)| !e.trim().is_empty())
+            .map(|(e, at)| (e.as_str(), at.as_str()))
+    }
+
+    /// Whether it has received events it has not applied yet.
+    pub fn unapplied(&self) -> bool {
+        let (received, applied) = (self.received(), self.applied());
+        (received.file.as_str(), received.position) > (applied.file.as_str(), applied.position)
     }
 }
 
@@ -238,6 +332,26 @@ impl Snapshot {
             ServerState::Up(facts) => Some(facts),
             ServerState::Absent | ServerState::Down { .. } => None,
         }
+    }
+
+    /// The server a replica reads from, when it is one of the lab's and answered: named by
+    /// its lab name, container name or address in the replica's status.
+    pub fn source_of(&self, replica: &str) -> Option<&ServerFacts> {
+        let host = self.facts(replica)?.replica.as_ref()?.source_host.trim().to_owned();
+        let (name, _) = self.servers.iter().find(|(name, server)| {
+            name.eq_ignore_ascii_case(&host)
+                || server.place.as_ref().is_some_and(|p| {
+                    p.container.eq_ignore_ascii_case(&host)
+                        || p.address.is_some_and(|a| a.to_string() == host)
+                })
+        })?;
+        self.facts(name)
+    }
+
+    /// Replication's health on a running server, as the lab pane and `status` show it.
+    pub fn health(&self, server: &str) -> Option<crate::probe::health::Health> {
+        let facts = self.facts(server)?;
+        Some(crate::probe::health::of(facts, self.source_of(server), self.taken_at))
     }
 
     /// Where Docker placed a server, when known.

@@ -56,6 +56,8 @@ pub enum Action {
     Restart,
     /// Ask to reset the whole lab (a confirmation follows).
     Reset,
+    /// Ask to kill the selected server like a power cut (a confirmation follows).
+    Crash,
     /// Grade every task now.
     Recheck,
     /// Mark the next code block of the step.
@@ -342,6 +344,13 @@ pub static BINDINGS: &[Binding] = &[
         map: &[(KeyCode::Char('r'), NONE, Action::Restart)],
     },
     Binding {
+        keys: "K",
+        help: "crash the selected server like a power cut (asks first)",
+        footer: None,
+        panes: SERVER_AT_HAND,
+        map: &[(KeyCode::Char('K'), NONE, Action::Crash)],
+    },
+    Binding {
         keys: "g",
         help: "check the tasks now",
         footer: footer(5, "g", "check"),
@@ -473,6 +482,7 @@ impl Action {
                 | Action::ServerClient
                 | Action::Restart
                 | Action::Reset
+                | Action::Crash
                 | Action::Recheck
                 | Action::NextCode
                 | Action::PrevCode

@@ -11,7 +11,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use crate::tui::action::{Action, Scroll};
-use crate::tui::state::{App, Pane, Work};
+use crate::tui::state::{App, Pane, Question, Work};
 use crate::tui::draw::draw;
 use crate::tui::effect::{AfterEdit, Effect};
 use crate::tui::term::headless::Headless;
@@ -59,6 +59,7 @@ fn working(app: &mut App) {
         state,
         port: Some(port),
         detail: detail.map(str::to_owned),
+        health: None,
     };
     app.update(Action::Lab(vec![
         server("master", ServerLife::Ready, 13306, Some("MariaDB 11.8.3")),
@@ -889,15 +890,79 @@ fn lab_keys_ask_the_lab_and_reset_asks_first() {
     assert_eq!(app.take_effects(), [Effect::Lab(Request::Restart("slave".into()))]);
 
     app.update(key(KeyCode::Char('R')));
-    assert!(app.confirm_reset);
+    assert_eq!(app.confirm, Some(Question::Reset));
     assert!(screen(&app).contains("Reset the lab?"), "{}", screen(&app));
     assert!(app.take_effects().is_empty(), "nothing happens before the answer");
     app.update(key(KeyCode::Char('n')));
-    assert!(!app.confirm_reset);
+    assert_eq!(app.confirm, None);
     assert!(app.take_effects().is_empty(), "any key but y keeps everything");
     assert!(screen(&app).contains("reset cancelled"));
 
     app.update(key(KeyCode::Char('R')));
     app.update(key(KeyCode::Char('y')));
     assert_eq!(app.take_effects(), [Effect::Lab(Request::Reset)]);
+
+    // Crashing the selected server (the slave) asks first, too.
+    app.update(key(KeyCode::Char('K')));
+    assert_eq!(app.confirm, Some(Question::Crash("slave".into())));
+    assert!(screen(&app).contains("Crash the slave?"), "{}", screen(&app));
+    assert!(app.take_effects().is_empty(), "nothing happens before the answer");
+    app.update(key(KeyCode::Char('n')));
+    assert!(app.take_effects().is_empty(), "any key but y keeps it running");
+    app.update(key(KeyCode::Char('K')));
+    app.update(key(KeyCode::Char('y')));
+    assert_eq!(app.take_effects(), [Effect::Lab(Request::Crash("slave".into()))]);
+}
+
+/// Replication as the probe saw it, under each server of the lab pane.
+fn watched(app: &mut App) {
+    use crate::probe::health::Health;
+    let server = |name: &str, port, lines: &[&str], summary: &str, trouble| ServerView {
+        name: name.to_owned(),
+        state: ServerLife::Ready,
+        port: Some(port),
+        detail: None,
+        health: Some(Health {
+            summary: summary.to_owned(),
+            lines: lines.iter().map(|l| (*l).to_owned()).collect(),
+            trouble,
+        }),
+    };
+    app.update(Action::Lab(vec![
+        server(
+            "master",
+            13306,
+            &["binlog mysql-bin.000002:5120", "replicas: 172.18.0.3"],
+            "binlog .000002:5120 · 1 replica",
+            false,
+        ),
+        server(
+            "slave",
+            13307,
+            &[
+                "IO Yes · SQL No · lag unknown",
+                "received mysql-bin.000002:5120",
+                "applied  mysql-bin.000002:1199 (3921 B behind)",
+            ],
+            "IO ✓ SQL ✗ · 1199/5120 applied",
+            true,
+        ),
+    ]));
+}
+
+#[test]
+fn the_lab_pane_shows_replication_in_full_when_tall_and_in_one_line_per_server_when_short() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut tall = app(&day, &ws, 120, 40);
+    watched(&mut tall);
+    let shown = screen(&tall);
+    for line in ["binlog mysql-bin.000002:5120", "received mysql-bin.000002:5120", "applied  mysql-bin.000002:1199"] {
+        assert!(shown.contains(line), "{line} at 120x40:\n{shown}");
+    }
+    let mut short = app(&day, &ws, 80, 24);
+    watched(&mut short);
+    let shown = screen(&short);
+    assert!(shown.contains("binlog .000002:5120"), "the master's summary at 80x24:\n{shown}");
+    assert!(shown.contains("IO ✓ SQL ✗ · 1199/5120"), "the slave's summary at 80x24:\n{shown}");
+    assert!(!shown.contains("received mysql-bin"), "no full lines at 80x24:\n{shown}");
 }

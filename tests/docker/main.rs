@@ -1,5 +1,5 @@
 //! Everything on real containers, in one test binary: the lab's lifecycle, grading, read
-//! routing, the console and `sql` command, and faults.
+//! routing, the failover drill, the console and `sql` command, and faults.
 //!
 //! Under `CI=true` these never skip; elsewhere they skip with a printed reason when no Docker
 //! engine answers.
@@ -7,6 +7,7 @@
 mod common;
 
 mod console;
+mod failover;
 mod faults;
 mod grading;
 mod keys;

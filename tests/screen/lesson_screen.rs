@@ -55,7 +55,7 @@ fn a_malformed_lesson_names_the_file_and_line() {
     let output = sqlcourse(course.path(), home.path());
     assert_message(&output, &format!("{}:{line}: unknown word `postgres`", file.display()));
 
-    let untaught = good.replace("<!-- tasks: read-routing -->\n", "");
+    let untaught = good.replace("<!-- tasks: read-routing, failover, rejoin -->", "<!-- tasks: failover, rejoin -->");
     let course = course_with_lesson(&untaught);
     let output = sqlcourse(course.path(), home.path());
     assert_message(&output, "no step teaches task `read-routing`");

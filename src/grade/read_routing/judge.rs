@@ -142,6 +142,64 @@ pub fn judge(facts: &RoutingFacts, writer: &str, reader: &str, now: f64) -> Rout
     RoutingVerdict::Failing(findings)
 }
 
+/// Judges the last run of an application whose writer and reader are one server (after a
+/// failover): it wrote there, read there, and its rows are there.
+pub fn judge_single(facts: &RoutingFacts, server: &str, now: f64) -> RoutingVerdict {
+    let Some(run) = last_run(&facts.writer_log, &[]) else {
+        return RoutingVerdict::NotRun(Finding {
+            hint: Diagnosis::AppOnDeadSource,
+            reason: format!("the app has not run against the {server} yet"),
+        });
+    };
+    let when = ago(now - run.ended);
+    let writes = tally(&run.on_writer, |k| matches!(k, Kind::Write | Kind::LockingRead));
+    let reads = tally(&run.on_writer, |k| k == Kind::Read);
+    if let Some(refusal) =
+        run.on_writer.iter().find(|s| s.command == "Connect" && s.text.starts_with("Access denied"))
+    {
+        return RoutingVerdict::Failing(vec![Finding {
+            hint: Diagnosis::RoutingLoginRefused,
+            reason: format!("the {server} refused the app's login in its last run ({when}): {}", refusal.text),
+        }]);
+    }
+    if writes.is_empty() {
+        let read = if reads.is_empty() { String::new() } else { format!(" (it read there: {})", list(&reads)) };
+        return RoutingVerdict::Failing(vec![Finding {
+            hint: Diagnosis::AppOnDeadSource,
+            reason: format!(
+                "the app's last run ({when}) wrote nothing on the {server}{read}: its writes still go to the old server"
+            ),
+        }]);
+    }
+    if reads.is_empty() {
+        return RoutingVerdict::Failing(vec![Finding {
+            hint: Diagnosis::RoutingNoReads,
+            reason: format!("the app's last run ({when}) read nothing from the {server}"),
+        }]);
+    }
+    let kept = facts.rows.iter().filter(|r| r.on_writer).count();
+    if facts.rows.is_empty() {
+        return RoutingVerdict::Failing(vec![Finding {
+            hint: Diagnosis::RoutingRowsUnknown,
+            reason: format!("none of the rows the app's last run ({when}) inserted can be followed"),
+        }]);
+    }
+    if kept == 0 {
+        return RoutingVerdict::Failing(vec![Finding {
+            hint: Diagnosis::RoutingRerun,
+            reason: format!(
+                "the rows of the app's last run ({when}) are not on the {server}: its writes were refused (was it still read-only?)"
+            ),
+        }]);
+    }
+    RoutingVerdict::Done(format!(
+        "last run ({when}): {} and {} on the {server}, its {} there",
+        list(&writes),
+        list(&reads),
+        plural(kept, "row")
+    ))
+}
+
 /// Statements of the kinds `wanted` picks, counted by verb in order of first appearance.
 fn tally(statements: &[&AppStatement], wanted: impl Fn(Kind) -> bool) -> Vec<(String, usize)> {
     let mut counts: Vec<(String, usize)> = Vec::new();

@@ -15,6 +15,7 @@ use crate::probe::snapshot::{
 
 mod content;
 mod engines;
+mod failover;
 mod read_routing;
 mod replication;
 mod server_config;
@@ -178,6 +179,7 @@ const COLUMNS: &[(&str, &str, &str)] = &[
     ("user", "Master_User", "Source_User"),
     ("file", "Master_Log_File", "Source_Log_File"),
     ("pos", "Read_Master_Log_Pos", "Read_Source_Log_Pos"),
+    ("exec", "Exec_Master_Log_Pos", "Exec_Source_Log_Pos"),
     ("gtid", "Using_Gtid", "Auto_Position"),
     ("key", "Get_master_public_key", "Get_Source_public_key"),
     ("ssl", "Master_SSL_Allowed", "Source_SSL_Allowed"),
@@ -201,6 +203,12 @@ struct World {
     master_absent: bool,
     canary: Option<CanaryOutcome>,
     routing: Option<Result<RoutingFacts, String>>,
+    /// The failover drill: the app seen on the promoted slave, the canary back to the old
+    /// master, replica statuses from earlier rounds, tasks completed before.
+    app_on_slave: Option<Result<RoutingFacts, String>>,
+    canary_back: Option<CanaryOutcome>,
+    last_replica: std::collections::BTreeMap<String, ReplicaStatus>,
+    completed: BTreeSet<String>,
 }
 
 /// One statement of the application, `ago` seconds before the round.
@@ -250,6 +258,7 @@ fn facts(engine: Engine, server_id: u32, log_bin: bool) -> ServerFacts {
         current: None,
         replica: None,
         binlog_dumps: Vec::new(),
+        failover: Default::default(),
     }
 }
 
@@ -274,6 +283,10 @@ impl World {
             master_absent: false,
             canary: None,
             routing: Some(Ok(RoutingFacts::default())),
+            app_on_slave: None,
+            canary_back: None,
+            last_replica: Default::default(),
+            completed: BTreeSet::new(),
         }
     }
 
@@ -379,6 +392,11 @@ impl World {
                 .canary
                 .iter()
                 .map(|o| Flow { source: "master".into(), replica: "slave".into(), outcome: o.clone() })
+                .chain(self.canary_back.iter().map(|o| Flow {
+                    source: "slave".into(),
+                    replica: "master".into(),
+                    outcome: o.clone(),
+                }))
                 .collect(),
             routing: self
                 .routing
@@ -388,8 +406,14 @@ impl World {
                     reader: "slave".into(),
                     facts: facts.clone(),
                 })
+                .chain(self.app_on_slave.iter().map(|facts| RoutingObservation {
+                    writer: "slave".into(),
+                    reader: "slave".into(),
+                    facts: facts.clone(),
+                }))
                 .collect(),
             taken_at: NOW,
+            last_replica: self.last_replica.clone(),
         }
     }
 
@@ -398,7 +422,7 @@ impl World {
             Path::new("/home/learner/sqlcourse/day20"),
             [("master/my.cnf", self.master_cnf.as_str()), ("slave/my.cnf", self.slave_cnf.as_str())],
         );
-        grade(&spec(), &files, &self.snapshot())
+        grade_after(&spec(), &files, &self.snapshot(), &self.completed)
     }
 }
 
@@ -474,7 +498,16 @@ fn a_fresh_lab_has_no_task_done() {
         let ids: Vec<&str> = statuses.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(
             ids,
-            ["master-config", "slave-config", "replication-user", "change-master", "replication-running", "read-routing"]
+            [
+                "master-config",
+                "slave-config",
+                "replication-user",
+                "change-master",
+                "replication-running",
+                "read-routing",
+                "failover",
+                "rejoin"
+            ]
         );
         for s in &statuses {
             assert_ne!(s.status, TaskState::Done, "{} on a fresh {} lab", s.id, engine.name());
@@ -486,8 +519,12 @@ fn a_fresh_lab_has_no_task_done() {
 #[test]
 fn the_solved_lab_is_all_done() {
     for engine in [Engine::MariaDb, Engine::MySql] {
-        for s in World::solved(engine).grade() {
+        // Before the drill, every task up to it; after the rejoin, all of them.
+        for s in World::solved(engine).grade().iter().filter(|s| !["failover", "rejoin"].contains(&s.id.as_str())) {
             assert_eq!(s.status, TaskState::Done, "{} on {}: {s:#?}", s.id, engine.name());
+        }
+        for s in World::rejoined(engine).grade() {
+            assert_eq!(s.status, TaskState::Done, "{} on {} after the rejoin: {s:#?}", s.id, engine.name());
         }
     }
 }
@@ -502,6 +539,8 @@ fn every_diagnosis_the_grader_gives_is_reached_on_each_engine() {
         replication::change_master_cases(),
         replication::replication_running_cases(),
         read_routing::read_routing_cases(),
+        failover::failover_cases(),
+        failover::rejoin_cases(),
     ] {
         seen.extend(run(&cases));
     }

@@ -1,5 +1,5 @@
-//! The lab pane: one line per server (the selected one marked), and where the learner's
-//! files are.
+//! The lab pane: one line per server (the selected one marked), replication's health under
+//! each as room allows, and where the learner's files are.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -20,6 +20,21 @@ pub fn draw_lab(frame: &mut Frame, area: Rect, app: &App) {
     let width = usize::from(text.width);
     let name_width = app.servers.iter().map(|s| s.name.chars().count()).max().unwrap_or(0);
     let focused = app.focus == Pane::Lab;
+    // Replication's health fills the room the servers leave: every line when it fits, else
+    // one summary line per server, else nothing (the files line always has its row).
+    let fixed: usize = app
+        .servers
+        .iter()
+        .map(|s| 1 + usize::from(matches!(s.state, ServerLife::Failed(_)) || s.detail.is_some()))
+        .sum();
+    let rows = usize::from(text.height);
+    let full: usize = app.servers.iter().filter_map(|s| s.health.as_ref()).map(|h| h.lines.len()).sum();
+    let with_health = app.servers.iter().filter(|s| s.health.is_some()).count();
+    // While replication is watched, a summary line per server matters more than the files line.
+    let detailed = fixed + full < rows;
+    let summarised = !detailed && fixed + with_health <= rows;
+    let files_fit = fixed + if detailed { full } else if summarised { with_health } else { 0 } < rows;
+    let indent = name_width + 2;
     let mut lines = Vec::new();
     for (i, server) in app.servers.iter().enumerate() {
         let (mark, style) = match server.state {
@@ -46,22 +61,36 @@ pub fn draw_lab(frame: &mut Frame, area: Rect, app: &App) {
             ServerLife::Failed(reason) => Some((reason, theme.failing())),
             _ => server.detail.as_ref().map(|d| (d, theme.muted())),
         };
-        if let Some((detail, style)) = detail {
-            let indent = name_width + 2;
-            let text = truncate(detail, width.saturating_sub(indent));
+        let mut indented = |text: &str, style, indent: usize| {
+            let text = truncate(text, width.saturating_sub(indent));
             lines.push(Line::from(vec![Span::raw(" ".repeat(indent)), Span::styled(text, style)]));
+        };
+        if let Some((detail, style)) = detail {
+            indented(detail, style, indent);
+        }
+        if let Some(health) = &server.health {
+            let style = if health.trouble { theme.failing() } else { theme.muted() };
+            if detailed {
+                for line in &health.lines {
+                    indented(line, style, 2);
+                }
+            } else if summarised {
+                indented(&health.summary, style, 2);
+            }
         }
     }
     // The servers come first; the files line takes what room is left, after a gap if it fits.
-    if lines.len() + 2 <= usize::from(text.height) {
-        lines.push(Line::default());
+    if files_fit {
+        if lines.len() + 2 <= rows {
+            lines.push(Line::default());
+        }
+        let label = "Files  ";
+        let files = truncate_start(&app.workspace_label(), width.saturating_sub(label.len()));
+        lines.push(Line::from(vec![
+            Span::styled(label, theme.strong()),
+            Span::styled(files, theme.muted()),
+        ]));
     }
-    let label = "Files  ";
-    let files = truncate_start(&app.workspace_label(), width.saturating_sub(label.len()));
-    lines.push(Line::from(vec![
-        Span::styled(label, theme.strong()),
-        Span::styled(files, theme.muted()),
-    ]));
     let idle = app.servers.iter().all(|s| s.state == ServerLife::NotStarted);
     let title = if idle { " Lab: not started " } else { " Lab " };
     frame.render_widget(pane(Line::from(title), focused, theme), area);

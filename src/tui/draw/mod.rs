@@ -41,8 +41,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if app.help {
         help::draw_help(frame, frame.area(), app);
     }
-    if app.confirm_reset {
-        confirm::draw_confirm_reset(frame, frame.area(), app);
+    if let Some(question) = &app.confirm {
+        confirm::draw_confirm(frame, frame.area(), app, question);
     }
 }
 

@@ -62,6 +62,15 @@ impl Work {
     }
 }
 
+/// A question that needs a yes before anything is done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    /// Reset the whole lab.
+    Reset,
+    /// Kill this server like a power cut.
+    Crash(String),
+}
+
 /// Everything the screen shows.
 pub struct App<'a> {
     pub day: &'a Day,
@@ -74,8 +83,8 @@ pub struct App<'a> {
     pub focus: Pane,
     /// Whether the key help is open.
     pub help: bool,
-    /// Whether the reset confirmation is open.
-    pub confirm_reset: bool,
+    /// The question open over the panes, waiting for y or any other key.
+    pub confirm: Option<Question>,
     /// Set once the learner asked to leave.
     pub quit: bool,
     /// First line shown of the lesson and of the tasks pane.
@@ -106,7 +115,7 @@ struct Seen {
     step: usize,
     focus: Pane,
     help: bool,
-    confirm_reset: bool,
+    confirm: Option<Question>,
     quit: bool,
     engine: Engine,
     lesson_scroll: usize,
@@ -152,7 +161,7 @@ impl<'a> App<'a> {
             step: 0,
             focus: Pane::Lesson,
             help: false,
-            confirm_reset: false,
+            confirm: None,
             quit: false,
             lesson_scroll: 0,
             tasks_scroll: 0,
@@ -190,13 +199,24 @@ impl<'a> App<'a> {
 
     fn apply(&mut self, action: Action) {
         match action {
-            Action::Key(key) if self.confirm_reset => {
-                self.confirm_reset = false;
-                if matches!(key.code, KeyCode::Char('y' | 'Y')) {
-                    self.effects.push(Effect::Lab(Request::Reset));
-                    self.notice = Some("resetting the lab…".to_owned());
-                } else {
-                    self.notice = Some("reset cancelled: nothing was changed".to_owned());
+            Action::Key(key) if self.confirm.is_some() => {
+                let yes = matches!(key.code, KeyCode::Char('y' | 'Y'));
+                match (self.confirm.take(), yes) {
+                    (Some(Question::Reset), true) => {
+                        self.effects.push(Effect::Lab(Request::Reset));
+                        self.notice = Some("resetting the lab…".to_owned());
+                    }
+                    (Some(Question::Reset), false) => {
+                        self.notice = Some("reset cancelled: nothing was changed".to_owned());
+                    }
+                    (Some(Question::Crash(server)), true) => {
+                        self.notice = Some(format!("crashing the {server}…"));
+                        self.effects.push(Effect::Lab(Request::Crash(server)));
+                    }
+                    (Some(Question::Crash(server)), false) => {
+                        self.notice = Some(format!("crash cancelled: the {server} keeps running"));
+                    }
+                    (None, _) => {}
                 }
             }
             Action::Key(key) => {
@@ -246,7 +266,10 @@ impl<'a> App<'a> {
                     self.effects.push(Effect::Lab(Request::Restart(server)));
                 }
             }
-            Action::Reset => self.confirm_reset = true,
+            Action::Reset => self.confirm = Some(Question::Reset),
+            Action::Crash => {
+                self.confirm = self.selected_server().map(|s| Question::Crash(s.to_owned()));
+            }
             Action::Recheck => {
                 self.notice = Some("checking the tasks…".to_owned());
                 self.effects.push(Effect::Lab(Request::Recheck));
@@ -321,7 +344,10 @@ impl<'a> App<'a> {
         let extra = |s: &ServerView| {
             usize::from(s.detail.is_some() || matches!(s.state, ServerLife::Failed(_)))
         };
-        let rows: usize = self.servers.iter().map(|s| 1 + extra(s)).sum::<usize>() + 2;
+        // Replication's health in full under each server; the pane shrinks it to a line per
+        // server, or none, when the screen is short (draw::lab).
+        let health = |s: &ServerView| s.health.as_ref().map_or(0, |h| h.lines.len());
+        let rows: usize = self.servers.iter().map(|s| 1 + extra(s) + health(s)).sum::<usize>() + 2;
         u16::try_from(rows).unwrap_or(u16::MAX)
     }
 
@@ -722,7 +748,7 @@ impl<'a> App<'a> {
             step: self.step,
             focus: self.focus,
             help: self.help,
-            confirm_reset: self.confirm_reset,
+            confirm: self.confirm.clone(),
             quit: self.quit,
             engine: self.engine,
             lesson_scroll: self.lesson_scroll,

@@ -2,6 +2,7 @@
 //! the grader's own `TaskStatus`.)
 
 use crate::course::content::Day;
+use crate::probe::health::Health;
 
 /// One server line of the lab pane.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +14,8 @@ pub struct ServerView {
     pub port: Option<u16>,
     /// A short extra line, such as the running version or why it stopped.
     pub detail: Option<String>,
+    /// Replication as the last probe round saw it, while the server answers.
+    pub health: Option<Health>,
 }
 
 /// Where a server is in its life.
@@ -36,6 +39,7 @@ impl ServerView {
                 state: ServerLife::NotStarted,
                 port: Some(s.port),
                 detail: None,
+                health: None,
             })
             .collect()
     }

@@ -14,6 +14,7 @@ use crate::course::content::Day;
 use crate::grade::{TaskState, TaskStatus};
 use crate::lab::{ContainerState, Lab, LabEvent, ServerChoice, ServerFailed, ServerInfo};
 use crate::lab::endpoint::Endpoint;
+use crate::probe::snapshot::Snapshot;
 use crate::tui::action::Action;
 use crate::tui::state::view::{ServerLife, ServerView};
 use crate::learner::workspace::Workspace;
@@ -29,6 +30,8 @@ pub enum Request {
     Recheck,
     /// Restart one server, so its config file takes effect.
     Restart(String),
+    /// Kill one server like a power cut (its data is kept).
+    Crash(String),
     /// Remove everything and start afresh.
     Reset,
 }
@@ -151,6 +154,15 @@ impl Watcher {
                     }
                     next = Instant::now();
                 }
+                Ok(Request::Crash(server)) => {
+                    match runtime.block_on(lab.crash(&server)) {
+                        Ok(()) => self.notice(format!(
+                            "The {server} is down, like after a power cut (its data is kept; r starts it again)."
+                        )),
+                        Err(e) => self.failed(&e),
+                    }
+                    next = Instant::now();
+                }
                 Ok(Request::Reset) => {
                     self.notice("Resetting the lab…".to_owned());
                     let reset = runtime
@@ -185,11 +197,11 @@ impl Watcher {
                 return true;
             }
         };
-        self.show_servers(&servers);
         if let Ok(mut shared) = self.servers.lock() {
             shared.clone_from(&servers);
         }
-        let report = grader.round(&servers);
+        let (report, snapshot) = grader.round_seen(&servers);
+        self.show_servers(&servers, &snapshot);
         self.record(&report.tasks);
         self.screen.send(Action::Tasks(report.tasks)).is_ok()
     }
@@ -208,8 +220,9 @@ impl Watcher {
         }
     }
 
-    /// Docker's view of the servers, unless a server's start is still being reported.
-    fn show_servers(&self, servers: &[ServerInfo]) {
+    /// Docker's view of the servers (unless a server's start is still being reported), and
+    /// replication's health as the round saw it.
+    fn show_servers(&self, servers: &[ServerInfo], snapshot: &Snapshot) {
         let Ok(mut views) = self.views.lock() else { return };
         for info in servers {
             let Some(view) = views.iter_mut().find(|v| v.name == info.name) else { continue };
@@ -224,11 +237,16 @@ impl Watcher {
                     ServerLife::Failed(reason.clone())
                 }
                 (ContainerState::Exited { code: 0 }, _) => ServerLife::Stopped,
+                // SIGKILL: `crash`, or the kernel out of memory.
+                (ContainerState::Exited { code: 137 }, _) => {
+                    ServerLife::Failed("killed (exit 137); r starts it again".to_owned())
+                }
                 (other, _) => ServerLife::Failed(format!("its container is {other}")),
             };
             if view.state == ServerLife::Ready {
                 view.detail = None;
             }
+            view.health = snapshot.health(&info.name);
         }
         let _ = self.screen.send(Action::Lab(views.clone()));
         // The lesson shows the statements of the engine the servers really run.

@@ -1,0 +1,12 @@
+# Where the shop app sends its statements. Edit this file, save it, and run the app again
+# (key a in sqlcourse, or `python3 app.py` in this folder).
+#
+# A URL reads: dialect+driver :// user : password @ host : port / database
+# The lab's servers listen on this machine: the master on port {{master.port}},
+# the slave on port {{slave.port}}.
+
+# After the failover the promoted slave takes the writes...
+WRITER_URL = "mysql+pymysql://app:shop-app-pw@127.0.0.1:{{slave.port}}/shop"
+
+# ...and the reads: it is the only server left.
+READER_URL = "mysql+pymysql://app:shop-app-pw@127.0.0.1:{{slave.port}}/shop"

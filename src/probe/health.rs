@@ -1,0 +1,219 @@
+//! Replication's health as people read it: one server's binary log and replicas, or its
+//! replica threads, lag, and how far it has received and applied against its source. Built
+//! from what the probe round already read, for the lab pane and `status`.
+
+use serde::Serialize;
+
+use crate::probe::snapshot::{Coordinates, ReplicaStatus, ServerFacts, ThreadState};
+
+/// What a server shows of replication: a line for a narrow pane, and the full account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Health {
+    /// The essential in one line.
+    pub summary: String,
+    /// Line by line: threads and lag, received, applied, the last error; or the binary log
+    /// and the replicas streaming from it.
+    pub lines: Vec<String>,
+    /// Something is wrong: a thread stopped or an error.
+    pub trouble: bool,
+}
+
+/// The health of a running server. `source` is the server it replicates from, when that one
+/// answered too (its current position is what received and applied are measured against);
+/// `now` is the Unix time, to date the last error.
+pub fn of(facts: &ServerFacts, source: Option<&ServerFacts>, now: f64) -> Health {
+    match &facts.replica {
+        Some(status) => replica(status, source, now),
+        None => master(facts),
+    }
+}
+
+fn master(facts: &ServerFacts) -> Health {
+    let binlog = match &facts.current {
+        Some(c) => format!("binlog {}", at(c)),
+        None if facts.log_bin => "binlog on".to_owned(),
+        None => "binlog off".to_owned(),
+    };
+    let replicas = match facts.binlog_dumps.len() {
+        0 => "no replica connected".to_owned(),
+        1 => "1 replica connected".to_owned(),
+        n => format!("{n} replicas connected"),
+    };
+    let mut lines = vec![binlog.clone()];
+    if facts.binlog_dumps.is_empty() {
+        lines.push(replicas.clone());
+    } else {
+        let hosts: Vec<&str> = facts.binlog_dumps.iter().map(|h| host_of(h)).collect();
+        lines.push(format!("replicas: {}", hosts.join(", ")));
+    }
+    let ro = if facts.read_only { " · read-only" } else { "" };
+    let short = facts.current.as_ref().map_or_else(
+        || binlog.clone(),
+        |c| format!("binlog {}:{}", short_file(&c.file), c.position),
+    );
+    let count = match facts.binlog_dumps.len() {
+        1 => "1 replica".to_owned(),
+        n => format!("{n} replicas"),
+    };
+    Health { summary: format!("{short} · {count}{ro}"), lines, trouble: false }
+}
+
+/// `mysql-bin.000002` → `.000002`: the number is what changes.
+fn short_file(file: &str) -> &str {
+    file.rfind('.').map_or(file, |dot| &file[dot..])
+}
+
+/// A thread state as one sign, for the one-line summary.
+fn sign(state: ThreadState) -> &'static str {
+    match state {
+        ThreadState::Yes => "✓",
+        ThreadState::No => "✗",
+        ThreadState::Connecting => "…",
+    }
+}
+
+fn replica(status: &ReplicaStatus, source: Option<&ServerFacts>, now: f64) -> Health {
+    let lag = match status.seconds_behind {
+        Some(s) => format!("{s} s behind"),
+        None => "lag unknown".to_owned(),
+    };
+    let threads = format!("IO {} · SQL {}", word(status.io_running), word(status.sql_running));
+    let source_at = source.and_then(|s| s.current.as_ref());
+    let (received, applied) = (status.received(), status.applied());
+    let versus = |c: &Coordinates| match source_at {
+        Some(src) if src.file == c.file && src.position > c.position => {
+            format!(" ({} B behind)", src.position - c.position)
+        }
+        Some(src) if src.file != c.file => format!(" (master at {})", at(src)),
+        _ => String::new(),
+    };
+    let mut lines = vec![
+        format!("{threads} · {lag}"),
+        format!("received {}{}", at(&received), versus(&received)),
+        format!("applied  {}{}", at(&applied), versus(&applied)),
+    ];
+    // The essential in a narrow pane: threads, lag, received and applied.
+    let threads_short = format!("IO {} SQL {}", sign(status.io_running), sign(status.sql_running));
+    let lag_short = status.seconds_behind.map_or_else(String::new, |s| format!(" {s} s"));
+    let positions = if status.unapplied() {
+        format!("{}/{} applied", applied.position, received.position)
+    } else {
+        "all applied".to_owned()
+    };
+    let mut summary = format!("{threads_short}{lag_short} · {positions}");
+    if let Some((error, when)) = status.last_error() {
+        let since = seconds_since(when, now)
+            .or_else(|| status.error_seen_at.map(|at| (now as u64).saturating_sub(at)));
+        let ago = since.map_or_else(String::new, |s| format!(" {}", ago(s)));
+        lines.push(format!("error{ago}: {}", error.trim()));
+        summary = format!("{threads_short} {}", error.trim());
+    }
+    let trouble = status.io_running != ThreadState::Yes
+        || status.sql_running != ThreadState::Yes
+        || status.last_error().is_some();
+    Health { summary, lines, trouble }
+}
+
+/// Seconds from a server timestamp (`251201 20:10:03`, the server's clock in UTC, as the
+/// lab's containers run) to `now`.
+fn seconds_since(stamp: &str, now: f64) -> Option<u64> {
+    let (date, time) = stamp.trim().split_once(' ')?;
+    let number = |s: &str| s.parse::<i64>().ok();
+    let (y, m, d) = (number(date.get(0..2)?)? + 2000, number(date.get(2..4)?)?, number(date.get(4..6)?)?);
+    let mut hms = time.trim().split(':').map(number);
+    let (h, min, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    let then = days_from_civil(y, m, d) * 86_400 + h * 3600 + min * 60 + sec;
+    let elapsed = now as i64 - then;
+    u64::try_from(elapsed).ok()
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn ago(seconds: u64) -> String {
+    match seconds {
+        0..60 => format!("{seconds} s ago"),
+        60..3600 => format!("{} min ago", seconds / 60),
+        _ => format!("{} h ago", seconds / 3600),
+    }
+}
+
+fn at(c: &Coordinates) -> String {
+    format!("{}:{}", c.file, c.position)
+}
+
+/// `172.18.0.3:41234` → `172.18.0.3`.
+fn host_of(client: &str) -> &str {
+    client.rsplit_once(':').map_or(client, |(host, _)| host)
+}
+
+/// A thread state in the server's own word.
+pub fn word(state: ThreadState) -> &'static str {
+    match state {
+        ThreadState::Yes => "Yes",
+        ThreadState::No => "No",
+        ThreadState::Connecting => "Connecting",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(row: &[(&str, &str)]) -> ReplicaStatus {
+        let row: Vec<(String, Option<String>)> =
+            row.iter().map(|(c, v)| ((*c).to_owned(), Some((*v).to_owned()))).collect();
+        ReplicaStatus::from_row(&row)
+    }
+
+    #[test]
+    fn a_lagging_replica_shows_received_ahead_of_applied_against_the_master() {
+        let s = status(&[
+            ("Slave_IO_Running", "Yes"),
+            ("Slave_SQL_Running", "No"),
+            ("Master_Log_File", "mysql-bin.000001"),
+            ("Read_Master_Log_Pos", "5120"),
+            ("Relay_Master_Log_File", "mysql-bin.000001"),
+            ("Exec_Master_Log_Pos", "1199"),
+        ]);
+        let h = replica(&s, None, 0.0);
+        assert_eq!(h.summary, "IO ✓ SQL ✗ · 1199/5120 applied");
+        assert_eq!(h.lines[1], "received mysql-bin.000001:5120");
+        assert_eq!(h.lines[2], "applied  mysql-bin.000001:1199");
+    }
+
+    #[test]
+    fn an_error_says_how_long_ago_it_happened() {
+        let s = status(&[
+            ("Slave_IO_Running", "Connecting"),
+            ("Slave_SQL_Running", "Yes"),
+            ("Last_IO_Error", "error reconnecting to master: Can't connect to server on 'master' (111)"),
+            ("Last_IO_Error_Timestamp", "261201 20:10:03"),
+        ]);
+        let then = (days_from_civil(2026, 12, 1) * 86_400 + 20 * 3600 + 10 * 60 + 3) as f64;
+        let h = replica(&s, None, then + 12.0);
+        assert_eq!(h.lines[3], "error 12 s ago: error reconnecting to master: Can't connect to server on 'master' (111)");
+        assert!(h.summary.starts_with("IO … SQL ✓ error reconnecting"), "{}", h.summary);
+        // MariaDB prints no timestamp: the round that first saw the error dates it.
+        let mut s = s;
+        s.last_io_error_at.clear();
+        s.error_seen_at = Some(then as u64 - 65);
+        assert!(replica(&s, None, then).lines[3].starts_with("error 1 min ago: "));
+    }
+
+    #[test]
+    fn the_unix_epoch_and_a_leap_day_are_where_they_belong() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2024, 3, 1) - days_from_civil(2024, 2, 28), 2);
+        let y2k = (days_from_civil(2000, 1, 1) * 86_400) as f64;
+        assert_eq!(seconds_since("000101 00:01:00", y2k + 90.0), Some(30));
+        assert_eq!(seconds_since("", 90.0), None);
+    }
+}
