@@ -158,3 +158,17 @@ fn closing_the_window_leaves_no_process_behind() {
     assert_ended_by(status, 1);
     assert_gone(editor_pid, "the editor");
 }
+
+#[test]
+fn a_dumb_terminal_is_refused_with_a_message() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut command = sqlcourse(home.path());
+    command.env("TERM", "dumb");
+    let mut terminal = Terminal::start(command);
+    let status = terminal.wait_exit();
+    assert_eq!(status.code(), Some(1), "{status}");
+    let said = terminal.output_since(0);
+    assert!(said.contains("the lesson needs a terminal that can draw a full screen"), "{said}");
+    assert!(!said.contains("\x1b[?1049h"), "it drew the screen anyway: {said:?}");
+    assert!(terminal.is_cooked());
+}
