@@ -468,3 +468,33 @@ fn the_lesson_in_a_40_by_10_terminal_says_so_and_recovers_when_enlarged() {
     assert_eq!(lab.server("master")["state"], "running", "quitting leaves the lab running");
     assert_eq!(std::fs::read(lab.config_file("master")).expect("config"), config);
 }
+
+#[test]
+fn a_config_that_stops_the_server_is_shown_on_the_screen_as_the_command_line_shows_it() {
+    let Some(lab) = TestLab::new("badcnf") else { return };
+    lab.ok(&["up"]);
+    let config = lab.config_file("master");
+    let good = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, format!("{good}\nfoo-bar = 1\n")).expect("break the config");
+    let line = good.lines().count() + 2;
+    let cli = lab.sqlcourse(&["restart", "master"]);
+    let said = text(&cli);
+    assert!(!cli.status.success(), "{said}");
+    assert!(said.contains(&format!("my.cnf:{line}: foo-bar = 1")), "{said}");
+    assert!(said.contains("the server says: unknown variable 'foo-bar=1'"), "{said}");
+
+    let Some(tmux) = Tmux::start(&lab, 220, 40) else { return };
+    tmux.until_shown("Step 1/");
+    tmux.run(&["send-keys", "-t", "lesson", "r"]);
+    let screen = tmux.until_shown("the server says");
+    assert!(screen.contains(&format!("master/my.cnf:{line}: foo-bar = 1")), "{screen}");
+    assert!(screen.contains("unknown variable 'foo-bar=1'"), "{screen}");
+    assert!(!screen.contains("exited with code"), "only the code: {screen}");
+    // Fixed, `r` brings it back.
+    std::fs::write(&config, &good).expect("fix the config");
+    tmux.run(&["send-keys", "-t", "lesson", "r"]);
+    tmux.until_shown("restarted with its config file");
+    tmux.run(&["send-keys", "-t", "lesson", "q"]);
+    assert_eq!(tmux.exit_status(), "0");
+    assert_eq!(lab.server("master")["state"], "running");
+}
