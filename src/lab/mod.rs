@@ -11,6 +11,7 @@ pub mod image;
 mod names;
 mod objects;
 mod ports;
+mod recover;
 mod setup;
 pub mod shell;
 mod startup;
@@ -65,6 +66,8 @@ pub enum LabEvent {
     Failed { server: String, reason: String },
     /// Stopping and removing the lab's objects (`down`, `reset`).
     Removing(String),
+    /// Something the workspace had lost was put back (the root password, starting files).
+    Recovered(String),
 }
 
 /// The image the servers of one operation run, or why there is none: chosen once for all.
@@ -322,8 +325,7 @@ impl Lab {
     /// `up` on a known engine.
     async fn up_on(&self, engine: Engine, progress: &OnEvent<'_>) -> anyhow::Result<Vec<ServerInfo>> {
         self.day.spec.engine(engine)?;
-        self.prepare_workspace()?;
-        let password = self.workspace.root_password()?;
+        let password = self.password_and_files(progress).await?;
         let specs = &self.day.spec.servers;
         let found: Vec<Option<ContainerInspectResponse>> =
             join_all(specs.iter().map(|s| self.inspect(&s.name)))
@@ -379,8 +381,7 @@ impl Lab {
             );
         };
         anyhow::ensure!(self.owns(&container), "{}", self.not_ours(&name));
-        self.prepare_workspace()?;
-        let password = self.workspace.root_password()?;
+        let password = self.password_and_files(progress).await?;
         progress(LabEvent::Starting(spec.name.clone()));
         match self.restart_container(&name).await {
             Ok(()) => self.until_ready(spec, engine, &password, progress).await?,

@@ -498,3 +498,32 @@ fn a_config_that_stops_the_server_is_shown_on_the_screen_as_the_command_line_sho
     assert_eq!(tmux.exit_status(), "0");
     assert_eq!(lab.server("master")["state"], "running");
 }
+
+#[test]
+fn a_deleted_workspace_gets_the_running_labs_password_back_and_its_files() {
+    let Some(lab) = TestLab::new("lostws") else { return };
+    lab.ok(&["up"]);
+    let password = lab.password();
+    let config = std::fs::read(lab.config_file("master")).expect("config");
+    std::fs::remove_dir_all(lab.workspace()).expect("delete the workspace");
+
+    let out = lab.sqlcourse(&["restart", "master"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("it was read back from the running master"), "{said}");
+    assert!(said.contains("missing starting files restored: master/my.cnf"), "{said}");
+    assert!(!said.contains(&password), "the password is never printed: {said}");
+    assert_eq!(lab.password(), password, "the lab keeps its root password");
+    assert_eq!(std::fs::read(lab.config_file("master")).expect("config"), config);
+    // The servers answer with it, their data intact.
+    assert!(has_schema(&lab, "master", "shop"));
+    assert!(has_schema(&lab, "slave", "shop"));
+
+    // The same through `up`, the password file alone gone.
+    std::fs::remove_file(lab.workspace().join(".root-password")).expect("delete the password");
+    let out = lab.sqlcourse(&["up"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("read back from the running"), "{said}");
+    assert_eq!(lab.password(), password);
+}

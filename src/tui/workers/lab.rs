@@ -259,6 +259,10 @@ impl Watcher {
                 self.notice(format!("{wanted} cannot be pulled; using {using}"));
                 (None, ServerLife::Starting)
             }
+            LabEvent::Recovered(what) => {
+                self.notice(format!("Recovered: {what}."));
+                return;
+            }
             LabEvent::Removing(what) => {
                 self.set_all(|_| ServerLife::Stopped);
                 self.notice(format!("Removing the lab's {what}…"));
