@@ -78,8 +78,13 @@ impl Workspace {
     /// The starting files missing from the workspace, as named in it (`master/my.cnf`).
     pub fn missing_files(&self, day: &Day) -> Vec<String> {
         let configs = day.spec.servers.iter().map(|s| &s.config);
-        configs.chain(&day.spec.files).filter(|f| !self.path(&f.to).exists()).map(|f| f.to.clone()).collect()
+        configs
+            .chain(&day.spec.files)
+            .filter(|f| !self.path(&f.to).exists())
+            .map(|f| f.to.clone())
+            .collect()
     }
+
 
     /// Fills the templates still as shipped (on the default ports) with live values: a lab
     /// whose default ports were taken publishes others. A template the learner edited is theirs.
