@@ -11,6 +11,7 @@ pub mod image;
 mod names;
 mod objects;
 mod ports;
+mod preflight;
 mod recover;
 mod setup;
 pub mod shell;
@@ -89,6 +90,9 @@ pub enum ContainerState {
         code: i64,
     },
     Restarting,
+    /// A container has the server's name but not the lab's label: someone else's, never
+    /// presented or used as the lab's server.
+    Foreign,
     Other(String),
 }
 
@@ -117,6 +121,7 @@ impl ContainerState {
             ContainerState::Running => "running",
             ContainerState::Exited { .. } => "exited",
             ContainerState::Restarting => "restarting",
+            ContainerState::Foreign => "foreign",
             ContainerState::Other(word) => word,
         }
     }
@@ -131,6 +136,9 @@ impl std::fmt::Display for ContainerState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ContainerState::Exited { code } => write!(f, "exited (code {code})"),
+            ContainerState::Foreign => {
+                f.write_str("not this lab's (a container of that name that the lab did not create)")
+            }
             other => f.write_str(other.word()),
         }
     }
@@ -416,8 +424,10 @@ impl Lab {
             Some(chosen) => chosen,
             None => self.labelled_engine().await?.unwrap_or_else(|| self.day.spec.default_engine()),
         };
-        // Refuse an engine the lab lacks before anything is removed.
+        // Refuse an engine the lab lacks, a lookalike object, a read-only workspace: all
+        // before anything is removed.
         self.day.spec.engine(engine)?;
+        self.check_reset_can_finish().await?;
         progress(LabEvent::Removing("containers".to_owned()));
         self.remove_containers(false).await?;
         progress(LabEvent::Removing("network and data".to_owned()));
@@ -474,6 +484,19 @@ impl Lab {
         starting: bool,
         password: Option<&str>,
     ) -> ServerInfo {
+        if let Some(c) = container
+            && !self.owns(c)
+        {
+            return ServerInfo {
+                name: spec.name.clone(),
+                container: self.names.container(&spec.name),
+                engine: None,
+                state: ContainerState::Foreign,
+                port: None,
+                ip: None,
+                endpoint: None,
+            };
+        }
         let state = container.map_or(ContainerState::Missing, |c| ContainerState::of(c, starting));
         let port = container.and_then(objects::host_port);
         let ip = container.and_then(|c| objects::network_ip(c, &self.names.network()));

@@ -527,3 +527,56 @@ fn a_deleted_workspace_gets_the_running_labs_password_back_and_its_files() {
     assert!(said.contains("read back from the running"), "{said}");
     assert_eq!(lab.password(), password);
 }
+
+#[test]
+fn reset_refuses_before_removing_anything_when_a_lookalike_is_in_the_way() {
+    let Some(lab) = TestLab::new("resetcheck") else { return };
+    lab.ok(&["up"]);
+    let config = lab.config_file("master");
+    let edited = format!("{}# mine\n", std::fs::read_to_string(&config).expect("config"));
+    std::fs::write(&config, &edited).expect("edit");
+    lab.sql("master").query_drop("CREATE TABLE shop.mine (id INT)").expect("a table");
+    let progress = lab.data_home().join("sqlcourse/progress/day20.json");
+    std::fs::create_dir_all(progress.parent().expect("a folder")).expect("mkdir");
+    std::fs::write(&progress, "{\"completed\":{\"x\":1},\"step\":3}\n").expect("progress");
+    lab.ok(&["down"]);
+
+    // A container named like the lab's master, not the lab's.
+    let lookalike = lab.container("master");
+    lab.create_unlabelled(&lookalike);
+    let out = lab.sqlcourse(&["reset", "--yes"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("nothing was reset"), "{said}");
+    assert!(said.contains(&format!("a container named {lookalike} exists that this lab did not create")), "{said}");
+    assert_eq!(lab.count_labelled().2, 2, "the data volumes are kept");
+    assert_eq!(std::fs::read_to_string(&config).expect("config"), edited, "the edit is kept");
+    assert!(progress.exists(), "progress is kept");
+    // Neither status nor the lab's tasks take it for the lab's master.
+    let master = lab.server("master");
+    assert_eq!(master["state"], "foreign", "{master}");
+    assert!(master["port"].is_null(), "{master}");
+    let force = RemoveContainerOptionsBuilder::default().force(true).build();
+    lab.block_on(lab.docker.remove_container(&lookalike, Some(force))).expect("remove it");
+
+    // A network named like the lab's, not the lab's.
+    let network = format!("sqlcourse-{}", lab.name);
+    let request = bollard::models::NetworkCreateRequest {
+        name: network.clone(),
+        labels: Some(HashMap::from([("io.sqlcourse.test".to_owned(), lab.name.clone())])),
+        ..Default::default()
+    };
+    lab.block_on(lab.docker.create_network(request)).expect("a network");
+    let out = lab.sqlcourse(&["reset", "--yes"]);
+    let said = text(&out);
+    let removed = lab.block_on(lab.docker.remove_network(&network));
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains(&format!("a network named {network} exists that this lab did not create")), "{said}");
+    removed.expect("remove it");
+    assert_eq!(lab.count_labelled().2, 2, "the data volumes are kept");
+
+    // Out of the way, the lab resumes with everything the learner had.
+    lab.ok(&["up"]);
+    assert_eq!(scalar::<u32>(&mut lab.sql("master"), "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_NAME = 'mine'"), 1);
+    assert_eq!(std::fs::read_to_string(&config).expect("config"), edited);
+}

@@ -25,19 +25,6 @@ impl TestLab {
     fn inspect(&self, server: &str) -> Option<bollard::models::ContainerInspectResponse> {
         self.block_on(self.docker.inspect_container(&self.container(server), None)).ok()
     }
-
-    /// Creates (without starting) a container the lab does not own: it carries only the
-    /// test's label, so the test can remove it afterwards.
-    fn create_unlabelled(&self, name: &str) {
-        let body = ContainerCreateBody {
-            image: Some("sqlcourse/mariadb:11.8-offline".to_owned()),
-            labels: Some(HashMap::from([(TEST_LABEL.to_owned(), self.name.clone())])),
-            ..Default::default()
-        };
-        let options = CreateContainerOptionsBuilder::default().name(name).build();
-        self.block_on(self.docker.create_container(Some(options), body)).expect("a container");
-    }
-
 }
 
 fn mode(path: &Path) -> u32 {

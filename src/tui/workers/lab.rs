@@ -213,7 +213,10 @@ impl Watcher {
         let Ok(mut views) = self.views.lock() else { return };
         for info in servers {
             let Some(view) = views.iter_mut().find(|v| v.name == info.name) else { continue };
-            view.port = info.port.or(view.port);
+            view.port = match info.state {
+                ContainerState::Foreign => None,
+                _ => info.port.or(view.port),
+            };
             view.state = match (&info.state, &view.state) {
                 (ContainerState::Missing, ServerLife::Failed(_)) => continue,
                 (ContainerState::Missing, _) => ServerLife::NotStarted,
