@@ -5,21 +5,19 @@
 //! Under `CI=true` the tests never skip; elsewhere they skip with a printed reason when no
 //! Docker engine answers.
 
-use std::collections::HashMap;
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use bollard::models::ContainerCreateBody;
-use bollard::query_parameters::{CreateContainerOptionsBuilder, StopContainerOptionsBuilder};
+use bollard::query_parameters::StopContainerOptionsBuilder;
 use mysql::prelude::Queryable;
 use sqlcourse::course::content::Content;
 use sqlcourse::lab::{ContainerState, Lab, LabEvent, LabNames, ServerChoice};
 use sqlcourse::learner::workspace::Workspace;
 
 
-use crate::common::{TEST_LABEL, TestLab, runtime, text};
+use crate::common::{TestLab, runtime, text};
 
 impl TestLab {
     fn inspect(&self, server: &str) -> Option<bollard::models::ContainerInspectResponse> {
