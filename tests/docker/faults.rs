@@ -580,3 +580,23 @@ fn reset_refuses_before_removing_anything_when_a_lookalike_is_in_the_way() {
     assert_eq!(scalar::<u32>(&mut lab.sql("master"), "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_NAME = 'mine'"), 1);
     assert_eq!(std::fs::read_to_string(&config).expect("config"), edited);
 }
+
+#[test]
+fn a_deleted_config_file_is_reported_as_missing_and_restart_restores_it() {
+    let Some(lab) = TestLab::new("lostcnf") else { return };
+    lab.ok(&["up"]);
+    let config = lab.config_file("master");
+    let starting = std::fs::read(&config).expect("config");
+    std::fs::remove_file(&config).expect("delete my.cnf");
+    let (_, tasks) = check(&lab);
+    let master = task(&tasks, "master-config");
+    assert_eq!(master["status"], "failing", "{master:#}");
+    let reason = master["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("master/my.cnf is missing: press r"), "{master:#}");
+    assert!(!reason.contains("not set"), "{master:#}");
+    let out = lab.sqlcourse(&["restart", "master"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("missing starting files restored: master/my.cnf"), "{said}");
+    assert_eq!(std::fs::read(&config).expect("config"), starting);
+}
