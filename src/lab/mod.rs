@@ -327,11 +327,17 @@ impl Lab {
     /// returns once every server accepts SQL.
     pub async fn up(&self, progress: &OnEvent<'_>) -> anyhow::Result<Vec<ServerInfo>> {
         let engine = self.engine().await?;
-        self.up_on(engine, progress).await
+        self.up_on(engine, &[], progress).await
     }
 
-    /// `up` on a known engine.
-    async fn up_on(&self, engine: Engine, progress: &OnEvent<'_>) -> anyhow::Result<Vec<ServerInfo>> {
+    /// `up` on a known engine. A server made anew is published on its port in `kept` (by the
+    /// lab's order) while that is free, else on its default port while free, else on another.
+    async fn up_on(
+        &self,
+        engine: Engine,
+        kept: &[Option<u16>],
+        progress: &OnEvent<'_>,
+    ) -> anyhow::Result<Vec<ServerInfo>> {
         self.day.spec.engine(engine)?;
         let password = self.password_and_files(progress).await?;
         let specs = &self.day.spec.servers;
@@ -359,8 +365,12 @@ impl Lab {
             }
         });
         network?;
-        let preferred: Vec<Option<u16>> =
-            specs.iter().zip(&found).map(|(s, c)| c.is_none().then_some(s.port)).collect();
+        let preferred: Vec<Option<u16>> = specs
+            .iter()
+            .zip(&found)
+            .enumerate()
+            .map(|(i, (s, c))| c.is_none().then(|| kept.get(i).copied().flatten().unwrap_or(s.port)))
+            .collect();
         let ports = ports::choose(&preferred)?;
         let results =
             join_all(specs.iter().zip(found).zip(ports).map(|((spec, container), port)| {
@@ -428,6 +438,12 @@ impl Lab {
         // before anything is removed.
         self.day.spec.engine(engine)?;
         self.check_reset_can_finish().await?;
+        // The fresh lab keeps the ports this one had, so files written for them stay true.
+        let kept: Vec<Option<u16>> = join_all(self.day.spec.servers.iter().map(|s| self.inspect(&s.name)))
+            .await
+            .into_iter()
+            .map(|found| found.ok().flatten().filter(|c| self.owns(c)).as_ref().and_then(objects::host_port))
+            .collect();
         progress(LabEvent::Removing("containers".to_owned()));
         self.remove_containers(false).await?;
         progress(LabEvent::Removing("network and data".to_owned()));
@@ -436,7 +452,7 @@ impl Lab {
         volumes?;
         self.workspace.install(&self.day, true)?;
         self.workspace.forget_password()?;
-        self.up_on(engine, progress).await
+        self.up_on(engine, &kept, progress).await
     }
 
     /// The last lines a server's container printed (its error log).

@@ -600,3 +600,18 @@ fn a_deleted_config_file_is_reported_as_missing_and_restart_restores_it() {
     assert!(said.contains("missing starting files restored: master/my.cnf"), "{said}");
     assert_eq!(std::fs::read(&config).expect("config"), starting);
 }
+
+#[test]
+fn reset_keeps_the_labs_ports_while_they_are_free() {
+    let Some(lab) = TestLab::new("keepports") else { return };
+    // The default ports busy (held here, or by someone else's lab): the lab gets others.
+    let _held: Vec<TcpListener> =
+        [13306, 13307].iter().filter_map(|&p| TcpListener::bind((Ipv4Addr::LOCALHOST, p)).ok()).collect();
+    lab.ok(&["up"]);
+    let ports = (port_of(&lab, "master"), port_of(&lab, "slave"));
+    assert!(ports.0 != 13306 && ports.1 != 13307, "{ports:?}");
+    for _ in 0..2 {
+        lab.ok(&["reset", "--yes"]);
+        assert_eq!((port_of(&lab, "master"), port_of(&lab, "slave")), ports, "the ports stay");
+    }
+}
