@@ -369,7 +369,9 @@ impl Lab {
             .iter()
             .zip(&found)
             .enumerate()
-            .map(|(i, (s, c))| c.is_none().then(|| kept.get(i).copied().flatten().unwrap_or(s.port)))
+            .map(|(i, (s, c))| {
+                c.is_none().then(|| kept.get(i).copied().flatten().unwrap_or(s.port))
+            })
             .collect();
         let ports = ports::choose(&preferred)?;
         let results =
@@ -439,10 +441,10 @@ impl Lab {
         self.day.spec.engine(engine)?;
         self.check_reset_can_finish().await?;
         // The fresh lab keeps the ports this one had, so files written for them stay true.
-        let kept: Vec<Option<u16>> = join_all(self.day.spec.servers.iter().map(|s| self.inspect(&s.name)))
-            .await
+        let found = join_all(self.day.spec.servers.iter().map(|s| self.inspect(&s.name))).await;
+        let kept: Vec<Option<u16>> = found
             .into_iter()
-            .map(|found| found.ok().flatten().filter(|c| self.owns(c)).as_ref().and_then(objects::host_port))
+            .map(|c| c.ok().flatten().filter(|c| self.owns(c)).as_ref().and_then(objects::host_port))
             .collect();
         progress(LabEvent::Removing("containers".to_owned()));
         self.remove_containers(false).await?;

@@ -1,12 +1,13 @@
 //! A workspace that lost files while its lab lives: the root password is read back from a
 //! running server (a new one would be refused by the data made with the old), and missing
-//! starting files are restored, saying so.
+//! starting files are restored, saying so. And the course's databases, dropped by mistake,
+//! are noticed with how to get them back.
 
 use anyhow::Context;
 use bollard::exec::{CreateExecOptions, StartExecOptions, StartExecResults};
 use futures_util::StreamExt;
 
-use crate::lab::{Lab, LabEvent, OnEvent, objects};
+use crate::lab::{Lab, LabEvent, OnEvent, objects, setup};
 
 impl Lab {
     /// The lab's root password: the workspace's, else the one a server of the lab still
@@ -46,6 +47,32 @@ impl Lab {
             )));
         }
         Ok(password)
+    }
+
+    /// The course's databases (those its seed creates) gone from running servers: one
+    /// message per server, saying how to get them back.
+    pub async fn course_data_gone(&self) -> anyhow::Result<Vec<String>> {
+        let Some(seed) = &self.day.spec.seed else { return Ok(Vec::new()) };
+        let slug = &self.day.spec.slug;
+        let schemas = setup::seed_schemas(&self.day.content.lab_file(slug, &seed.sql)?);
+        let mut said = Vec::new();
+        for server in self.servers().await? {
+            let Some(endpoint) = server.endpoint.filter(|_| server.state.is_running()) else {
+                continue;
+            };
+            // A server that does not answer is reported by the grading itself.
+            let Ok(gone) = setup::missing_schemas(&endpoint, schemas.clone()).await else {
+                continue;
+            };
+            if !gone.is_empty() {
+                said.push(format!(
+                    "the course's database {} is gone from the {name} (dropped?); restart the {name} to put the starting data back: `sqlcourse {slug} restart {name}` (or r on the lesson screen)",
+                    gone.join(" and "),
+                    name = server.name
+                ));
+            }
+        }
+        Ok(said)
     }
 
     /// Whether any server of the lab exists (running or not).

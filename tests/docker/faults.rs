@@ -615,3 +615,24 @@ fn reset_keeps_the_labs_ports_while_they_are_free() {
         assert_eq!((port_of(&lab, "master"), port_of(&lab, "slave")), ports, "the ports stay");
     }
 }
+
+#[test]
+fn a_dropped_course_database_is_named_with_how_to_get_it_back() {
+    let Some(lab) = TestLab::new("dropdb") else { return };
+    lab.ok(&["up"]);
+    lab.sql("master").query_drop("DROP DATABASE shop").expect("drop");
+    let out = lab.sqlcourse(&["check"]);
+    let said = text(&out);
+    assert!(said.contains("the course's database shop is gone from the master"), "{said}");
+    assert!(said.contains("restart master"), "says how: {said}");
+    let out = lab.sqlcourse(&["solve"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("the course's database shop is gone from the master"), "{said}");
+    assert!(!said.contains("1049"), "{said}");
+    // The restart puts the starting data back; the slave's was never touched.
+    lab.ok(&["restart", "master"]);
+    assert!(has_schema(&lab, "master", "shop"));
+    let out = lab.sqlcourse(&["check"]);
+    assert!(!text(&out).contains("is gone"), "{}", text(&out));
+}
