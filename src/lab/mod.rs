@@ -8,6 +8,7 @@
 pub mod docker;
 pub mod endpoint;
 pub mod image;
+mod lock;
 mod names;
 mod objects;
 mod ports;
@@ -326,6 +327,7 @@ impl Lab {
     /// Starts the lab, resumes a stopped or half-created one, or re-attaches to a running one;
     /// returns once every server accepts SQL.
     pub async fn up(&self, progress: &OnEvent<'_>) -> anyhow::Result<Vec<ServerInfo>> {
+        let _lock = self.lock().await?;
         let engine = self.engine().await?;
         self.up_on(engine, &[], progress).await
     }
@@ -392,6 +394,7 @@ impl Lab {
         progress: &OnEvent<'_>,
     ) -> anyhow::Result<ServerInfo> {
         let spec = self.spec_of(server)?;
+        let _lock = self.lock().await?;
         let engine = self.engine().await?;
         let name = self.names.container(&spec.name);
         let Some(container) = self.inspect(&spec.name).await? else {
@@ -422,6 +425,7 @@ impl Lab {
     /// Removes the lab's containers and network; data volumes and the workspace stay, so `up`
     /// resumes where the learner left off.
     pub async fn down(&self, progress: &OnEvent<'_>) -> anyhow::Result<()> {
+        let _lock = self.lock().await?;
         progress(LabEvent::Removing("containers".to_owned()));
         self.remove_containers(true).await?;
         progress(LabEvent::Removing("network".to_owned()));
@@ -432,6 +436,7 @@ impl Lab {
     /// the root password, clears the day's progress and brings a fresh lab up: on the engine
     /// chosen, else on the one the lab ran.
     pub async fn reset(&self, progress: &OnEvent<'_>) -> anyhow::Result<Vec<ServerInfo>> {
+        let _lock = self.lock().await?;
         let engine = match self.choice.engine {
             Some(chosen) => chosen,
             None => self.labelled_engine().await?.unwrap_or_else(|| self.day.spec.default_engine()),

@@ -636,3 +636,25 @@ fn a_dropped_course_database_is_named_with_how_to_get_it_back() {
     let out = lab.sqlcourse(&["check"]);
     assert!(!text(&out).contains("is gone"), "{}", text(&out));
 }
+
+#[test]
+fn two_processes_restarting_one_server_at_once_both_succeed() {
+    let Some(lab) = TestLab::new("tworestarts") else { return };
+    lab.ok(&["up"]);
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            lab.command(&["restart", "master"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("sqlcourse runs")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("it ends");
+        let said = text(&out);
+        assert!(out.status.success(), "the other's restart is no failure: {said}");
+        assert!(!said.contains("did not start"), "{said}");
+    }
+    assert_eq!(lab.server("master")["state"], "running");
+}
