@@ -8,6 +8,9 @@ use crate::lab::Lab;
 
 /// `check [--json]`: one round, printed; exit 0 only when every task is done.
 pub async fn run(lab: &Lab, day: &Day, json: bool) -> anyhow::Result<ExitCode> {
+    for gone in lab.course_data_gone().await? {
+        eprintln!("sqlcourse: {gone}");
+    }
     let servers = lab.servers().await?;
     let mut grader = Grader::new(day.clone(), lab.workspace().clone());
     let report = tokio::task::block_in_place(|| grader.round(&servers));

@@ -145,6 +145,7 @@ impl Printer {
             LabEvent::Ready(server) => format!("{server}: ready"),
             LabEvent::Failed { server, reason } => format!("{server}: failed: {reason}"),
             LabEvent::Removing(what) => format!("Removing the lab's {what}"),
+            LabEvent::Recovered(what) => format!("Recovered: {what}."),
         };
         eprintln!("{line}");
     }

@@ -35,6 +35,10 @@ pub async fn run(
     say: &dyn Fn(String),
 ) -> anyhow::Result<Report> {
     let tasks = tasks_up_to(day, task)?;
+    // The solutions work on the course's data: without it they would stop half-way.
+    if let Some(gone) = lab.course_data_gone().await?.into_iter().next() {
+        anyhow::bail!("{gone}; then run solve again");
+    }
     let mut grader = Grader::new(day.clone(), lab.workspace().clone());
     let mut report = round(lab, &mut grader).await?;
     for task in tasks {

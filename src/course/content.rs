@@ -78,6 +78,9 @@ impl Content {
     pub fn day(&self, slug: &str) -> anyhow::Result<Day> {
         let lab_path = format!("labs/{slug}/lab.toml");
         let text = self.read(&lab_path).map_err(|_| {
+            if let Some(missing) = self.missing_root() {
+                return missing;
+            }
             let known = self.days().unwrap_or_default().join(", ");
             anyhow::anyhow!("there is no lesson `{slug}` (available: {known})")
         })?;
@@ -88,6 +91,26 @@ impl Content {
             Lesson::parse_for(&self.read(&lesson_path)?, &self.display(&lesson_path), Some(&servers))?;
         lesson.check_tasks(&spec, &self.display(&lesson_path))?;
         Ok(Day { spec, lesson, content: self.clone() })
+    }
+
+    /// Why a local copy cannot hold any lesson: its folder, or the folders it needs, missing.
+    fn missing_root(&self) -> Option<anyhow::Error> {
+        let Content::Dir(dir) = self else { return None };
+        if !dir.is_dir() {
+            return Some(anyhow::anyhow!(
+                "the content folder {} does not exist (--content or SQLCOURSE_CONTENT)",
+                dir.display()
+            ));
+        }
+        let lacking: Vec<&str> =
+            ["lessons", "labs"].into_iter().filter(|f| !dir.join(f).is_dir()).collect();
+        (!lacking.is_empty()).then(|| {
+            anyhow::anyhow!(
+                "{} is not a course folder: it has no {} folder",
+                dir.display(),
+                lacking.iter().map(|f| format!("{f}/")).collect::<Vec<_>>().join(" and no ")
+            )
+        })
     }
 
     /// Reads a file of a day's lab folder (`start/master/my.cnf`).

@@ -171,6 +171,11 @@ impl Lesson {
                 }
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
                     let line = line_of(range.start);
+                    anyhow::ensure!(
+                        is_closed(&text[range.clone()]),
+                        "{file}:{line}: this code block's fence is never closed (the rest of the \
+                         lesson would be shown as code)"
+                    );
                     let info = Info::parse(&info).map_err(|e| anyhow::anyhow!("{file}:{line}: {e}"))?;
                     for server in info.purpose.iter().filter_map(Purpose::server) {
                         anyhow::ensure!(
@@ -313,6 +318,21 @@ fn split_tasks(body: &str, file: &str, line: usize) -> anyhow::Result<(Vec<Strin
     Ok((tasks, comment[end + 3..].trim_matches('\n').to_owned()))
 }
 
+/// Whether a fenced block's source ends with a fence that closes its opening one: Markdown
+/// lets a block run to the end of the file instead.
+fn is_closed(block: &str) -> bool {
+    fn unquoted(line: &str) -> &str {
+        line.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
+    }
+    let mut lines = block.trim_end().lines();
+    let Some(opening) = lines.next().map(unquoted) else { return false };
+    let Some(mark) = opening.chars().next() else { return false };
+    let width = opening.chars().take_while(|&c| c == mark).count();
+    lines.next_back().map(|l| unquoted(l).trim_end()).is_some_and(|closing| {
+        closing.chars().all(|c| c == mark) && closing.chars().count() >= width
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,6 +349,18 @@ mod tests {
         assert!(lesson.steps[1].body.starts_with("```sql"));
         assert_eq!(lesson.steps[0].line, 3);
         assert_eq!(lesson.steps[2].body, "bye");
+    }
+
+    #[test]
+    fn an_unclosed_fence_is_an_error_at_its_line() {
+        let lesson = "# T\n\n## S\n\n```sql\nSELECT 1;\n\n## Next\ntext\n";
+        let err = Lesson::parse(lesson, "l.md").expect_err("must fail");
+        assert!(
+            err.to_string().starts_with("l.md:5: this code block's fence is never closed"),
+            "{err}"
+        );
+        let closed = "# T\n\n## S\n\n````sql\n```\n````\n\n> ```\n> x\n> ```\n\n## Next\n";
+        assert_eq!(Lesson::parse(closed, "l.md").expect("parses").steps.len(), 2);
     }
 
     #[test]

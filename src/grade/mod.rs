@@ -252,6 +252,11 @@ impl<'a> Ctx<'a> {
         self.files.root.join(self.config_rel(server)).display().to_string()
     }
 
+    /// Whether the server's config file is in the workspace at all.
+    fn config_exists(&self, server: &str) -> bool {
+        self.files.text(self.config_rel(server)).is_some()
+    }
+
     fn config_text(&self, server: &str) -> &'a str {
         self.files.text(self.config_rel(server)).unwrap_or("")
     }

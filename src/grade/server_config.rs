@@ -29,6 +29,15 @@ pub(super) fn check(
     };
     let config = ctx.config_path(server);
     let base = [("server", server.to_owned()), ("config", config.clone())];
+    if !ctx.config_exists(server) {
+        // Not "server_id is not set": the whole file is gone, and a restart puts it back.
+        let reason = format!(
+            "{config} is missing: press r to restart the {server} (or `restart {server}`), which puts the starting file back"
+        );
+        let setting = require.iter().map(|&i| option_name(i)).collect::<Vec<_>>().join(" and ");
+        let note = Note::new(Diagnosis::ConfigMissing, reason).with_all(&base).with("setting", setting);
+        return Verdict::Failing(note);
+    }
     let file = OptionFile::parse(ctx.config_text(server), facts.engine);
     let items: Vec<(ConfigItem, Item)> =
         require.iter().map(|&item| (item, judge(&file, facts, item, server, &config))).collect();

@@ -8,9 +8,12 @@
 pub mod docker;
 pub mod endpoint;
 pub mod image;
+mod lock;
 mod names;
 mod objects;
 mod ports;
+mod preflight;
+mod recover;
 mod setup;
 pub(crate) mod shell;
 mod startup;
@@ -65,6 +68,8 @@ pub enum LabEvent {
     Failed { server: String, reason: String },
     /// Stopping and removing the lab's objects (`down`, `reset`).
     Removing(String),
+    /// Something the workspace had lost was put back (the root password, starting files).
+    Recovered(String),
 }
 
 /// The image the servers of one operation run, or why there is none: chosen once for all.
@@ -86,6 +91,9 @@ pub enum ContainerState {
         code: i64,
     },
     Restarting,
+    /// A container has the server's name but not the lab's label: someone else's, never
+    /// presented or used as the lab's server.
+    Foreign,
     Other(String),
 }
 
@@ -114,6 +122,7 @@ impl ContainerState {
             ContainerState::Running => "running",
             ContainerState::Exited { .. } => "exited",
             ContainerState::Restarting => "restarting",
+            ContainerState::Foreign => "foreign",
             ContainerState::Other(word) => word,
         }
     }
@@ -128,6 +137,9 @@ impl std::fmt::Display for ContainerState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ContainerState::Exited { code } => write!(f, "exited (code {code})"),
+            ContainerState::Foreign => {
+                f.write_str("not this lab's (a container of that name that the lab did not create)")
+            }
             other => f.write_str(other.word()),
         }
     }
@@ -315,15 +327,21 @@ impl Lab {
     /// Starts the lab, resumes a stopped or half-created one, or re-attaches to a running one;
     /// returns once every server accepts SQL.
     pub async fn up(&self, progress: &OnEvent<'_>) -> anyhow::Result<Vec<ServerInfo>> {
+        let _lock = self.lock().await?;
         let engine = self.engine().await?;
-        self.up_on(engine, progress).await
+        self.up_on(engine, &[], progress).await
     }
 
-    /// `up` on a known engine.
-    async fn up_on(&self, engine: Engine, progress: &OnEvent<'_>) -> anyhow::Result<Vec<ServerInfo>> {
+    /// `up` on a known engine. A server made anew is published on its port in `kept` (by the
+    /// lab's order) while that is free, else on its default port while free, else on another.
+    async fn up_on(
+        &self,
+        engine: Engine,
+        kept: &[Option<u16>],
+        progress: &OnEvent<'_>,
+    ) -> anyhow::Result<Vec<ServerInfo>> {
         self.day.spec.engine(engine)?;
-        self.prepare_workspace()?;
-        let password = self.workspace.root_password()?;
+        let password = self.password_and_files(progress).await?;
         let specs = &self.day.spec.servers;
         let found: Vec<Option<ContainerInspectResponse>> =
             join_all(specs.iter().map(|s| self.inspect(&s.name)))
@@ -349,8 +367,14 @@ impl Lab {
             }
         });
         network?;
-        let preferred: Vec<Option<u16>> =
-            specs.iter().zip(&found).map(|(s, c)| c.is_none().then_some(s.port)).collect();
+        let preferred: Vec<Option<u16>> = specs
+            .iter()
+            .zip(&found)
+            .enumerate()
+            .map(|(i, (s, c))| {
+                c.is_none().then(|| kept.get(i).copied().flatten().unwrap_or(s.port))
+            })
+            .collect();
         let ports = ports::choose(&preferred)?;
         let (image, password) = (&image, &password);
         let results =
@@ -377,6 +401,7 @@ impl Lab {
         progress: &OnEvent<'_>,
     ) -> anyhow::Result<ServerInfo> {
         let spec = self.spec_of(server)?;
+        let _lock = self.lock().await?;
         let engine = self.engine().await?;
         let name = self.names.container(&spec.name);
         let Some(container) = self.inspect(&spec.name).await? else {
@@ -386,8 +411,7 @@ impl Lab {
             );
         };
         anyhow::ensure!(self.owns(&container), "{}", self.not_ours(&name));
-        self.prepare_workspace()?;
-        let password = self.workspace.root_password()?;
+        let password = self.password_and_files(progress).await?;
         self.workspace.set_crashed(&spec.name, false)?;
         progress(LabEvent::Starting(spec.name.clone()));
         match self.restart_container(&name).await {
@@ -431,6 +455,7 @@ impl Lab {
     /// Removes the lab's containers and network; data volumes and the workspace stay, so `up`
     /// resumes where the learner left off.
     pub async fn down(&self, progress: &OnEvent<'_>) -> anyhow::Result<()> {
+        let _lock = self.lock().await?;
         progress(LabEvent::Removing("containers".to_owned()));
         self.remove_containers(true).await?;
         progress(LabEvent::Removing("network".to_owned()));
@@ -441,12 +466,21 @@ impl Lab {
     /// the root password, clears the day's progress and brings a fresh lab up: on the engine
     /// chosen, else on the one the lab ran.
     pub async fn reset(&self, progress: &OnEvent<'_>) -> anyhow::Result<Vec<ServerInfo>> {
+        let _lock = self.lock().await?;
         let engine = match self.choice.engine {
             Some(chosen) => chosen,
             None => self.labelled_engine().await?.unwrap_or_else(|| self.day.spec.default_engine()),
         };
-        // Refuse an engine the lab lacks before anything is removed.
+        // Refuse an engine the lab lacks, a lookalike object, a read-only workspace: all
+        // before anything is removed.
         self.day.spec.engine(engine)?;
+        self.check_reset_can_finish().await?;
+        // The fresh lab keeps the ports this one had, so files written for them stay true.
+        let found = join_all(self.day.spec.servers.iter().map(|s| self.inspect(&s.name))).await;
+        let kept: Vec<Option<u16>> = found
+            .into_iter()
+            .map(|c| c.ok().flatten().filter(|c| self.owns(c)).as_ref().and_then(objects::host_port))
+            .collect();
         progress(LabEvent::Removing("containers".to_owned()));
         self.remove_containers(false).await?;
         progress(LabEvent::Removing("network and data".to_owned()));
@@ -458,7 +492,7 @@ impl Lab {
         for server in &self.day.spec.servers {
             self.workspace.set_crashed(&server.name, false)?;
         }
-        self.up_on(engine, progress).await
+        self.up_on(engine, &kept, progress).await
     }
 
     /// The last lines a server's container printed (its error log).
@@ -506,6 +540,19 @@ impl Lab {
         starting: bool,
         password: Option<&str>,
     ) -> ServerInfo {
+        if let Some(c) = container
+            && !self.owns(c)
+        {
+            return ServerInfo {
+                name: spec.name.clone(),
+                container: self.names.container(&spec.name),
+                engine: None,
+                state: ContainerState::Foreign,
+                port: None,
+                ip: None,
+                endpoint: None,
+            };
+        }
         let state = container.map_or(ContainerState::Missing, |c| ContainerState::of(c, starting));
         let port = container.and_then(objects::host_port);
         let ip = container.and_then(|c| objects::network_ip(c, &self.names.network()));

@@ -70,7 +70,8 @@ pub async fn seed_if_fresh(
             )
         })
         .await?;
-    if marked.unwrap_or_default() > 0 {
+    let gone = missing_schemas(endpoint, seed_schemas(&sql)).await?;
+    if marked.unwrap_or_default() > 0 && gone.is_empty() {
         return Ok(());
     }
     on_seed();
@@ -96,4 +97,59 @@ pub async fn log_statements(endpoint: &Endpoint) -> anyhow::Result<()> {
         .run(|conn| conn.query_drop("SET GLOBAL log_output = 'TABLE', general_log = ON"))
         .await
         .map_err(|e| anyhow::anyhow!("turning on the general query log failed: {e}"))
+}
+
+/// The databases a seed creates (`CREATE DATABASE [IF NOT EXISTS] name`, or `SCHEMA`): the
+/// course's data, which the learner may drop by mistake.
+pub fn seed_schemas(sql: &str) -> Vec<String> {
+    sql.split(';')
+        .filter_map(|statement| {
+            let words: Vec<String> = statement
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("--"))
+                .flat_map(str::split_whitespace)
+                .map(str::to_owned)
+                .collect();
+            let upper: Vec<String> = words.iter().map(|w| w.to_uppercase()).collect();
+            let starts = |prefix: &[&str]| {
+                upper.len() > prefix.len() && upper.iter().zip(prefix).all(|(w, p)| w == p)
+            };
+            let at = if starts(&["CREATE", "DATABASE", "IF", "NOT", "EXISTS"])
+                || starts(&["CREATE", "SCHEMA", "IF", "NOT", "EXISTS"])
+            {
+                5
+            } else if starts(&["CREATE", "DATABASE"]) || starts(&["CREATE", "SCHEMA"]) {
+                2
+            } else {
+                return None;
+            };
+            Some(words[at].trim_matches('`').to_owned())
+        })
+        .collect()
+}
+
+/// Which of `schemas` the server lacks.
+pub async fn missing_schemas(
+    endpoint: &Endpoint,
+    schemas: Vec<String>,
+) -> anyhow::Result<Vec<String>> {
+    if schemas.is_empty() {
+        return Ok(schemas);
+    }
+    let present: Vec<String> = endpoint
+        .run(|conn| conn.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"))
+        .await?;
+    Ok(schemas.into_iter().filter(|s| !present.iter().any(|p| p.eq_ignore_ascii_case(s))).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_databases_a_seed_creates_are_found() {
+        let sql = "-- CREATE DATABASE commented;\nCREATE DATABASE IF NOT EXISTS shop;\n\
+                   CREATE TABLE shop.t (id INT);\ncreate schema `lab`;\n";
+        assert_eq!(seed_schemas(sql), ["shop", "lab"]);
+    }
 }

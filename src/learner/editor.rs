@@ -73,12 +73,26 @@ impl Editor {
     /// Opens `file` in the editor, waits until it is closed, and tells whether the file's
     /// contents changed. The terminal must be free (a full-screen interface suspended).
     pub fn open(&self, file: &Path) -> anyhow::Result<FileChange> {
+        self.open_watched(file, |_| ())
+    }
+
+    /// As `open`, telling `started` the editor's process id once it runs (so that a signal
+    /// ending the screen can end the editor first).
+    pub fn open_watched(
+        &self,
+        file: &Path,
+        started: impl FnOnce(u32),
+    ) -> anyhow::Result<FileChange> {
         let before = fingerprint(file)?;
-        let status = Command::new(&self.program)
+        let mut child = Command::new(&self.program)
             .args(&self.args)
             .arg(file)
-            .status()
+            .spawn()
             .with_context(|| format!("cannot start the editor `{}`", self.command_line()))?;
+        started(child.id());
+        let status = child
+            .wait()
+            .with_context(|| format!("cannot wait for the editor `{}`", self.command_line()))?;
         if !status.success() {
             bail!(
                 "the editor `{}` stopped with {status}; {} may be unsaved",

@@ -98,6 +98,17 @@ impl Workspace {
         Ok(())
     }
 
+    /// The starting files missing from the workspace, as named in it (`master/my.cnf`).
+    pub fn missing_files(&self, day: &Day) -> Vec<String> {
+        let configs = day.spec.servers.iter().map(|s| &s.config);
+        configs
+            .chain(&day.spec.files)
+            .filter(|f| !self.path(&f.to).exists())
+            .map(|f| f.to.clone())
+            .collect()
+    }
+
+
     /// Fills the templates still as shipped (on the default ports) with live values: a lab
     /// whose default ports were taken publishes others. A template the learner edited is theirs.
     pub fn refill_templates(
@@ -183,6 +194,12 @@ impl Workspace {
         create_dir(&self.root)?;
         write_with_mode(&file, format!("{password}\n").as_bytes(), 0o600)?;
         Ok(password)
+    }
+
+    /// Keeps a root password read back from the running lab (0600).
+    pub fn keep_password(&self, password: &str) -> anyhow::Result<()> {
+        create_dir(&self.root)?;
+        write_with_mode(&self.path(PASSWORD_FILE), format!("{password}\n").as_bytes(), 0o600)
     }
 
     /// The lab's root password if one was generated already (reading never creates one).

@@ -27,9 +27,9 @@ use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 
 use crate::course::content::Day;
-use crate::tui::workers::lab::LabHandle;
-use crate::learner::progress::Progress;
+use crate::learner::progress::{Loaded, Progress};
 use crate::learner::workspace::Workspace;
+use crate::tui::workers::lab::LabHandle;
 use action::Action;
 use perform::{Host, Performer};
 
@@ -48,6 +48,11 @@ pub fn run(
         std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
         "the lesson needs a terminal: run `sqlcourse {slug}` in a terminal window \
          (scripts can use `sqlcourse {slug} check`)"
+    );
+    anyhow::ensure!(
+        std::env::var("TERM").map_or(true, |term| term != "dumb"),
+        "the lesson needs a terminal that can draw a full screen, and TERM=dumb cannot: run \
+         `sqlcourse {slug}` in a terminal emulator (scripts can use `sqlcourse {slug} check`)"
     );
     let guard = term::terminal::TerminalGuard::enter()?;
     let size = guard.terminal.size().context("cannot read the terminal's size")?;
@@ -71,9 +76,13 @@ pub fn run(
 }
 
 /// Remembers the step on screen, so the next start opens there (the lab's thread records the
-/// tasks done in the same file).
+/// tasks done in the same file). The screen is gone by then: a file that went bad meanwhile is
+/// reported on the terminal.
 fn remember_step(slug: &str, step: usize) {
-    let mut progress = Progress::load(slug).progress;
+    let Loaded { mut progress, warning } = Progress::load(slug);
+    if let Some(warning) = warning {
+        eprintln!("sqlcourse: {warning}");
+    }
     if progress.step != step {
         progress.step = step;
         if let Err(e) = progress.save(slug) {

@@ -21,7 +21,7 @@ use crate::tui::workers::lab::LabHandle;
 use crate::lab::shell;
 use crate::learner::app_run;
 use crate::learner::venv::Venv;
-use crate::tui::term::clipboard;
+use crate::tui::term::{clipboard, signals};
 
 /// The terminal the screen is drawn on, as the effects need it.
 pub trait Host {
@@ -121,7 +121,11 @@ impl Performer {
         {
             return format!("cannot create {}: {e}", dir.display());
         }
-        match host.suspended(|| editor.open(file)) {
+        match host.suspended(|| {
+            let change = editor.open_watched(file, signals::handed_to);
+            signals::handed_back();
+            change
+        }) {
             Ok(Ok(change)) => edited_notice(&self.shown(file), then, change),
             Ok(Err(e)) | Err(e) => format!("{e:#}"),
         }

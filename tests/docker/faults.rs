@@ -369,3 +369,193 @@ fn the_lesson_in_a_40_by_10_terminal_says_so_and_recovers_when_enlarged() {
     assert_eq!(lab.server("master")["state"], "running", "quitting leaves the lab running");
     assert_eq!(std::fs::read(lab.config_file("master")).expect("config"), config);
 }
+
+#[test]
+fn a_config_that_stops_the_server_is_shown_on_the_screen_as_the_command_line_shows_it() {
+    let Some(lab) = TestLab::new("badcnf") else { return };
+    lab.ok(&["up"]);
+    let config = lab.config_file("master");
+    let good = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, format!("{good}\nfoo-bar = 1\n")).expect("break the config");
+    let line = good.lines().count() + 2;
+    let cli = lab.sqlcourse(&["restart", "master"]);
+    let said = text(&cli);
+    assert!(!cli.status.success(), "{said}");
+    assert!(said.contains(&format!("my.cnf:{line}: foo-bar = 1")), "{said}");
+    assert!(said.contains("the server says: unknown variable 'foo-bar=1'"), "{said}");
+
+    let Some(tmux) = Tmux::start(&lab, 220, 40) else { return };
+    tmux.until_shown("Step 1/");
+    tmux.run(&["send-keys", "-t", "lesson", "r"]);
+    let screen = tmux.until_shown("the server says");
+    assert!(screen.contains(&format!("master/my.cnf:{line}: foo-bar = 1")), "{screen}");
+    assert!(screen.contains("unknown variable 'foo-bar=1'"), "{screen}");
+    assert!(!screen.contains("exited with code"), "only the code: {screen}");
+    // Fixed, `r` brings it back.
+    std::fs::write(&config, &good).expect("fix the config");
+    tmux.run(&["send-keys", "-t", "lesson", "r"]);
+    tmux.until_shown("restarted with its config file");
+    tmux.run(&["send-keys", "-t", "lesson", "q"]);
+    assert_eq!(tmux.exit_status(), "0");
+    assert_eq!(lab.server("master")["state"], "running");
+}
+
+#[test]
+fn a_deleted_workspace_gets_the_running_labs_password_back_and_its_files() {
+    let Some(lab) = TestLab::new("lostws") else { return };
+    lab.ok(&["up"]);
+    let password = lab.password();
+    let config = std::fs::read(lab.config_file("master")).expect("config");
+    std::fs::remove_dir_all(lab.workspace()).expect("delete the workspace");
+
+    let out = lab.sqlcourse(&["restart", "master"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("it was read back from the running master"), "{said}");
+    assert!(said.contains("missing starting files restored: master/my.cnf"), "{said}");
+    assert!(!said.contains(&password), "the password is never printed: {said}");
+    assert_eq!(lab.password(), password, "the lab keeps its root password");
+    assert_eq!(std::fs::read(lab.config_file("master")).expect("config"), config);
+    // The servers answer with it, their data intact.
+    assert!(has_schema(&lab, "master", "shop"));
+    assert!(has_schema(&lab, "slave", "shop"));
+
+    // The same through `up`, the password file alone gone.
+    std::fs::remove_file(lab.workspace().join(".root-password")).expect("delete the password");
+    let out = lab.sqlcourse(&["up"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("read back from the running"), "{said}");
+    assert_eq!(lab.password(), password);
+}
+
+#[test]
+fn reset_refuses_before_removing_anything_when_a_lookalike_is_in_the_way() {
+    let Some(lab) = TestLab::new("resetcheck") else { return };
+    lab.ok(&["up"]);
+    let config = lab.config_file("master");
+    let edited = format!("{}# mine\n", std::fs::read_to_string(&config).expect("config"));
+    std::fs::write(&config, &edited).expect("edit");
+    lab.sql("master").query_drop("CREATE TABLE shop.mine (id INT)").expect("a table");
+    let progress = lab.data_home().join("sqlcourse/progress/day20.json");
+    std::fs::create_dir_all(progress.parent().expect("a folder")).expect("mkdir");
+    std::fs::write(&progress, "{\"completed\":{\"x\":1},\"step\":3}\n").expect("progress");
+    lab.ok(&["down"]);
+
+    // A container named like the lab's master, not the lab's.
+    let lookalike = lab.container("master");
+    lab.create_unlabelled(&lookalike);
+    let out = lab.sqlcourse(&["reset", "--yes"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("nothing was reset"), "{said}");
+    assert!(said.contains(&format!("a container named {lookalike} exists that this lab did not create")), "{said}");
+    assert_eq!(lab.count_labelled().2, 2, "the data volumes are kept");
+    assert_eq!(std::fs::read_to_string(&config).expect("config"), edited, "the edit is kept");
+    assert!(progress.exists(), "progress is kept");
+    // Neither status nor the lab's tasks take it for the lab's master.
+    let master = lab.server("master");
+    assert_eq!(master["state"], "foreign", "{master}");
+    assert!(master["port"].is_null(), "{master}");
+    let force = RemoveContainerOptionsBuilder::default().force(true).build();
+    lab.block_on(lab.docker.remove_container(&lookalike, Some(force))).expect("remove it");
+
+    // A network named like the lab's, not the lab's.
+    let network = format!("sqlcourse-{}", lab.name);
+    let request = bollard::models::NetworkCreateRequest {
+        name: network.clone(),
+        labels: Some(HashMap::from([("io.sqlcourse.test".to_owned(), lab.name.clone())])),
+        ..Default::default()
+    };
+    lab.block_on(lab.docker.create_network(request)).expect("a network");
+    let out = lab.sqlcourse(&["reset", "--yes"]);
+    let said = text(&out);
+    let removed = lab.block_on(lab.docker.remove_network(&network));
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains(&format!("a network named {network} exists that this lab did not create")), "{said}");
+    removed.expect("remove it");
+    assert_eq!(lab.count_labelled().2, 2, "the data volumes are kept");
+
+    // Out of the way, the lab resumes with everything the learner had.
+    lab.ok(&["up"]);
+    assert_eq!(scalar::<u32>(&mut lab.sql("master"), "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_NAME = 'mine'"), 1);
+    assert_eq!(std::fs::read_to_string(&config).expect("config"), edited);
+}
+
+#[test]
+fn a_deleted_config_file_is_reported_as_missing_and_restart_restores_it() {
+    let Some(lab) = TestLab::new("lostcnf") else { return };
+    lab.ok(&["up"]);
+    let config = lab.config_file("master");
+    let starting = std::fs::read(&config).expect("config");
+    std::fs::remove_file(&config).expect("delete my.cnf");
+    let (_, tasks) = check(&lab);
+    let master = task(&tasks, "master-config");
+    assert_eq!(master["status"], "failing", "{master:#}");
+    let reason = master["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("master/my.cnf is missing: press r"), "{master:#}");
+    assert!(!reason.contains("not set"), "{master:#}");
+    let out = lab.sqlcourse(&["restart", "master"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("missing starting files restored: master/my.cnf"), "{said}");
+    assert_eq!(std::fs::read(&config).expect("config"), starting);
+}
+
+#[test]
+fn reset_keeps_the_labs_ports_while_they_are_free() {
+    let Some(lab) = TestLab::new("keepports") else { return };
+    // The default ports busy (held here, or by someone else's lab): the lab gets others.
+    let _held: Vec<TcpListener> =
+        [13306, 13307].iter().filter_map(|&p| TcpListener::bind((Ipv4Addr::LOCALHOST, p)).ok()).collect();
+    lab.ok(&["up"]);
+    let ports = (port_of(&lab, "master"), port_of(&lab, "slave"));
+    assert!(ports.0 != 13306 && ports.1 != 13307, "{ports:?}");
+    for _ in 0..2 {
+        lab.ok(&["reset", "--yes"]);
+        assert_eq!((port_of(&lab, "master"), port_of(&lab, "slave")), ports, "the ports stay");
+    }
+}
+
+#[test]
+fn a_dropped_course_database_is_named_with_how_to_get_it_back() {
+    let Some(lab) = TestLab::new("dropdb") else { return };
+    lab.ok(&["up"]);
+    lab.sql("master").query_drop("DROP DATABASE shop").expect("drop");
+    let out = lab.sqlcourse(&["check"]);
+    let said = text(&out);
+    assert!(said.contains("the course's database shop is gone from the master"), "{said}");
+    assert!(said.contains("restart master"), "says how: {said}");
+    let out = lab.sqlcourse(&["solve"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("the course's database shop is gone from the master"), "{said}");
+    assert!(!said.contains("1049"), "{said}");
+    // The restart puts the starting data back; the slave's was never touched.
+    lab.ok(&["restart", "master"]);
+    assert!(has_schema(&lab, "master", "shop"));
+    let out = lab.sqlcourse(&["check"]);
+    assert!(!text(&out).contains("is gone"), "{}", text(&out));
+}
+
+#[test]
+fn two_processes_restarting_one_server_at_once_both_succeed() {
+    let Some(lab) = TestLab::new("tworestarts") else { return };
+    lab.ok(&["up"]);
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            lab.command(&["restart", "master"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("sqlcourse runs")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("it ends");
+        let said = text(&out);
+        assert!(out.status.success(), "the other's restart is no failure: {said}");
+        assert!(!said.contains("did not start"), "{said}");
+    }
+    assert_eq!(lab.server("master")["state"], "running");
+}

@@ -5,39 +5,24 @@
 //! Under `CI=true` the tests never skip; elsewhere they skip with a printed reason when no
 //! Docker engine answers.
 
-use std::collections::HashMap;
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use bollard::models::ContainerCreateBody;
-use bollard::query_parameters::{CreateContainerOptionsBuilder, StopContainerOptionsBuilder};
+use bollard::query_parameters::StopContainerOptionsBuilder;
 use mysql::prelude::Queryable;
 use sqlcourse::course::content::Content;
 use sqlcourse::lab::{ContainerState, Lab, LabEvent, LabNames, ServerChoice};
 use sqlcourse::learner::workspace::Workspace;
 
 
-use crate::common::{TEST_LABEL, TestLab, runtime, text};
+use crate::common::{TestLab, runtime, text};
 
 impl TestLab {
     fn inspect(&self, server: &str) -> Option<bollard::models::ContainerInspectResponse> {
         self.block_on(self.docker.inspect_container(&self.container(server), None)).ok()
     }
-
-    /// Creates (without starting) a container the lab does not own: it carries only the
-    /// test's label, so the test can remove it afterwards.
-    fn create_unlabelled(&self, name: &str) {
-        let body = ContainerCreateBody {
-            image: Some("sqlcourse/mariadb:11.8-offline".to_owned()),
-            labels: Some(HashMap::from([(TEST_LABEL.to_owned(), self.name.clone())])),
-            ..Default::default()
-        };
-        let options = CreateContainerOptionsBuilder::default().name(name).build();
-        self.block_on(self.docker.create_container(Some(options), body)).expect("a container");
-    }
-
 }
 
 fn mode(path: &Path) -> u32 {

@@ -70,3 +70,38 @@ fn without_a_terminal_the_lesson_says_what_to_do() {
         "the lesson needs a terminal: run `sqlcourse day20` in a terminal window",
     );
 }
+
+#[test]
+fn an_unclosed_fence_names_the_file_and_line() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let good = std::fs::read_to_string(fixture().join("lessons/day20.md")).expect("fixture lesson");
+    // The last block loses its closing fence: Markdown would show the rest as code.
+    let close = good.rfind("\n```\n").expect("a closing fence");
+    let unclosed = format!("{}\n{}", &good[..close], &good[close + 5..]);
+    let opening = good[..close].rfind("\n```").expect("its opening fence");
+    let line = good[..opening + 1].lines().count() + 1;
+    let course = course_with_lesson(&unclosed);
+    let file = course.path().join("lessons/day20.md");
+    let output = sqlcourse(course.path(), home.path());
+    assert_message(
+        &output,
+        &format!("{}:{line}: this code block's fence is never closed", file.display()),
+    );
+}
+
+#[test]
+fn a_missing_content_folder_is_named() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let missing = home.path().join("no-such-course");
+    let output = sqlcourse(&missing, home.path());
+    assert_message(&output, &format!("the content folder {} does not exist", missing.display()));
+    let empty = tempfile::tempdir().expect("temp dir");
+    let output = sqlcourse(empty.path(), home.path());
+    assert_message(
+        &output,
+        &format!(
+            "{} is not a course folder: it has no lessons/ and no labs/ folder",
+            empty.path().display()
+        ),
+    );
+}

@@ -1,7 +1,8 @@
 //! The terminal itself: taking it over and giving it back, reading its events, the clipboard
-//! escape, and a headless stand-in for tests.
+//! escape, ending on signals, and a headless stand-in for tests.
 
 pub(crate) mod clipboard;
 pub mod headless;
-pub(crate) mod input;
-pub(crate) mod terminal;
+pub mod input;
+pub mod signals;
+pub mod terminal;

@@ -1,9 +1,9 @@
 //! Taking over the terminal, and always giving it back: on quit, on error and on panic.
 
 use std::fmt;
-use std::io::{self, Stdout};
+use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Once, OnceLock};
+use std::sync::{Mutex, MutexGuard, Once, OnceLock};
 use std::thread::ThreadId;
 
 use anyhow::Context;
@@ -15,11 +15,20 @@ use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
+use rustix::termios::{OptionalActions, Termios, tcgetattr, tcsetattr};
+
+use super::signals;
 
 /// Whether the terminal is in the screen's mode (raw, alternate screen, mouse on).
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// The thread that draws; a panic anywhere else must not leave it drawing on a restored terminal.
 static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
+/// The terminal's modes before the screen took it: put back on an end by signal, whoever
+/// changed them since (the screen, an editor ended by the signal, a client in raw mode).
+static MODES_BEFORE: OnceLock<Termios> = OnceLock::new();
+/// Held while the terminal's modes change hands, so an end by signal never races the screen
+/// taking the terminal back; the end holds it for good.
+static MODES: Mutex<()> = Mutex::new(());
 
 /// Holds the terminal in the screen's mode; dropping it gives the terminal back.
 pub struct TerminalGuard {
@@ -32,6 +41,10 @@ impl TerminalGuard {
     pub fn enter() -> anyhow::Result<Self> {
         install_panic_hook();
         let _ = UI_THREAD.set(std::thread::current().id());
+        if let Ok(modes) = tcgetattr(io::stdin()) {
+            let _ = MODES_BEFORE.set(modes);
+        }
+        signals::install()?;
         let guard = TerminalGuard {
             terminal: Terminal::new(CrosstermBackend::new(io::stdout()))
                 .context("cannot use the terminal")?,
@@ -57,6 +70,7 @@ impl TerminalGuard {
 
 /// Raw mode, the alternate screen, the wheel, marked pastes, no cursor.
 fn take_over() -> anyhow::Result<()> {
+    let _modes = hold_modes();
     enable_raw_mode().context("cannot switch the terminal to raw mode")?;
     ACTIVE.store(true, Ordering::SeqCst);
     execute!(io::stdout(), EnterAlternateScreen, EnableWheel, EnableBracketedPaste, Hide)
@@ -71,6 +85,7 @@ impl Drop for TerminalGuard {
 
 /// Gives the terminal back, once, whoever asks first.
 fn restore() {
+    let _modes = hold_modes();
     if ACTIVE.swap(false, Ordering::SeqCst) {
         // Nothing better can be done if the terminal refuses; carry on restoring the rest.
         let _ = execute!(
@@ -81,6 +96,29 @@ fn restore() {
             Show
         );
         let _ = disable_raw_mode();
+    }
+}
+
+/// The right to change the terminal's modes.
+pub(super) fn hold_modes() -> MutexGuard<'static, ()> {
+    MODES.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Gives the terminal back whatever state it is in, for an end by signal: marked pastes and
+/// mouse reports off, the main screen, the cursor, and the modes it had before the screen
+/// started. The caller holds the modes and the output until the process exits.
+pub(super) fn give_back_for_good(out: &mut impl Write) {
+    ACTIVE.store(false, Ordering::SeqCst);
+    // A closed terminal refuses all this; there is nothing left to restore then.
+    let _ = out.write_all(b"\x1b[?2004l\x1b[?1006l\x1b[?1000l\x1b[?1049l\x1b[?25h");
+    let _ = out.flush();
+    match MODES_BEFORE.get() {
+        Some(modes) => {
+            let _ = tcsetattr(io::stdin(), OptionalActions::Now, modes);
+        }
+        None => {
+            let _ = disable_raw_mode();
+        }
     }
 }
 

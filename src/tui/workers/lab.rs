@@ -226,7 +226,10 @@ impl Watcher {
         let Ok(mut views) = self.views.lock() else { return };
         for info in servers {
             let Some(view) = views.iter_mut().find(|v| v.name == info.name) else { continue };
-            view.port = info.port.or(view.port);
+            view.port = match info.state {
+                ContainerState::Foreign => None,
+                _ => info.port.or(view.port),
+            };
             view.state = match (&info.state, &view.state) {
                 (ContainerState::Missing, ServerLife::Failed(_)) => continue,
                 (ContainerState::Missing, _) => ServerLife::NotStarted,
@@ -277,6 +280,10 @@ impl Watcher {
                 self.notice(format!("{wanted} cannot be pulled; using {using}"));
                 (None, ServerLife::Starting)
             }
+            LabEvent::Recovered(what) => {
+                self.notice(format!("Recovered: {what}."));
+                return;
+            }
             LabEvent::Removing(what) => {
                 self.set_all(|_| ServerLife::Stopped);
                 self.notice(format!("Removing the lab's {what}…"));
@@ -289,17 +296,37 @@ impl Watcher {
         }
     }
 
-    /// Shows why a lab operation failed: on its server when it names one.
+    /// Shows why a lab operation failed: on its server when it names one, with what the
+    /// command line says too (the learner's line the server refused, and the server's words).
     fn failed(&self, error: &anyhow::Error) {
         match error.downcast_ref::<ServerFailed>() {
             Some(failed) => {
-                let detail = failed.offending.as_ref().map_or_else(
-                    || failed.log_tail.last().cloned().unwrap_or_default(),
-                    |o| format!("{}:{}: {}", o.file.display(), o.line, o.text.trim()),
-                );
-                let reason = first_line(&failed.reason);
-                self.set(&failed.server, ServerLife::Failed(reason), Some(detail));
-                self.notice(format!("Fix it, then press r to restart the {}.", failed.server));
+                let server = &failed.server;
+                let (state, notice) = match &failed.offending {
+                    Some(o) => {
+                        let file = o.file.strip_prefix(&self.workspace.root).unwrap_or(&o.file);
+                        let line = format!("{}:{}: {}", file.display(), o.line, o.text.trim());
+                        let notice = format!(
+                            "The {server} did not start: {line} — the server says: {}. Fix that \
+                             line, then press r to restart the {server}.",
+                            o.complaint
+                        );
+                        (line, notice)
+                    }
+                    None => {
+                        let reason = first_line(&failed.reason);
+                        let said = failed.log_tail.last().map_or_else(String::new, |last| {
+                            format!("; its log ends: {last}")
+                        });
+                        let notice = format!(
+                            "The {server} did not start: {reason}{said}. Fix the cause, then \
+                             press r to restart the {server}."
+                        );
+                        (reason, notice)
+                    }
+                };
+                self.set(server, ServerLife::Failed(state), None);
+                self.notice(notice);
             }
             None => self.notice(first_line(&format!("{error:#}"))),
         }

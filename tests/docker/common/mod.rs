@@ -12,8 +12,9 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use bollard::Docker;
+use bollard::models::ContainerCreateBody;
 use bollard::query_parameters::{
-    ListContainersOptionsBuilder, ListNetworksOptionsBuilder, ListVolumesOptionsBuilder,
+    CreateContainerOptionsBuilder, ListContainersOptionsBuilder, ListNetworksOptionsBuilder, ListVolumesOptionsBuilder,
     RemoveContainerOptionsBuilder,
 };
 use serde_json::Value;
@@ -191,6 +192,19 @@ impl TestLab {
     pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
         runtime().block_on(future)
     }
+
+    /// Creates (without starting) a container the lab does not own: it carries only the
+    /// test's label, so the test can remove it afterwards.
+    pub fn create_unlabelled(&self, name: &str) {
+        let body = ContainerCreateBody {
+            image: Some("sqlcourse/mariadb:11.8-offline".to_owned()),
+            labels: Some(HashMap::from([(TEST_LABEL.to_owned(), self.name.clone())])),
+            ..Default::default()
+        };
+        let options = CreateContainerOptionsBuilder::default().name(name).build();
+        self.block_on(self.docker.create_container(Some(options), body)).expect("a container");
+    }
+
 
     /// Removes every object labelled with this lab's name (the lab's and the test's own).
     pub fn remove_labelled(&self) {
