@@ -900,3 +900,27 @@ fn lab_keys_ask_the_lab_and_reset_asks_first() {
     app.update(key(KeyCode::Char('y')));
     assert_eq!(app.take_effects(), [Effect::Lab(Request::Reset)]);
 }
+
+#[test]
+fn a_finished_statement_and_an_ended_application_run_are_graded_at_once() {
+    use crate::tui::workers::lab::Request;
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 120, 40);
+    working(&mut app);
+    app.update(key(KeyCode::Char('c')));
+    type_text(&mut app, "SELECT 1;");
+    app.update(key(KeyCode::Enter));
+    assert!(
+        !app.take_effects().contains(&Effect::Lab(Request::Recheck)),
+        "nothing is graded while the statement runs"
+    );
+    app.update(Action::SqlDone { server: "master".into(), result: Ok(result(1, false)) });
+    assert_eq!(app.take_effects(), [Effect::Lab(Request::Recheck)]);
+    app.update(Action::SqlDone { server: "master".into(), result: Err("gone".into()) });
+    assert_eq!(app.take_effects(), [Effect::Lab(Request::Recheck)], "a failed one too");
+
+    app.update(Action::App(AppEvent::Line { stream: Stream::Stdout, text: "a line".into() }));
+    assert!(app.take_effects().is_empty(), "a printed line is not the end of the run");
+    app.update(Action::App(AppEvent::Exited { code: Some(0) }));
+    assert_eq!(app.take_effects(), [Effect::Lab(Request::Recheck)]);
+}

@@ -11,5 +11,6 @@ mod faults;
 mod grading;
 mod lab;
 mod read_routing;
+mod speed;
 mod sql;
 mod sql_command;
