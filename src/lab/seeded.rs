@@ -36,7 +36,7 @@ const COMPLETE: &str = ".sqlcourse-complete";
 /// How long making the copy may take.
 const MAKE_LIMIT: Duration = Duration::from_secs(90);
 /// Bumped when what the copy holds changes, so older copies are not used.
-const FORMAT: &str = "1";
+const FORMAT: &str = "2";
 
 /// An initialised data directory ready to copy, and the image's entrypoint to run after.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,7 +160,11 @@ impl Lab {
         let mut entrypoint = vec![
             "sh".to_owned(),
             "-c".to_owned(),
-            format!(r#""$@" && touch {DATA_DIR}/{COMPLETE}"#),
+            // Holes punched in the zeros of the big InnoDB files make each copy read and
+            // write a few megabytes instead of about 150.
+            format!(
+                r#""$@" && {{ find {DATA_DIR} -type f -size +1M -exec fallocate --dig-holes {{}} \; 2>/dev/null; touch {DATA_DIR}/{COMPLETE}; }}"#
+            ),
             "sqlcourse-seeded".to_owned(),
         ];
         entrypoint.extend(facts.entrypoint.iter().cloned());
