@@ -22,7 +22,7 @@ use mysql::prelude::Queryable;
 
 use crate::course::spec::SeedSpec;
 use crate::dialect::engine::Engine;
-use crate::lab::docker::is_not_found;
+use crate::lab::docker::{is_conflict, is_not_found};
 use crate::lab::endpoint::{self, Endpoint};
 use crate::lab::objects::{DATA_DIR, SQL_PORT};
 use crate::lab::{HOST, Lab, copied, ports, secret, setup};
@@ -36,7 +36,7 @@ const COMPLETE: &str = ".sqlcourse-complete";
 /// How long making the copy may take.
 const MAKE_LIMIT: Duration = Duration::from_secs(90);
 /// Bumped when what the copy holds changes, so older copies are not used.
-const FORMAT: &str = "2";
+const FORMAT: &str = "3";
 
 /// An initialised data directory ready to copy, and the image's entrypoint to run after.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,14 +48,18 @@ pub struct Seeded {
 impl Seeded {
     /// The server's entrypoint: copy the data directory when its own is empty, then run the
     /// image's entrypoint, with the statements that set the lab's password on that first
-    /// start only. `auto.cnf` holds a MySQL server's UUID, which each server must have alone.
+    /// start only. The copy lands beside, and `mysql/` (what the images take for an
+    /// initialised directory) moves in last, so a copy cut off is made again at the next
+    /// start. `auto.cnf` holds a MySQL server's UUID, which each server must have alone.
     pub fn entrypoint(&self) -> Vec<String> {
         let script = format!(
-            r#"d={DATA_DIR} s={MOUNT} sql={sql}
+            r#"d={DATA_DIR} s={MOUNT} sql={sql} c={DATA_DIR}/.sqlcourse-copy
 if [ ! -e "$d/mysql" ] && [ -e "$s/{COMPLETE}" ]; then
   find "$d" -mindepth 1 -delete &&
-  cp -a --sparse=always "$s/." "$d/" &&
-  rm -f "$d/{COMPLETE}" "$d/auto.cnf" &&
+  cp -a --sparse=always "$s/." "$c" &&
+  rm -f "$c/{COMPLETE}" "$c/auto.cnf" &&
+  find "$c" -mindepth 1 -maxdepth 1 ! -name mysql -exec mv -t "$d" {{}} + &&
+  mv "$c/mysql" "$d/" && rmdir "$c" &&
   chown --reference="$d/mysql" "$sql" &&
   set -- "$@" --init-file="$sql" || exit 1
 fi
@@ -77,6 +81,13 @@ exec "$@""#,
             ..Default::default()
         }
     }
+}
+
+/// How a making ended when it did not fail.
+enum Making {
+    Made,
+    /// Another process holds the name and makes the copy.
+    Elsewhere,
 }
 
 /// The image as the copy needs it.
@@ -106,22 +117,27 @@ impl Lab {
                 }
                 let state = c.state.as_ref();
                 let running = state.and_then(|s| s.running).unwrap_or(false);
+                let created = state.and_then(|s| s.status)
+                    == Some(bollard::models::ContainerStateStatusEnum::CREATED);
                 match state.and_then(|s| s.exit_code) {
-                    Some(0) if !running => return Some(seeded),
-                    // Being made by another process right now: do not wait for it.
-                    _ if running || state.and_then(|s| s.status) == Some(bollard::models::ContainerStateStatusEnum::CREATED) => {
-                        return None;
+                    Some(0) if !running && !created => {
+                        let volume = self.docker.inspect_volume(&name).await.ok()?;
+                        return (volume.labels.get(LABEL) == Some(&key)).then_some(seeded);
                     }
+                    // Being made by another process right now: do not wait for it.
+                    _ if running || created => return None,
                     // A making that failed or was cut off: make it again.
                     _ => self.remove_seeded(&name).await,
                 }
             }
-            Err(e) if is_not_found(&e) => self.remove_seeded(&name).await,
+            Err(e) if is_not_found(&e) => {}
             Err(_) => return None,
         }
         let made = tokio::time::timeout(MAKE_LIMIT, self.make_seeded(&name, &key, image, engine, &facts, seed)).await;
         match made {
-            Ok(Ok(())) => Some(seeded),
+            Ok(Ok(Making::Made)) => Some(seeded),
+            // Another process claimed the name first: its copy is its own to finish.
+            Ok(Ok(Making::Elsewhere)) => None,
             _ => {
                 self.remove_seeded(&name).await;
                 None
@@ -138,6 +154,7 @@ impl Lab {
 
     /// Initialises the copy's volume in a container of the image, seeds it, and shuts the
     /// server down cleanly; the container stays, stopped, as the record of a complete copy.
+    /// Creating that container claims the name, so only one process makes a copy.
     async fn make_seeded(
         &self,
         name: &str,
@@ -146,7 +163,7 @@ impl Lab {
         engine: Engine,
         facts: &ImageFacts,
         seed: Option<(&SeedSpec, String)>,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Making> {
         let labels = HashMap::from([(LABEL.to_owned(), key.to_owned())]);
         self.docker
             .create_volume(VolumeCreateRequest {
@@ -188,9 +205,14 @@ impl Lab {
             }),
             ..Default::default()
         };
-        // A second process making the same copy finds the name taken and does without.
         let options = CreateContainerOptionsBuilder::default().name(name).build();
-        self.docker.create_container(Some(options), body).await?;
+        match self.docker.create_container(Some(options), body).await {
+            Ok(_) => {}
+            Err(e) if is_conflict(&e) => return Ok(Making::Elsewhere),
+            Err(e) => return Err(e.into()),
+        }
+        let volume = self.docker.inspect_volume(name).await?;
+        anyhow::ensure!(volume.labels.get(LABEL).map(String::as_str) == Some(key), "{name} is not the course's");
         let password = throwaway_password();
         self.upload(name, &secret::files(&password)).await?;
         self.start_container(name).await?;
@@ -207,7 +229,7 @@ impl Lab {
         let _ = endpoint.run(|conn| conn.query_drop("SHUTDOWN")).await;
         let code = self.exit_code(name).await;
         anyhow::ensure!(code == 0, "the server making the copy exited with code {code}");
-        Ok(())
+        Ok(Making::Made)
     }
 
     /// Removes a copy's container and volume (only ever one carrying the copy's label).
