@@ -66,7 +66,9 @@ fn assert_password_nowhere(lab: &TestLab, password: &str) {
             "{name}: the password is in its configuration"
         );
         assert!(
-            env.iter().any(|e| e.starts_with("MARIADB_ROOT_PASSWORD_FILE=/")),
+            env.iter().any(|e| {
+                e.starts_with("MARIADB_ROOT_PASSWORD_FILE=/") || e.starts_with("MYSQL_ROOT_PASSWORD_FILE=/")
+            }),
             "{name}: the password variable names a file: {env:?}"
         );
         assert!(
