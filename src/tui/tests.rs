@@ -846,7 +846,11 @@ fn a_runs_the_application_once_at_a_time() {
     assert!(screen(&app).contains("Application · exited 2"));
     assert_eq!(app.notice.as_deref(), Some("the application exited with code 2"));
     app.update(key(KeyCode::Char('a')));
-    assert_eq!(app.take_effects(), [Effect::RunApp], "once ended it runs again");
+    assert_eq!(
+        app.take_effects(),
+        [Effect::Lab(crate::tui::workers::lab::Request::Recheck), Effect::RunApp],
+        "the ended run is graded, and once ended it runs again"
+    );
     app.update(Action::AppFailed("cannot run the application: `python3` is not installed".into()));
     assert!(screen(&app).contains("`python3` is not installed"));
     assert!(!app.output.running);
