@@ -60,6 +60,14 @@ baseline() {
 IMAGE="${SQLCOURSE_IMAGE:-sqlcourse/mariadb:11.8-offline}"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)   cores: $(nproc)"
+# The course makes its initialised data directory once per image and seed, at the first
+# fresh lab; this one is not timed, so the rounds measure what every later lab costs.
+export SQLCOURSE_LAB_NAME="bench-$$-warm" SQLCOURSE_HOME="$WORK/home-warm" XDG_DATA_HOME="$WORK/data-warm"
+LABS+=("$SQLCOURSE_LAB_NAME")
+LOG="$WORK/warm.log"
+warm=$(timed "$BIN" day20 up)
+echo "first up of this run (makes the initialised data directory if it is missing): $warm s"
+"$BIN" day20 down >>"$LOG" 2>&1
 printf '%-6s %8s %8s %7s %8s %8s\n' round baseline up ratio restart reset
 BASES=() UPS=() RESTARTS=() RESETS=()
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -81,7 +89,7 @@ for round in $(seq 1 "$ROUNDS"); do
 	"$BIN" day20 down >>"$LOG" 2>&1
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-printf '%-6s %8s %8s %7s %8s %8s   (targets: up <= 3 s and <= baseline, restart <= 2, reset <= 3 s)\n' \
+printf '%-6s %8s %8s %7s %8s %8s   (targets: up <= 0.5 x baseline, restart <= 0.6 s, reset <= 1.5 s)\n' \
 	median "$(median "${BASES[@]}")" "$(median "${UPS[@]}")" \
 	"$(ratio "$(median "${UPS[@]}")" "$(median "${BASES[@]}")")" \
 	"$(median "${RESTARTS[@]}")" "$(median "${RESETS[@]}")"

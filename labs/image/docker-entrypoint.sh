@@ -33,12 +33,16 @@ warn() { _log Warn "$@" >&2; }
 error() { _log ERROR "$@" >&2; exit 1; }
 
 # getenv SUFFIX: value of MARIADB_SUFFIX, MARIADB_SUFFIX_FILE, MYSQL_SUFFIX or
-# MYSQL_SUFFIX_FILE (first one set wins).
+# MYSQL_SUFFIX_FILE (first one set wins). As in the official image, a variable
+# and its *_FILE twin are exclusive.
 getenv() {
 	local v f
 	for v in "MARIADB_$1" "MYSQL_$1"; do
-		if [ -n "${!v:-}" ]; then printf '%s' "${!v}"; return 0; fi
 		f="${v}_FILE"
+		if [ -n "${!v:-}" ] && [ -n "${!f:-}" ]; then
+			error "Both $v and $f are set (but are exclusive)"
+		fi
+		if [ -n "${!v:-}" ]; then printf '%s' "${!v}"; return 0; fi
 		if [ -n "${!f:-}" ]; then
 			[ -r "${!f}" ] || error "$f=${!f}: file not readable"
 			printf '%s' "$(<"${!f}")"; return 0
@@ -280,6 +284,13 @@ if [ ! -d "$DATADIR/mysql" ]; then
 else
 	note "Existing data directory $DATADIR: skipping initialization"
 fi
+
+# As the official image does: the server never inherits a password variable,
+# so none shows in its process environment.
+for v in ROOT_PASSWORD ROOT_PASSWORD_HASH PASSWORD PASSWORD_HASH ROOT_HOST; do
+	unset "MARIADB_$v" "MARIADB_${v}_FILE" "MYSQL_$v" "MYSQL_${v}_FILE"
+done
+unset MYSQL_ALLOW_EMPTY_PASSWORD MARIADB_ALLOW_EMPTY_ROOT_PASSWORD
 
 trap - TERM INT
 exec mariadbd "${USER_ARG[@]}" "${ARGS[@]}" "${EXTRA_ARGS[@]}"

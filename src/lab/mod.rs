@@ -5,6 +5,7 @@
 //! keeps data; `reset` starts over. Nothing here prints: progress goes to a callback, so the
 //! command line and the TUI report it each in their own way.
 
+mod copied;
 pub mod docker;
 pub mod endpoint;
 pub mod image;
@@ -14,6 +15,8 @@ mod objects;
 mod ports;
 mod preflight;
 mod recover;
+mod secret;
+mod seeded;
 mod setup;
 pub(crate) mod shell;
 mod startup;
@@ -72,8 +75,13 @@ pub enum LabEvent {
     Recovered(String),
 }
 
-/// The image the servers of one operation run, or why there is none: chosen once for all.
-type ImageChoice = OnceCell<Result<String, String>>;
+/// The image the servers of one operation run, or why there is none, and the initialised
+/// data directory its fresh servers copy: each chosen once for all.
+#[derive(Default)]
+struct ImageChoice {
+    image: OnceCell<Result<String, String>>,
+    seeded: OnceCell<Option<seeded::Seeded>>,
+}
 
 /// The progress callback every operation takes.
 pub type OnEvent<'a> = dyn Fn(LabEvent) + Send + Sync + 'a;
@@ -357,13 +365,14 @@ impl Lab {
                 );
             }
         }
-        let image = OnceCell::new();
-        // A missing server needs the image: find it while the network is made.
+        let image = ImageChoice::default();
+        // A missing server needs the image and the initialised data directory: find them
+        // while the network is made.
         let image_needed = found.iter().any(Option::is_none);
         let (network, _) = tokio::join!(self.ensure_network(), async {
             if image_needed {
                 // A failure is kept in `image` and reported by the server that needs it.
-                let _ = self.choose_image(&image, engine, progress).await;
+                let _ = self.choose_seeded(&image, engine, progress).await;
             }
         });
         network?;
@@ -419,7 +428,7 @@ impl Lab {
             // Something took its port while it was stopped: move it to a free one, as `up` does.
             Err(e) if ports::is_port_taken(&e.to_string()) => {
                 let stopped = self.inspect(&spec.name).await?;
-                let image = OnceCell::new();
+                let image = ImageChoice::default();
                 self.bring_up(spec, engine, stopped, spec.port, &image, &password, progress).await?
             }
             Err(e) => return Err(e),
@@ -595,7 +604,7 @@ impl Lab {
             Some(c) => {
                 progress(LabEvent::Starting(spec.name.clone()));
                 let name = self.names.container(&spec.name);
-                if self.install_tls(spec).await.is_err()
+                if self.install_files(spec, password).await.is_err()
                     || self.start_container(&name).await.is_err()
                 {
                     // A container left by an interrupted run may point at a removed network or

@@ -13,22 +13,22 @@ use bollard::models::{
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, ListContainersOptionsBuilder, ListNetworksOptionsBuilder,
     ListVolumesOptionsBuilder, LogsOptionsBuilder, RemoveContainerOptionsBuilder,
-    RestartContainerOptionsBuilder, StopContainerOptionsBuilder, UploadToContainerOptionsBuilder,
-    WaitContainerOptionsBuilder,
+    RestartContainerOptionsBuilder, StopContainerOptionsBuilder, WaitContainerOptionsBuilder,
 };
 use futures_util::StreamExt;
 use futures_util::future::join_all;
 
 use crate::lab::names::ENGINE_LABEL;
-use crate::lab::{HOST, ImageChoice, Lab, LabEvent, OnEvent, first_error, ports, tls};
+use crate::lab::seeded::Seeded;
+use crate::lab::{HOST, ImageChoice, Lab, LabEvent, OnEvent, first_error, ports, secret, tls};
 use crate::lab::docker::{is_conflict, is_not_found};
 use crate::dialect::engine::Engine;
 use crate::course::spec::ServerSpec;
 
 /// The server's port inside its container.
-const SQL_PORT: &str = "3306/tcp";
+pub(super) const SQL_PORT: &str = "3306/tcp";
 /// Where the image keeps its data.
-const DATA_DIR: &str = "/var/lib/mysql";
+pub(super) const DATA_DIR: &str = "/var/lib/mysql";
 /// The folder the image reads extra config files from (the learner's folder is mounted here).
 pub const CONFIG_DIR: &str = "/etc/mysql/conf.d";
 /// Seconds a server gets to shut down cleanly before it is killed: a small lab's server
@@ -117,12 +117,13 @@ impl Lab {
         password: &str,
         progress: &OnEvent<'_>,
     ) -> anyhow::Result<()> {
+        let seeded = self.choose_seeded(image, engine, progress).await;
         let image = self.choose_image(image, engine, progress).await?;
         self.ensure_volume(&spec.name, engine).await?;
         let name = self.names.container(&spec.name);
         for attempt in 0..3 {
             progress(LabEvent::Creating(spec.name.clone()));
-            self.create_container(spec, engine, image, port, password).await?;
+            self.create_container(spec, engine, image, seeded, port, password).await?;
             progress(LabEvent::Starting(spec.name.clone()));
             match self.start_container(&name).await {
                 Ok(()) => return Ok(()),
@@ -145,6 +146,7 @@ impl Lab {
         progress: &OnEvent<'_>,
     ) -> anyhow::Result<&'a String> {
         image
+            .image
             .get_or_init(|| async {
                 let ensured = async {
                     let spec = self.day.spec.engine(engine)?;
@@ -157,6 +159,24 @@ impl Lab {
             .await
             .as_ref()
             .map_err(|e| anyhow::anyhow!("{e}"))
+    }
+
+    /// The initialised data directory fresh servers copy, decided once for all of them
+    /// (made now if missing); `None` when there is none to be had.
+    pub(super) async fn choose_seeded<'a>(
+        &self,
+        choice: &'a ImageChoice,
+        engine: Engine,
+        progress: &OnEvent<'_>,
+    ) -> Option<&'a Seeded> {
+        choice
+            .seeded
+            .get_or_init(|| async {
+                let image = self.choose_image(choice, engine, progress).await.ok()?;
+                self.seeded(image, engine).await
+            })
+            .await
+            .as_ref()
     }
 
     async fn ensure_volume(&self, server: &str, engine: Engine) -> anyhow::Result<()> {
@@ -184,6 +204,7 @@ impl Lab {
         spec: &ServerSpec,
         engine: Engine,
         image: &str,
+        seeded: Option<&Seeded>,
         port: u16,
         password: &str,
     ) -> anyhow::Result<()> {
@@ -199,8 +220,10 @@ impl Lab {
         let body = ContainerCreateBody {
             image: Some(image.to_owned()),
             hostname: Some(spec.name.clone()),
-            env: Some(vec![format!("{password_env}={password}")]),
+            // The password itself goes in a file copied in below, never in the configuration.
+            env: Some(vec![secret::env(password_env)]),
             labels: Some(self.names.server_labels(&spec.name, engine)),
+            entrypoint: seeded.map(Seeded::entrypoint),
             cmd: Some(tls::server_args()),
             exposed_ports: Some(vec![SQL_PORT.to_owned()]),
             host_config: Some(HostConfig {
@@ -219,7 +242,10 @@ impl Lab {
                         read_only: Some(true),
                         ..Default::default()
                     },
-                ]),
+                ]
+                .into_iter()
+                .chain(seeded.map(Seeded::mount))
+                .collect()),
                 network_mode: Some(network.clone()),
                 ..Default::default()
             }),
@@ -252,20 +278,16 @@ impl Lab {
             }
             Err(e) => anyhow::bail!("cannot create the container {name}: {}", message(&e)),
         }
-        self.install_tls(spec).await
+        self.install_files(spec, password).await
     }
 
-    /// Copies a fresh TLS certificate into a server's container (before it starts).
-    pub(super) async fn install_tls(&self, spec: &ServerSpec) -> anyhow::Result<()> {
+    /// Copies a fresh TLS certificate and the root password's files into a server's
+    /// container (before it starts).
+    pub(super) async fn install_files(&self, spec: &ServerSpec, password: &str) -> anyhow::Result<()> {
         let name = self.names.container(&spec.name);
-        let archive = tls::archive(&spec.name)?;
-        let options = UploadToContainerOptionsBuilder::default().path(tls::PARENT).build();
-        self.docker
-            .upload_to_container(&name, Some(options), bollard::body_full(archive.into()))
-            .await
-            .map_err(|e| {
-                anyhow::anyhow!("cannot copy the TLS certificate into {name}: {}", message(&e))
-            })
+        let mut files = tls::files(&spec.name)?;
+        files.extend(secret::files(password));
+        self.upload(&name, &files).await
     }
 
     pub(super) async fn start_container(&self, name: &str) -> anyhow::Result<()> {

@@ -7,8 +7,9 @@
 //! fingerprint against the replication password). The key never touches the host: it is
 //! copied straight into the container.
 
-/// The folder that receives the archive, and the archive's own folder in it.
-pub const PARENT: &str = "/etc/mysql";
+use crate::lab::copied::{CopiedFile, PARENT};
+
+/// The certificate's folder under [`PARENT`].
 const FOLDER: &str = "sqlcourse-tls";
 
 /// The server options that point it at the certificate (given as the container's command:
@@ -20,25 +21,15 @@ pub fn server_args() -> Vec<String> {
     ]
 }
 
-/// A tar archive holding a fresh certificate and key for a server, readable by the server's
-/// own user inside the container.
-pub fn archive(server: &str) -> anyhow::Result<Vec<u8>> {
+/// A fresh certificate and key for a server, readable by the server's own user inside the
+/// container.
+pub fn files(server: &str) -> anyhow::Result<Vec<CopiedFile>> {
     let certified = rcgen::generate_simple_self_signed(vec![server.to_owned()])?;
-    let mut tar = tar::Builder::new(Vec::new());
-    let mut dir = tar::Header::new_gnu();
-    dir.set_entry_type(tar::EntryType::Directory);
-    dir.set_mode(0o755);
-    dir.set_size(0);
-    tar.append_data(&mut dir, format!("{FOLDER}/"), std::io::empty())?;
-    let files =
-        [("cert.pem", certified.cert.pem()), ("key.pem", certified.signing_key.serialize_pem())];
-    for (name, text) in files {
-        let mut header = tar::Header::new_gnu();
-        header.set_mode(0o644);
-        header.set_size(text.len() as u64);
-        tar.append_data(&mut header, format!("{FOLDER}/{name}"), text.as_bytes())?;
-    }
-    Ok(tar.into_inner()?)
+    let file = |name: &str, text: String| CopiedFile { path: format!("{FOLDER}/{name}"), text, mode: 0o644 };
+    Ok(vec![
+        file("cert.pem", certified.cert.pem()),
+        file("key.pem", certified.signing_key.serialize_pem()),
+    ])
 }
 
 #[cfg(test)]
@@ -46,20 +37,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_archive_holds_a_certificate_and_its_key() {
-        let bytes = archive("master").expect("an archive");
-        let mut tar = tar::Archive::new(bytes.as_slice());
-        let mut names = Vec::new();
-        for entry in tar.entries().expect("entries") {
-            let mut entry = entry.expect("an entry");
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut entry, &mut text).expect("text");
-            names.push((entry.path().expect("path").display().to_string(), text));
-        }
-        assert_eq!(names[0].0, "sqlcourse-tls/");
-        assert_eq!(names[1].0, "sqlcourse-tls/cert.pem");
-        assert!(names[1].1.starts_with("-----BEGIN CERTIFICATE-----"));
-        assert_eq!(names[2].0, "sqlcourse-tls/key.pem");
-        assert!(names[2].1.contains("PRIVATE KEY"));
+    fn a_certificate_and_its_key() {
+        let files = files("master").expect("files");
+        assert_eq!(files[0].path, "sqlcourse-tls/cert.pem");
+        assert!(files[0].text.starts_with("-----BEGIN CERTIFICATE-----"));
+        assert_eq!(files[1].path, "sqlcourse-tls/key.pem");
+        assert!(files[1].text.contains("PRIVATE KEY"));
+        assert!(server_args()[0].ends_with("/sqlcourse-tls/cert.pem"));
     }
 }

@@ -17,7 +17,7 @@ use crate::course::content::Day;
 use crate::learner::editor::{Editor, FileChange};
 use crate::course::spec::{AppSpec, LabSpec};
 use crate::learner::workspace::Workspace;
-use crate::tui::workers::lab::LabHandle;
+use crate::tui::workers::lab::{LabHandle, Request};
 use crate::lab::shell;
 use crate::learner::app_run;
 use crate::learner::venv::Venv;
@@ -126,7 +126,13 @@ impl Performer {
             signals::handed_back();
             change
         }) {
-            Ok(Ok(change)) => edited_notice(&self.shown(file), then, change),
+            Ok(Ok(change)) => {
+                if change == FileChange::Changed {
+                    // A saved file is graded at once (as "not applied" until the restart).
+                    self.lab.request(Request::Recheck);
+                }
+                edited_notice(&self.shown(file), then, change)
+            }
             Ok(Err(e)) | Err(e) => format!("{e:#}"),
         }
     }

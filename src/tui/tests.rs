@@ -848,7 +848,11 @@ fn a_runs_the_application_once_at_a_time() {
     assert!(screen(&app).contains("Application · exited 2"));
     assert_eq!(app.notice.as_deref(), Some("the application exited with code 2"));
     app.update(key(KeyCode::Char('a')));
-    assert_eq!(app.take_effects(), [Effect::RunApp], "once ended it runs again");
+    assert_eq!(
+        app.take_effects(),
+        [Effect::Lab(crate::tui::workers::lab::Request::Recheck), Effect::RunApp],
+        "the ended run is graded, and once ended it runs again"
+    );
     app.update(Action::AppFailed("cannot run the application: `python3` is not installed".into()));
     assert!(screen(&app).contains("`python3` is not installed"));
     assert!(!app.output.running);
@@ -965,4 +969,28 @@ fn the_lab_pane_shows_replication_in_full_when_tall_and_in_one_line_per_server_w
     assert!(shown.contains("binlog .000002:5120"), "the master's summary at 80x24:\n{shown}");
     assert!(shown.contains("IO ✓ SQL ✗ · 1199/5120"), "the slave's summary at 80x24:\n{shown}");
     assert!(!shown.contains("received mysql-bin"), "no full lines at 80x24:\n{shown}");
+}
+
+#[test]
+fn a_finished_statement_and_an_ended_application_run_are_graded_at_once() {
+    use crate::tui::workers::lab::Request;
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 120, 40);
+    working(&mut app);
+    app.update(key(KeyCode::Char('c')));
+    type_text(&mut app, "SELECT 1;");
+    app.update(key(KeyCode::Enter));
+    assert!(
+        !app.take_effects().contains(&Effect::Lab(Request::Recheck)),
+        "nothing is graded while the statement runs"
+    );
+    app.update(Action::SqlDone { server: "master".into(), result: Ok(result(1, false)) });
+    assert_eq!(app.take_effects(), [Effect::Lab(Request::Recheck)]);
+    app.update(Action::SqlDone { server: "master".into(), result: Err("gone".into()) });
+    assert_eq!(app.take_effects(), [Effect::Lab(Request::Recheck)], "a failed one too");
+
+    app.update(Action::App(AppEvent::Line { stream: Stream::Stdout, text: "a line".into() }));
+    assert!(app.take_effects().is_empty(), "a printed line is not the end of the run");
+    app.update(Action::App(AppEvent::Exited { code: Some(0) }));
+    assert_eq!(app.take_effects(), [Effect::Lab(Request::Recheck)]);
 }

@@ -14,6 +14,7 @@ mod keys;
 mod lab;
 mod lesson;
 mod read_routing;
+mod speed;
 mod sql;
 mod sql_command;
 mod wrong_moves;

@@ -32,6 +32,7 @@ use crate::course::content::Day;
 use crate::course::lesson::{Engine, Purpose};
 use crate::course::template::fill;
 use crate::tui::workers::lab::Request;
+use crate::learner::app_run::AppEvent;
 use crate::learner::workspace::Workspace;
 
 /// A pane that can have the keyboard.
@@ -315,8 +316,14 @@ impl<'a> App<'a> {
                 let entry = self.console.finish(&server, result);
                 let height = self.pane_height(Pane::Console);
                 self.console.transcript.show_from(entry, height);
+                // The statement may have completed a task: grade now, not at the next round.
+                self.effects.push(Effect::Lab(Request::Recheck));
             }
             Action::App(event) => {
+                if matches!(event, AppEvent::Exited { .. }) {
+                    // Its run is what the routing task grades.
+                    self.effects.push(Effect::Lab(Request::Recheck));
+                }
                 if let Some(words) = self.output.event(event) {
                     self.notice = Some(words);
                 }
