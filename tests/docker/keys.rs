@@ -137,13 +137,13 @@ fn every_key_of_the_key_table_on_a_real_lab() {
 
     // Steps.
     keys.press(Pane::Lesson, "next step", "n");
-    tmux.until_shown("Step 2/9");
+    tmux.until_shown("Step 2/12");
     keys.press(Pane::Lesson, "next step", "Right");
-    tmux.until_shown("Step 3/9: Configure the master");
+    tmux.until_shown("Step 3/12: Configure the master");
     keys.press(Pane::Lesson, "previous step", "b");
-    tmux.until_shown("Step 2/9");
+    tmux.until_shown("Step 2/12");
     keys.press(Pane::Lesson, "previous step", "Left");
-    let top = lesson_top(&tmux.until_shown("Step 1/9"));
+    let top = lesson_top(&tmux.until_shown("Step 1/12"));
 
     // Scrolling the lesson.
     keys.press(Pane::Lesson, "scroll a line", "Down");
@@ -172,7 +172,7 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     tmux.until_with(|s| !s.contains("Keys: lesson"), "the help closed", Duration::from_secs(5));
 
     // Code blocks of "Configure the master": copy, mark, paste into the console.
-    keys.step_to(&tmux, "Step 3/9: Configure the master");
+    keys.step_to(&tmux, "Step 3/12: Configure the master");
     keys.press(Pane::Lesson, "copy the marked code block", "y");
     tmux.until_shown("copied 3 lines to the clipboard");
     let copied = tmux.clipboard().unwrap_or_default();
@@ -250,7 +250,7 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     keys.press(Pane::Lesson, "next / previous pane", "Tab");
     tmux.until_shown("┏ Steps and tasks");
     keys.press(Pane::Tasks, "next / previous pane", "BTab");
-    tmux.until_shown("┏ Step 3/9");
+    tmux.until_shown("┏ Step 3/12");
     keys.press(Pane::Lesson, "next / previous pane", "Tab");
     keys.press(Pane::Tasks, "next / previous pane", "Tab");
     tmux.until_shown("┏ Lab");
@@ -284,12 +284,12 @@ fn every_key_of_the_key_table_on_a_real_lab() {
 
     // A step about the slave selects the slave: e opens its file from the lesson pane.
     keys.press(Pane::Lab, "next / previous pane", "Tab");
-    tmux.until_shown("┏ Step 3/9");
-    keys.step_to(&tmux, "Step 5/9: Configure the slave");
+    tmux.until_shown("┏ Step 3/12");
+    keys.step_to(&tmux, "Step 5/12: Configure the slave");
     assert!(footer(&tmux.screen()).contains("▸ slave"), "{}", tmux.screen());
     keys.press(Pane::Lesson, "edit the step's file", "e");
     tmux.until_shown("slave/my.cnf saved — press r to restart the slave");
-    keys.step_to(&tmux, "Step 8/9: Send reads to the slave");
+    keys.step_to(&tmux, "Step 8/12: Send reads to the slave");
     keys.press(Pane::Lesson, "edit the step's file", "e");
     tmux.until_shown("app/settings.py saved — press a to run the application with it");
 

@@ -49,7 +49,7 @@ fn wrong_moves_and_their_fixes_read_on_the_task_lines() {
     for _ in 0..5 {
         tmux.keys(&["n"]);
     }
-    tmux.until_shown("Step 6/9: Point the slave at the master");
+    tmux.until_shown("Step 6/12: Point the slave at the master");
 
     // A tutorial's host name, copied as it is.
     let (file, position): (String, u64) = {
@@ -75,7 +75,7 @@ fn wrong_moves_and_their_fixes_read_on_the_task_lines() {
     console(&tmux, "slave", &format!("STOP SLAVE; {}", change("master")));
     tasks_read(&tmux, &["✓ change-master"], &["No host is called", "Unknown server host"]);
     tmux.keys(&["n"]);
-    tmux.until_shown("Step 7/9: Start replication and watch it");
+    tmux.until_shown("Step 7/12: Start replication and watch it");
     tasks_read(
         &tmux,
         &["replication is not started on the slave yet", "START SLAVE;"],
@@ -87,7 +87,7 @@ fn wrong_moves_and_their_fixes_read_on_the_task_lines() {
     tasks_read(&tmux, &["✓ replication-running"], &[]);
     lab.ok(&["restart", "master"]);
     tmux.keys(&["b"]);
-    tmux.until_shown("Step 6/9: Point the slave at the master");
+    tmux.until_shown("Step 6/12: Point the slave at the master");
     tasks_read(&tmux, &["reconnects by itself at its next try", "STOP SLAVE; START SLAVE;"], &["Is the master running?"]);
 
     // The master's id saved in the slave's file, not yet applied: the clash is named first.
@@ -95,7 +95,7 @@ fn wrong_moves_and_their_fixes_read_on_the_task_lines() {
     let text = std::fs::read_to_string(&slave_cnf).expect("slave config");
     std::fs::write(&slave_cnf, text.replace("server-id = 2", "server-id = 1")).expect("writes");
     tmux.keys(&["b"]);
-    tmux.until_shown("Step 5/9: Configure the slave");
+    tmux.until_shown("Step 5/12: Configure the slave");
     tasks_read(&tmux, &["says server-id = 1, which is the master's own server_id"], &["saved but not applied"]);
     tmux.keys(&["q"]);
 }
