@@ -76,16 +76,21 @@ impl Content {
 
     /// Loads and checks one day's lab and lesson.
     pub fn day(&self, slug: &str) -> anyhow::Result<Day> {
+        let spec = self.spec(slug)?;
+        let lesson_path = format!("lessons/{}", spec.lesson);
+        let lesson = Lesson::parse(&self.read(&lesson_path)?, &self.display(&lesson_path))?;
+        lesson.check_tasks(&spec, &self.display(&lesson_path))?;
+        Ok(Day { spec, lesson, content: self.clone() })
+    }
+
+    /// Loads and checks one day's lab description alone (what the command line offers).
+    pub fn spec(&self, slug: &str) -> anyhow::Result<LabSpec> {
         let lab_path = format!("labs/{slug}/lab.toml");
         let text = self.read(&lab_path).map_err(|_| {
             let known = self.days().unwrap_or_default().join(", ");
             anyhow::anyhow!("there is no lesson `{slug}` (available: {known})")
         })?;
-        let spec = LabSpec::parse(&text, &self.display(&lab_path))?;
-        let lesson_path = format!("lessons/{}", spec.lesson);
-        let lesson = Lesson::parse(&self.read(&lesson_path)?, &self.display(&lesson_path))?;
-        lesson.check_tasks(&spec, &self.display(&lesson_path))?;
-        Ok(Day { spec, lesson, content: self.clone() })
+        LabSpec::parse(&text, &self.display(&lab_path))
     }
 
     /// Reads a file of a day's lab folder (`start/master/my.cnf`).

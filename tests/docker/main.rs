@@ -7,6 +7,7 @@
 mod common;
 
 mod console;
+mod ecosystem;
 mod faults;
 mod grading;
 mod lab;
