@@ -24,13 +24,14 @@ const PULL_SILENCE: Duration = Duration::from_secs(60);
 /// `chosen` (`--image` / `SQLCOURSE_IMAGE`) replaces the lab's default and has no fallback:
 /// whoever names an image wants that one.
 pub async fn ensure(
-    docker: &Docker,
+    engine: &Engine<'_>,
     content: &Content,
     spec: &EngineSpec,
     chosen: Option<&str>,
     progress: &(dyn Fn(LabEvent) + Send + Sync),
 ) -> anyhow::Result<String> {
     let wanted = chosen.unwrap_or(&spec.image);
+    let docker = engine.docker;
     if is_present(docker, wanted).await? {
         return Ok(wanted.to_owned());
     }
@@ -59,7 +60,7 @@ pub async fn ensure(
         let Some(command) = &spec.build_command else {
             anyhow::bail!("cannot pull the image {wanted} ({pull_error}) and {offline} is not here");
         };
-        build_offline(content, command, offline, progress).await.map_err(|e| {
+        build_offline(content, command, offline, engine.address, progress).await.map_err(|e| {
             anyhow::anyhow!(
                 "cannot pull the image {wanted} ({pull_error}), and building {offline} failed: {e:#}\nBuild it with `{command}` (from the course's source folder, as root), then try again"
             )
@@ -73,12 +74,21 @@ pub async fn ensure(
     Ok(offline.clone())
 }
 
+/// The engine the lab chose, and where it answered.
+pub struct Engine<'a> {
+    pub docker: &'a Docker,
+    /// A `DOCKER_HOST` value (`unix:///…`).
+    pub address: &'a str,
+}
+
 /// Runs the course's offline build script (a content path such as
-/// `labs/image/build-offline.sh`) from a copy of its folder, reporting its output lines.
+/// `labs/image/build-offline.sh`) from a copy of its folder, reporting its output lines. The
+/// script's docker CLI is pointed at the engine sqlcourse chose, not whichever the CLI would.
 async fn build_offline(
     content: &Content,
     command: &str,
     tag: &str,
+    address: &str,
     progress: &(dyn Fn(LabEvent) + Send + Sync),
 ) -> anyhow::Result<()> {
     use tokio::io::AsyncBufReadExt;
@@ -91,6 +101,8 @@ async fn build_offline(
     let mut child = tokio::process::Command::new("bash")
         .arg(copy.path().join(script))
         .env("OFFLINE_IMAGE", tag)
+        .env("DOCKER_HOST", address)
+        .env_remove("DOCKER_CONTEXT")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
