@@ -779,7 +779,9 @@ fn code_blocks_are_marked_copied_and_put_into_the_console() {
     let mut performer = performer(&day, &ws, results);
     for effect in effects {
         let notice = performer.perform(effect, &mut host).expect("a notice");
-        assert_eq!(notice, Action::Notice("copied 5 lines to the clipboard".into()));
+        assert_eq!(notice, Action::Notice(
+            "asked the terminal to copy 5 lines (OSC 52); if it ignores that, select with Shift-drag".into()
+        ));
     }
     assert_eq!(host.escapes, [crate::tui::term::clipboard::osc52(&change_master)]);
 
@@ -900,3 +902,5 @@ fn lab_keys_ask_the_lab_and_reset_asks_first() {
     app.update(key(KeyCode::Char('y')));
     assert_eq!(app.take_effects(), [Effect::Lab(Request::Reset)]);
 }
+
+mod console_keys;
