@@ -3,5 +3,6 @@
 
 pub mod app_run;
 pub mod editor;
+pub mod folders;
 pub mod progress;
 pub mod workspace;

@@ -60,10 +60,9 @@ impl History {
     }
 
     /// Where a day's console history is kept: `$XDG_STATE_HOME/sqlcourse/history/<day>`
-    /// (`~/.local/state` when unset; the local data folder where the system has no state
-    /// folder, as on macOS).
+    /// (see [`crate::learner::folders::state_home`]).
     pub fn file_for_day(day: &str) -> Option<PathBuf> {
-        let base = dirs::state_dir().or_else(dirs::data_local_dir)?;
+        let base = crate::learner::folders::state_home()?;
         Some(base.join("sqlcourse").join("history").join(day))
     }
 
