@@ -9,6 +9,7 @@ use std::sync::Mutex;
 
 use crate::cli::args::{DayCommand, Global};
 use crate::course::content::Day;
+use crate::lab::pull::PullSummary;
 use crate::lab::{HOST, Lab, LabEvent, ServerChoice, ServerInfo};
 use crate::learner::progress::Progress;
 use crate::learner::workspace::Workspace;
@@ -111,29 +112,45 @@ fn confirm_reset(slug: &str, workspace: &Workspace) -> anyhow::Result<bool> {
     Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
 }
 
-/// Prints progress events as lines on stderr; pull progress rewrites one line on a terminal.
-#[derive(Default)]
+/// Prints progress events as lines on stderr; pull progress rewrites one line on a terminal,
+/// and elsewhere (a log, a pipe) prints a plain line every tenth and at each layer done.
 struct Printer {
-    /// Last pull percentage shown, so a stream of events prints a few lines, not thousands.
-    shown: Mutex<Option<u64>>,
+    terminal: bool,
+    /// The pull shown last, and whether its line is still open (a terminal's, not ended).
+    pull: Mutex<Option<(PullSummary, bool)>>,
+}
+
+impl Default for Printer {
+    fn default() -> Self {
+        Printer { terminal: std::io::stderr().is_terminal(), pull: Mutex::new(None) }
+    }
 }
 
 impl Printer {
     fn show(&self, event: LabEvent) {
-        let line = match event {
-            LabEvent::Pulling { image, fetched, total } => {
-                let percent = (fetched * 100).checked_div(total).unwrap_or(0);
-                let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
-                if shown.is_some_and(|s| percent < s + 5) && percent < 100 {
-                    return;
-                }
-                *shown = Some(percent);
-                if total == 0 {
-                    format!("Pulling {image} …")
-                } else {
-                    format!("Pulling {image}: {} of {} MB ({percent}%)", fetched >> 20, total >> 20)
-                }
+        let mut pull = self.pull.lock().unwrap_or_else(|e| e.into_inner());
+        if let LabEvent::Pulling { image, progress } = &event {
+            let line = format!("Pulling {image}: {}", progress.describe());
+            let done = progress.permille == 1000;
+            if self.terminal {
+                // One line, redrawn in place: carriage return, clear the line, no newline.
+                eprint!("\r\x1b[2K{line}{}", if done { "\n" } else { "" });
+                let _ = std::io::stderr().flush();
+                *pull = Some((*progress, !done));
+            } else if plain_line_due(pull.as_ref().map(|p| &p.0), progress) {
+                eprintln!("{line}");
+                *pull = Some((*progress, false));
             }
+            return;
+        }
+        if let Some((_, open)) = pull.as_mut()
+            && *open
+        {
+            eprintln!();
+            *open = false;
+        }
+        let line = match event {
+            LabEvent::Pulling { .. } => return,
             LabEvent::ImageFallback { wanted, using, reason } => {
                 format!("Cannot pull {wanted} ({reason}); using the offline image {using}.")
             }
@@ -149,6 +166,15 @@ impl Printer {
         };
         eprintln!("{line}");
     }
+}
+
+/// Whether a log (not a terminal) gets a new pull line: the first, each tenth, each layer done,
+/// and the end.
+fn plain_line_due(last: Option<&PullSummary>, now: &PullSummary) -> bool {
+    let Some(last) = last else { return true };
+    now.permille / 100 > last.permille / 100
+        || now.layers_done > last.layers_done
+        || (now.permille == 1000 && last.permille < 1000)
 }
 
 async fn print_reachable(lab: &Lab, slug: &str, servers: &[ServerInfo]) -> anyhow::Result<()> {
@@ -170,4 +196,23 @@ async fn print_reachable(lab: &Lab, slug: &str, servers: &[ServerInfo]) -> anyho
         servers.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("`, `")
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(permille: u16, layers_done: usize) -> PullSummary {
+        PullSummary { layers: 5, layers_done, downloaded: 0, known_size: 0, permille }
+    }
+
+    #[test]
+    fn a_log_gets_a_pull_line_each_tenth_each_layer_and_at_the_end_only() {
+        assert!(plain_line_due(None, &at(0, 0)));
+        assert!(!plain_line_due(Some(&at(0, 0)), &at(99, 0)));
+        assert!(plain_line_due(Some(&at(99, 0)), &at(100, 0)));
+        assert!(plain_line_due(Some(&at(150, 0)), &at(160, 1)), "a layer done");
+        assert!(!plain_line_due(Some(&at(950, 4)), &at(990, 4)));
+        assert!(plain_line_due(Some(&at(990, 4)), &at(1000, 5)));
+    }
 }

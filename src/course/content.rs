@@ -76,6 +76,17 @@ impl Content {
 
     /// Loads and checks one day's lab and lesson.
     pub fn day(&self, slug: &str) -> anyhow::Result<Day> {
+        let spec = self.spec(slug)?;
+        let lesson_path = format!("lessons/{}", spec.lesson);
+        let servers: Vec<String> = spec.servers.iter().map(|s| s.name.clone()).collect();
+        let lesson =
+            Lesson::parse_for(&self.read(&lesson_path)?, &self.display(&lesson_path), Some(&servers))?;
+        lesson.check_tasks(&spec, &self.display(&lesson_path))?;
+        Ok(Day { spec, lesson, content: self.clone() })
+    }
+
+    /// Loads and checks one day's lab description alone (what the command line offers).
+    pub fn spec(&self, slug: &str) -> anyhow::Result<LabSpec> {
         let lab_path = format!("labs/{slug}/lab.toml");
         let text = self.read(&lab_path).map_err(|_| {
             if let Some(missing) = self.missing_root() {
@@ -84,13 +95,7 @@ impl Content {
             let known = self.days().unwrap_or_default().join(", ");
             anyhow::anyhow!("there is no lesson `{slug}` (available: {known})")
         })?;
-        let spec = LabSpec::parse(&text, &self.display(&lab_path))?;
-        let lesson_path = format!("lessons/{}", spec.lesson);
-        let servers: Vec<String> = spec.servers.iter().map(|s| s.name.clone()).collect();
-        let lesson =
-            Lesson::parse_for(&self.read(&lesson_path)?, &self.display(&lesson_path), Some(&servers))?;
-        lesson.check_tasks(&spec, &self.display(&lesson_path))?;
-        Ok(Day { spec, lesson, content: self.clone() })
+        LabSpec::parse(&text, &self.display(&lab_path))
     }
 
     /// Why a local copy cannot hold any lesson: its folder, or the folders it needs, missing.

@@ -1,7 +1,6 @@
 //! Making sure the servers' image is present: local, else pulled with progress, else the lab's
 //! offline image, built from the course's own script when no registry can be reached.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use bollard::Docker;
@@ -11,6 +10,7 @@ use futures_util::StreamExt;
 use crate::course::content::Content;
 use crate::lab::docker::is_not_found;
 use crate::lab::LabEvent;
+use crate::lab::pull::PullProgress;
 use crate::course::spec::EngineSpec;
 
 /// How long the registry may take to say anything about a pull: an unreachable one would
@@ -24,13 +24,14 @@ const PULL_SILENCE: Duration = Duration::from_secs(60);
 /// `chosen` (`--image` / `SQLCOURSE_IMAGE`) replaces the lab's default and has no fallback:
 /// whoever names an image wants that one.
 pub async fn ensure(
-    docker: &Docker,
+    engine: &Engine<'_>,
     content: &Content,
     spec: &EngineSpec,
     chosen: Option<&str>,
     progress: &(dyn Fn(LabEvent) + Send + Sync),
 ) -> anyhow::Result<String> {
     let wanted = chosen.unwrap_or(&spec.image);
+    let docker = engine.docker;
     if is_present(docker, wanted).await? {
         return Ok(wanted.to_owned());
     }
@@ -47,21 +48,24 @@ pub async fn ensure(
             _ => format!("the lab's own ({})", spec.image),
         };
         anyhow::bail!(
-            "cannot pull the image {wanted} ({pull_error}). Check its name, or leave out --image / SQLCOURSE_IMAGE to use {own}"
+            "cannot pull the image {wanted} ({pull_error}). {} Check its name, or leave out --image / SQLCOURSE_IMAGE to use {own}",
+            pull_advice(wanted, &pull_error)
         );
     }
     let Some(offline) = &spec.offline else {
         anyhow::bail!(
-            "cannot pull the image {wanted} ({pull_error}). Connect to the internet, or name a local image with --image"
+            "cannot pull the image {wanted} ({pull_error}). {} Connect to the internet, or name a local image with --image",
+            pull_advice(wanted, &pull_error)
         );
     };
     if !is_present(docker, offline).await? {
         let Some(command) = &spec.build_command else {
             anyhow::bail!("cannot pull the image {wanted} ({pull_error}) and {offline} is not here");
         };
-        build_offline(content, command, offline, progress).await.map_err(|e| {
+        build_offline(content, command, offline, engine.address, progress).await.map_err(|e| {
             anyhow::anyhow!(
-                "cannot pull the image {wanted} ({pull_error}), and building {offline} failed: {e:#}\nBuild it with `{command}` (from the course's source folder, as root), then try again"
+                "cannot pull the image {wanted} ({pull_error}), and building {offline} failed: {e:#}\n{} Or build it with `{command}` (from the course's source folder, as root), then try again",
+                pull_advice(wanted, &pull_error)
             )
         })?;
     }
@@ -73,12 +77,21 @@ pub async fn ensure(
     Ok(offline.clone())
 }
 
+/// The engine the lab chose, and where it answered.
+pub struct Engine<'a> {
+    pub docker: &'a Docker,
+    /// A `DOCKER_HOST` value (`unix:///…`).
+    pub address: &'a str,
+}
+
 /// Runs the course's offline build script (a content path such as
-/// `labs/image/build-offline.sh`) from a copy of its folder, reporting its output lines.
+/// `labs/image/build-offline.sh`) from a copy of its folder, reporting its output lines. The
+/// script's docker CLI is pointed at the engine sqlcourse chose, not whichever the CLI would.
 async fn build_offline(
     content: &Content,
     command: &str,
     tag: &str,
+    address: &str,
     progress: &(dyn Fn(LabEvent) + Send + Sync),
 ) -> anyhow::Result<()> {
     use tokio::io::AsyncBufReadExt;
@@ -91,6 +104,8 @@ async fn build_offline(
     let mut child = tokio::process::Command::new("bash")
         .arg(copy.path().join(script))
         .env("OFFLINE_IMAGE", tag)
+        .env("DOCKER_HOST", address)
+        .env_remove("DOCKER_CONTEXT")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -131,9 +146,8 @@ async fn pull(
     let (name, tag) = split_tag(image);
     let options = CreateImageOptionsBuilder::default().from_image(name).tag(tag).build();
     let mut stream = docker.create_image(Some(options), None, None);
-    // Per layer: (bytes fetched, layer size).
-    let mut layers: HashMap<String, (u64, u64)> = HashMap::new();
-    progress(LabEvent::Pulling { image: image.to_owned(), fetched: 0, total: 0 });
+    let mut pulled = PullProgress::default();
+    progress(LabEvent::Pulling { image: image.to_owned(), progress: pulled.summary() });
     let mut limit = PULL_FIRST_ANSWER;
     loop {
         let item = match tokio::time::timeout(limit, stream.next()).await {
@@ -146,18 +160,42 @@ async fn pull(
         };
         limit = PULL_SILENCE;
         let info = item.map_err(|e| short_pull_error(&e))?;
-        let (Some(id), Some(detail)) = (info.id, info.progress_detail) else { continue };
-        if let (Some(current), Some(total)) = (detail.current, detail.total) {
-            let is_download = info.status.as_deref() == Some("Downloading");
-            if is_download {
-                layers.insert(id, (current.max(0) as u64, total.max(0) as u64));
-                let fetched = layers.values().map(|l| l.0).sum();
-                let total = layers.values().map(|l| l.1).sum();
-                progress(LabEvent::Pulling { image: image.to_owned(), fetched, total });
-            }
+        let (Some(id), Some(status)) = (info.id, info.status) else { continue };
+        let detail = info.progress_detail.unwrap_or_default();
+        let before = pulled.summary();
+        pulled.update(&id, &status, detail.current, detail.total);
+        let now = pulled.summary();
+        if now != before {
+            progress(LabEvent::Pulling { image: image.to_owned(), progress: now });
         }
     }
+    pulled.finish();
+    progress(LabEvent::Pulling { image: image.to_owned(), progress: pulled.summary() });
     Ok(())
+}
+
+/// What to try by hand after a failed pull: the docker CLI's own pull shows the registry's
+/// full answer, and a registry that asked for credentials needs a `docker login` first.
+fn pull_advice(image: &str, reason: &str) -> String {
+    let lower = reason.to_lowercase();
+    let asked_to_log_in = ["unauthorized", "authentication required", "denied", "login"]
+        .iter()
+        .any(|w| lower.contains(w));
+    if asked_to_log_in {
+        let login = match registry_of(image) {
+            Some(registry) => format!("docker login {registry}"),
+            None => "docker login".to_owned(),
+        };
+        format!("The registry asked for credentials: run `{login}`, then `docker pull {image}`.")
+    } else {
+        format!("Try `docker pull {image}` to see the registry's own answer.")
+    }
+}
+
+/// The registry an image names (`ghcr.io` in `ghcr.io/team/db:1`); `None` for Docker Hub's.
+fn registry_of(image: &str) -> Option<&str> {
+    let (first, _) = image.split_once('/')?;
+    (first.contains('.') || first.contains(':') || first == "localhost").then_some(first)
 }
 
 /// The engine's reason, without the request plumbing around it.
@@ -184,7 +222,17 @@ fn split_tag(image: &str) -> (&str, &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::split_tag;
+    use super::{pull_advice, split_tag};
+
+    #[test]
+    fn a_failed_pull_suggests_the_docker_cli_and_a_login_where_the_registry_asked() {
+        let plain = pull_advice("mariadb:11.8", "no answer from the registry within 8 s");
+        assert_eq!(plain, "Try `docker pull mariadb:11.8` to see the registry's own answer.");
+        let hub = pull_advice("team/db:1", "pull access denied for team/db, repository does not exist or may require 'docker login'");
+        assert!(hub.contains("`docker login`, then `docker pull team/db:1`"), "{hub}");
+        let ghcr = pull_advice("ghcr.io/team/db:1", "unauthorized: authentication required");
+        assert!(ghcr.contains("`docker login ghcr.io`"), "{ghcr}");
+    }
 
     #[test]
     fn tags_are_split_after_the_last_slash_only() {

@@ -17,6 +17,7 @@ mod preflight;
 mod recover;
 mod secret;
 mod seeded;
+pub mod pull;
 mod setup;
 pub(crate) mod shell;
 mod startup;
@@ -51,8 +52,8 @@ const LOG_TAIL: usize = 8;
 /// Progress of a lab operation, for the command line or the TUI to show.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LabEvent {
-    /// Pulling an image: bytes fetched so far of all layers seen so far.
-    Pulling { image: String, fetched: u64, total: u64 },
+    /// Pulling an image: how far it has come over all its layers, download and extraction.
+    Pulling { image: String, progress: pull::PullSummary },
     /// No registry answered and the offline image is being built: one line of the build's output.
     Building { line: String },
     /// The lab's image could not be pulled; its offline image is used instead.

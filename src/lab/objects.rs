@@ -151,7 +151,11 @@ impl Lab {
                 let ensured = async {
                     let spec = self.day.spec.engine(engine)?;
                     let chosen = self.choice.image.as_deref();
-                    crate::lab::image::ensure(&self.docker, &self.day.content, spec, chosen, progress)
+                    let engine = crate::lab::image::Engine {
+                        docker: &self.docker,
+                        address: &self.engine_address,
+                    };
+                    crate::lab::image::ensure(&engine, &self.day.content, spec, chosen, progress)
                         .await
                 };
                 ensured.await.map_err(|e| format!("{e:#}"))

@@ -1,6 +1,7 @@
 //! The learner's progress in a day: tasks completed (and when), and the step they are on.
 //!
-//! Kept in the user's data directory (`$XDG_DATA_HOME/sqlcourse/progress/<slug>.json`). A file
+//! Kept in the user's data directory (`$XDG_DATA_HOME/sqlcourse/progress/<slug>.json`; without
+//! the variable, `~/.local/share` on Linux, `~/Library/Application Support` on macOS). A file
 //! that cannot be read is moved aside with a warning: losing progress is better than crashing.
 
 use std::collections::BTreeMap;
@@ -34,7 +35,7 @@ pub struct Loaded {
 impl Progress {
     /// Where a day's progress is kept; `None` when the system has no data directory.
     pub fn file(slug: &str) -> Option<PathBuf> {
-        dirs::data_dir().map(|d| d.join("sqlcourse").join("progress").join(format!("{slug}.json")))
+        crate::learner::folders::data_home().map(|d| d.join("sqlcourse").join("progress").join(format!("{slug}.json")))
     }
 
     /// Loads a day's progress; a missing file is a fresh start.

@@ -365,7 +365,6 @@ fn describe(error: &mysql::Error) -> String {
         mysql::Error::IoError(e) => e.to_string(),
         mysql::Error::CodecError(e) => e.to_string(),
         mysql::Error::DriverError(e) => e.to_string(),
-        mysql::Error::TlsError(e) => e.to_string(),
         other => other.to_string(),
     }
 }

@@ -125,8 +125,22 @@ pub enum Edit {
     Up,
     /// The line below, or the next input from the history.
     Down,
-    /// Empty the input.
-    Clear,
+    /// Back a word (Alt-B, Ctrl-←).
+    WordLeft,
+    /// On a word (Alt-F, Ctrl-→).
+    WordRight,
+    /// Cut the word before the cursor (Ctrl-W).
+    CutWordBefore,
+    /// Cut to the end of the line (Ctrl-K).
+    CutToEnd,
+    /// Cut to the start of the line (Ctrl-U).
+    CutToStart,
+    /// Put back the text cut last (Ctrl-Y).
+    Yank,
+    /// Search the history backwards, or for an older match (Ctrl-R).
+    Search,
+    /// Leave the search, giving back the input as it was (Ctrl-G, Esc).
+    Cancel,
 }
 
 /// Lines the mouse wheel moves per notch.
@@ -182,21 +196,28 @@ const EVERYWHERE: &[Pane] = &[Pane::Lesson, Pane::Tasks, Pane::Lab, Pane::Consol
 /// Every key the screen answers to, in the order the help and the footer list them.
 pub static BINDINGS: &[Binding] = &[
     Binding {
-        keys: "↑  ↓",
+        keys: "↑  ↓  k  j",
         help: "scroll a line",
         footer: None,
         panes: SCROLLING,
         map: &[
             (KeyCode::Up, NONE, Action::Scroll(Scroll::LineUp)),
             (KeyCode::Down, NONE, Action::Scroll(Scroll::LineDown)),
+            (KeyCode::Char('k'), NONE, Action::Scroll(Scroll::LineUp)),
+            (KeyCode::Char('j'), NONE, Action::Scroll(Scroll::LineDown)),
         ],
     },
     Binding {
-        keys: "↑  ↓",
+        keys: "↑  ↓  k  j",
         help: "choose a server",
         footer: footer(2, "↑↓", "server"),
         panes: &[Pane::Lab],
-        map: &[(KeyCode::Up, NONE, Action::PrevServer), (KeyCode::Down, NONE, Action::NextServer)],
+        map: &[
+            (KeyCode::Up, NONE, Action::PrevServer),
+            (KeyCode::Down, NONE, Action::NextServer),
+            (KeyCode::Char('k'), NONE, Action::PrevServer),
+            (KeyCode::Char('j'), NONE, Action::NextServer),
+        ],
     },
     Binding {
         keys: "Enter",
@@ -236,8 +257,8 @@ pub static BINDINGS: &[Binding] = &[
         ],
     },
     Binding {
-        keys: "←  →  Home  End",
-        help: "move in the input",
+        keys: "←  →  Home  End  Ctrl-A  Ctrl-E",
+        help: "move in the input; to the start / end of the line",
         footer: None,
         panes: CONSOLE,
         map: &[
@@ -245,6 +266,20 @@ pub static BINDINGS: &[Binding] = &[
             (KeyCode::Right, NONE, Action::Edit(Edit::Right)),
             (KeyCode::Home, NONE, Action::Edit(Edit::Home)),
             (KeyCode::End, NONE, Action::Edit(Edit::End)),
+            (KeyCode::Char('a'), CTRL, Action::Edit(Edit::Home)),
+            (KeyCode::Char('e'), CTRL, Action::Edit(Edit::End)),
+        ],
+    },
+    Binding {
+        keys: "Alt-B  Alt-F  Ctrl-←  Ctrl-→",
+        help: "back / on a word",
+        footer: None,
+        panes: CONSOLE,
+        map: &[
+            (KeyCode::Char('b'), ALT, Action::Edit(Edit::WordLeft)),
+            (KeyCode::Char('f'), ALT, Action::Edit(Edit::WordRight)),
+            (KeyCode::Left, CTRL, Action::Edit(Edit::WordLeft)),
+            (KeyCode::Right, CTRL, Action::Edit(Edit::WordRight)),
         ],
     },
     Binding {
@@ -258,11 +293,32 @@ pub static BINDINGS: &[Binding] = &[
         ],
     },
     Binding {
-        keys: "Ctrl-U",
-        help: "clear the input",
+        keys: "Ctrl-W  Ctrl-K  Ctrl-U",
+        help: "cut the word before / to the line's end / to its start",
         footer: None,
         panes: CONSOLE,
-        map: &[(KeyCode::Char('u'), CTRL, Action::Edit(Edit::Clear))],
+        map: &[
+            (KeyCode::Char('w'), CTRL, Action::Edit(Edit::CutWordBefore)),
+            (KeyCode::Char('k'), CTRL, Action::Edit(Edit::CutToEnd)),
+            (KeyCode::Char('u'), CTRL, Action::Edit(Edit::CutToStart)),
+        ],
+    },
+    Binding {
+        keys: "Ctrl-Y",
+        help: "put back what was cut last",
+        footer: None,
+        panes: CONSOLE,
+        map: &[(KeyCode::Char('y'), CTRL, Action::Edit(Edit::Yank))],
+    },
+    Binding {
+        keys: "Ctrl-R",
+        help: "search earlier inputs (again: older; Ctrl-G or Esc: give up)",
+        footer: None,
+        panes: CONSOLE,
+        map: &[
+            (KeyCode::Char('r'), CTRL, Action::Edit(Edit::Search)),
+            (KeyCode::Char('g'), CTRL, Action::Edit(Edit::Cancel)),
+        ],
     },
     Binding {
         keys: "PgUp  PgDn",
@@ -306,13 +362,15 @@ pub static BINDINGS: &[Binding] = &[
         ],
     },
     Binding {
-        keys: "Home  End",
+        // `g` (top, in less and vim) is taken by "check the tasks now"; G alone goes.
+        keys: "Home  End  G",
         help: "top / bottom",
         footer: None,
         panes: SCROLLING,
         map: &[
             (KeyCode::Home, NONE, Action::Scroll(Scroll::Top)),
             (KeyCode::End, NONE, Action::Scroll(Scroll::Bottom)),
+            (KeyCode::Char('G'), NONE, Action::Scroll(Scroll::Bottom)),
         ],
     },
     Binding {
@@ -376,7 +434,7 @@ pub static BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: "y",
-        help: "copy the marked code block to the clipboard",
+        help: "copy the marked code block (asks the terminal: OSC 52)",
         footer: footer(3, "y", "copy"),
         panes: LESSON,
         map: &[(KeyCode::Char('y'), NONE, Action::CopyCode)],

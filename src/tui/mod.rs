@@ -58,6 +58,9 @@ pub fn run(
     let size = guard.terminal.size().context("cannot read the terminal's size")?;
     let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
     let mut app = state::App::new(day, workspace, draw::theme::Theme::from_env(), area);
+    if let Some(file) = crate::sql::History::file_for_day(slug) {
+        app.console.keep_history(crate::sql::History::kept_in(file));
+    }
     // Resume at the learner's step; a progress file that could not be read was set aside.
     let loaded = Progress::load(slug);
     app.go_to(loaded.progress.step);

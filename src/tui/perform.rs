@@ -89,7 +89,10 @@ impl Performer {
                         let lines = text.lines().count();
                         let lines =
                             if lines == 1 { "1 line".to_owned() } else { format!("{lines} lines") };
-                        format!("copied {lines} to the clipboard")
+                        // Nothing answers an OSC 52 request: say what was done, not more.
+                        format!(
+                            "asked the terminal to copy {lines} (OSC 52); if it ignores that, select with Shift-drag"
+                        )
                     }
                     Err(e) => format!("cannot copy: {e:#}"),
                 };

@@ -781,7 +781,9 @@ fn code_blocks_are_marked_copied_and_put_into_the_console() {
     let mut performer = performer(&day, &ws, results);
     for effect in effects {
         let notice = performer.perform(effect, &mut host).expect("a notice");
-        assert_eq!(notice, Action::Notice("copied 5 lines to the clipboard".into()));
+        assert_eq!(notice, Action::Notice(
+            "asked the terminal to copy 5 lines (OSC 52); if it ignores that, select with Shift-drag".into()
+        ));
     }
     assert_eq!(host.escapes, [crate::tui::term::clipboard::osc52(&change_master)]);
 
@@ -994,3 +996,5 @@ fn a_finished_statement_and_an_ended_application_run_are_graded_at_once() {
     app.update(Action::App(AppEvent::Exited { code: Some(0) }));
     assert_eq!(app.take_effects(), [Effect::Lab(Request::Recheck)]);
 }
+
+mod console_keys;

@@ -439,14 +439,16 @@ fn a_missing_image_falls_back_to_the_offline_one_or_is_built_or_names_the_build_
     std::fs::create_dir_all(course.path().join("labs/image")).expect("mkdir");
     std::fs::write(
         course.path().join("labs/image/build-offline.sh"),
-        "echo 'debootstrap: not found' >&2\nexit 1\n",
+        "echo \"debootstrap: not found (engine $DOCKER_HOST)\" >&2\nexit 1\n",
     )
     .expect("write the script");
     let content = sqlcourse::course::content::Content::Dir(course.path().to_owned());
     let events = std::sync::Mutex::new(Vec::new());
     let record = |e: LabEvent| events.lock().expect("events").push(e);
+    let address = crate::common::engine().expect("the engine").address;
+    let engine = sqlcourse::lab::image::Engine { docker: &lab.docker, address: &address };
     let chosen = lab
-        .block_on(sqlcourse::lab::image::ensure(&lab.docker, &content, &spec(offline), None, &record))
+        .block_on(sqlcourse::lab::image::ensure(&engine, &content, &spec(offline), None, &record))
         .expect("the offline image is used");
     assert_eq!(chosen, offline);
     let events = events.into_inner().expect("events");
@@ -461,12 +463,13 @@ fn a_missing_image_falls_back_to_the_offline_one_or_is_built_or_names_the_build_
     let built = std::sync::Mutex::new(Vec::new());
     let record = |e: LabEvent| built.lock().expect("events").push(e);
     let err = lab
-        .block_on(sqlcourse::lab::image::ensure(&lab.docker, &content, &spec(&missing), None, &record))
+        .block_on(sqlcourse::lab::image::ensure(&engine, &content, &spec(&missing), None, &record))
         .expect_err("no image at all");
     let message = err.to_string();
     assert!(message.contains("labs/image/build-offline.sh"), "{message}");
     assert!(message.contains(&missing), "{message}");
     assert!(message.contains("debootstrap: not found"), "the build's own words: {message}");
+    assert!(message.contains(&format!("(engine {address})")), "the build runs on sqlcourse's engine: {message}");
     let built = built.into_inner().expect("events");
     assert!(
         built.iter().any(|e| matches!(e, LabEvent::Building { line } if line.contains("debootstrap"))),

@@ -7,6 +7,7 @@
 mod common;
 
 mod console;
+mod ecosystem;
 mod failover;
 mod faults;
 mod grading;

@@ -28,8 +28,8 @@ pub fn draw_help(frame: &mut Frame, area: Rect, app: &App) {
         Span::raw("  scroll the pane under the pointer"),
     ]));
     lines.push(Line::from(vec![
-        Span::styled(format!("{:key_width$}", "Shift+drag"), theme.key()),
-        Span::raw("  select text to copy"),
+        Span::styled(format!("{:key_width$}", "Shift-drag"), theme.key()),
+        Span::raw("  select text (the mouse is captured for the wheel)"),
     ]));
     let content_width = lines.iter().map(Line::width).max().unwrap_or(0);
     let width = u16::try_from(content_width + 4).unwrap_or(area.width).min(area.width);

@@ -29,6 +29,20 @@ pub struct Console {
     pub running: BTreeSet<String>,
     /// Servers asked to cancel what they run.
     pub cancelling: BTreeSet<String>,
+    /// What Ctrl-W, Ctrl-K or Ctrl-U cut last, for Ctrl-Y.
+    cut: String,
+    /// A Ctrl-R search under way.
+    search: Option<Search>,
+}
+
+/// A search of the history, as readline's Ctrl-R: the input shows the match as it is typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Search {
+    query: String,
+    /// The entry matched, when one is.
+    found: Option<usize>,
+    /// The input before the search, given back when it is given up.
+    before: String,
 }
 
 /// What an edit asks of the screen.
@@ -63,16 +77,40 @@ impl Console {
             transcript: Transcript::new(theme),
             running: BTreeSet::new(),
             cancelling: BTreeSet::new(),
+            cut: String::new(),
+            search: None,
         }
     }
 
-    /// The prompt before the input: the target's name.
+    /// Keeps the inputs in a history file from now on, recalling those it holds.
+    pub fn keep_history(&mut self, history: History) {
+        self.history = history;
+    }
+
+    /// The prompt before the input: the target's name, or the search under way.
     pub fn prompt_label(&self) -> String {
-        format!("{}> ", self.target)
+        match &self.search {
+            Some(Search { query, found: None, .. }) if !query.is_empty() => {
+                format!("(failed search `{query}`) ")
+            }
+            Some(Search { query, .. }) => format!("(search `{query}`) "),
+            None => format!("{}> ", self.target),
+        }
+    }
+
+    /// Whether a Ctrl-R search is under way (Esc then gives it up rather than closing).
+    pub fn is_searching(&self) -> bool {
+        self.search.is_some()
     }
 
     /// Applies an edit; Enter on a complete input hands it over to be run.
     pub fn edit(&mut self, edit: Edit) -> Submit {
+        if self.search.is_some() {
+            let Some(ending) = self.search_edit(edit) else { return Submit::Nothing };
+            self.search = None;
+            // Any other key takes the match and then does what it does, as in readline.
+            return if ending == Edit::Cancel { Submit::Nothing } else { self.edit(ending) };
+        }
         let prompt = &mut self.prompt;
         match edit {
             Edit::Insert(c) => prompt.insert(c.encode_utf8(&mut [0; 4])),
@@ -84,9 +122,17 @@ impl Console {
             Edit::Right => prompt.right(),
             Edit::Home => prompt.home(),
             Edit::End => prompt.end(),
-            Edit::Clear => {
-                prompt.take();
+            Edit::WordLeft => prompt.word_left(),
+            Edit::WordRight => prompt.word_right(),
+            Edit::CutWordBefore => self.cut = prompt.cut_word_before(),
+            Edit::CutToEnd => self.cut = prompt.cut_to_end(),
+            Edit::CutToStart => self.cut = prompt.cut_to_start(),
+            Edit::Yank => prompt.insert(&self.cut),
+            Edit::Search => {
+                let before = prompt.text().to_owned();
+                self.search = Some(Search { query: String::new(), found: None, before });
             }
+            Edit::Cancel => {}
             Edit::Up => {
                 if !prompt.up()
                     && let Some(older) = self.history.up(prompt.text())
@@ -103,6 +149,48 @@ impl Console {
             }
         }
         Submit::Nothing
+    }
+
+    /// An edit during a search: typing refines it, Ctrl-R finds an older match, Ctrl-G gives
+    /// it up. Returns the edit that ends the search, to be applied after it.
+    fn search_edit(&mut self, edit: Edit) -> Option<Edit> {
+        let search = self.search.as_mut()?;
+        let older_than = match edit {
+            Edit::Insert(c) => {
+                search.query.push(c);
+                search.found.map(|i| i + 1)
+            }
+            Edit::Backspace => {
+                search.query.pop();
+                None
+            }
+            Edit::Search if search.query.is_empty() => None,
+            Edit::Search => Some(search.found.unwrap_or(0)),
+            Edit::Cancel => {
+                let before = search.before.clone();
+                self.prompt.set(&before);
+                return Some(Edit::Cancel);
+            }
+            other => return Some(other),
+        };
+        if search.query.is_empty() {
+            search.found = None;
+            let before = search.before.clone();
+            self.prompt.set(&before);
+            return None;
+        }
+        // An older match only when there is one: a failed Ctrl-R keeps the match shown.
+        match self.history.find_back(&search.query, older_than) {
+            Some(index) => {
+                search.found = Some(index);
+                if let Some(entry) = self.history.entry(index) {
+                    self.prompt.set(entry);
+                }
+            }
+            None if edit == Edit::Search => {}
+            None => search.found = None,
+        }
+        None
     }
 
     fn enter(&mut self) -> Submit {

@@ -239,6 +239,10 @@ impl<'a> App<'a> {
             Action::Interrupt => self.interrupt(),
             Action::Help => self.help = !self.help,
             Action::Close if self.help => self.help = false,
+            // Esc gives up a history search first, as in readline, before closing the console.
+            Action::Close if self.focus == Pane::Console && self.console.is_searching() => {
+                self.console.edit(Edit::Cancel);
+            }
             Action::Close => self.close_work(),
             // The help covers the panes: nothing under it moves.
             _ if self.help && action.is_input() => {}

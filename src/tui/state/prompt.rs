@@ -77,6 +77,53 @@ impl Prompt {
         self.cursor += self.text[self.cursor..].find('\n').unwrap_or(self.text.len() - self.cursor);
     }
 
+    /// Back to the start of the word before the cursor (letters, digits and `_`), as
+    /// readline's Alt-B.
+    pub fn word_left(&mut self) {
+        let before = &self.text[..self.cursor];
+        let end = before.trim_end_matches(|c: char| !is_word(c)).len();
+        self.cursor = before[..end].trim_end_matches(is_word).len();
+    }
+
+    /// On to the end of the word after the cursor, as readline's Alt-F.
+    pub fn word_right(&mut self) {
+        let after = &self.text[self.cursor..];
+        let gap = after.len() - after.trim_start_matches(|c: char| !is_word(c)).len();
+        let rest = &after[gap..];
+        self.cursor += gap + (rest.len() - rest.trim_start_matches(is_word).len());
+    }
+
+    /// Cuts from the start of the whitespace-separated word before the cursor to the cursor,
+    /// as readline's Ctrl-W; returns what was cut.
+    pub fn cut_word_before(&mut self) -> String {
+        let before = &self.text[..self.cursor];
+        let end = before.trim_end_matches(' ').len();
+        let start = before[..end].trim_end_matches(|c: char| !c.is_whitespace()).len();
+        self.cut(start, self.cursor)
+    }
+
+    /// Cuts from the cursor to the end of its line (the line break itself when the cursor is at
+    /// the end), as readline's Ctrl-K.
+    pub fn cut_to_end(&mut self) -> String {
+        let end = match self.text[self.cursor..].find('\n') {
+            Some(0) => self.cursor + 1,
+            Some(n) => self.cursor + n,
+            None => self.text.len(),
+        };
+        self.cut(self.cursor, end)
+    }
+
+    /// Cuts from the start of the cursor's line to the cursor, as readline's Ctrl-U.
+    pub fn cut_to_start(&mut self) -> String {
+        self.cut(self.line_start(), self.cursor)
+    }
+
+    fn cut(&mut self, start: usize, end: usize) -> String {
+        let cut: String = self.text.drain(start..end).collect();
+        self.cursor = start;
+        cut
+    }
+
     /// Up a line, keeping the column where the line is long enough; false on the first line.
     pub fn up(&mut self) -> bool {
         let start = self.line_start();
@@ -121,6 +168,11 @@ fn at_column(text: &str, start: usize, column: usize) -> usize {
     let line = &text[start..];
     let line = &line[..line.find('\n').unwrap_or(line.len())];
     start + line.char_indices().nth(column).map_or(line.len(), |(i, _)| i)
+}
+
+/// What Alt-B and Alt-F count as part of a word.
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
 }
 
 /// Text as the prompt keeps it: `\n` line breaks, spaces for tabs, no other control characters.
@@ -204,5 +256,38 @@ mod tests {
         assert_eq!(p.take(), "SHOW SLAVE STATUS\\G");
         assert!(p.is_blank());
         assert_eq!(p.cursor_position(), (0, 0));
+    }
+
+    #[test]
+    fn words_are_crossed_and_cut_as_readline_does() {
+        let mut p = typed("SELECT @@server_id, 'a b';");
+        p.word_left();
+        assert_eq!(p.cursor_position(), (0, 23), "back over `;'` to the start of b");
+        p.word_left();
+        p.word_left();
+        assert_eq!(p.cursor_position(), (0, 9), "server_id is one word");
+        p.word_right();
+        assert_eq!(p.cursor_position(), (0, 18));
+        p.end();
+        assert_eq!(p.cut_word_before(), "b';");
+        assert_eq!(p.cut_word_before(), "'a ");
+        assert_eq!(p.text(), "SELECT @@server_id, ");
+        p.home();
+        p.word_right();
+        assert_eq!(p.cut_to_end(), " @@server_id, ");
+        assert_eq!(p.text(), "SELECT");
+        assert_eq!(p.cut_to_start(), "SELECT");
+        assert!(p.text().is_empty());
+    }
+
+    #[test]
+    fn cutting_to_the_ends_stays_on_the_cursor_s_line_then_takes_its_break() {
+        let mut p = typed("STOP SLAVE;\nSTART SLAVE;");
+        assert_eq!(p.cut_to_start(), "START SLAVE;");
+        assert_eq!(p.text(), "STOP SLAVE;\n");
+        p.up();
+        p.end();
+        assert_eq!(p.cut_to_end(), "\n", "at a line's end, the break");
+        assert_eq!(p.text(), "STOP SLAVE;");
     }
 }

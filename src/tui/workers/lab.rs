@@ -22,6 +22,8 @@ use crate::learner::progress::Progress;
 
 /// How often the servers are watched and graded while the screen is open.
 const ROUND: Duration = Duration::from_secs(1);
+/// Cells of the pull's bar in the footer.
+const PULL_GAUGE_CELLS: usize = 20;
 
 /// What the learner asks of the lab from the screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,9 +269,9 @@ impl Watcher {
             | LabEvent::Seeding(s) => (Some(s), ServerLife::Starting),
             LabEvent::Ready(s) => (Some(s), ServerLife::Ready),
             LabEvent::Failed { server, reason } => (Some(server), ServerLife::Failed(reason)),
-            LabEvent::Pulling { image, fetched, total } => {
-                let mb = |b: u64| b / 1_000_000;
-                self.notice(format!("Pulling {image}: {} of {} MB", mb(fetched), mb(total)));
+            LabEvent::Pulling { image, progress } => {
+                let gauge = progress.gauge(PULL_GAUGE_CELLS);
+                self.notice(format!("Pulling {image} {gauge} {}", progress.describe()));
                 (None, ServerLife::Starting)
             }
             LabEvent::Building { line } => {
