@@ -174,7 +174,7 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     // Code blocks of "Configure the master": copy, mark, paste into the console.
     keys.step_to(&tmux, "Step 3/12: Configure the master");
     keys.press(Pane::Lesson, "copy the marked code block", "y");
-    tmux.until_shown("copied 3 lines to the clipboard");
+    tmux.until_shown("asked the terminal to copy 3 lines (OSC 52)");
     let copied = tmux.clipboard().unwrap_or_default();
     assert!(copied.contains("log-bin   = mysql-bin"), "the clipboard holds {copied:?}");
     keys.press(Pane::Lesson, "mark the previous / next code block", "]");

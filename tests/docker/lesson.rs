@@ -155,9 +155,13 @@ impl Learner<'_> {
             }
             assert!(Instant::now() < deadline, "{at}: the console never sent to the {server}: {line}");
             if line.contains('>') {
+                // One switch at a time: a second Ctrl-T before the first is drawn would
+                // switch back.
                 self.tmux.keys(&["C-t"]);
+                self.tmux.until_with(|s| input_line(s) != line, "the console's other server", Duration::from_secs(5));
+            } else {
+                std::thread::sleep(Duration::from_millis(200));
             }
-            std::thread::sleep(Duration::from_millis(200));
         }
         let errors = self.tmux.screen().matches("ERROR ").count();
         self.tmux.paste(sql.trim_end());
