@@ -34,6 +34,7 @@ fn key_of(name: &str) -> (KeyCode, KeyModifiers) {
         "NPage" => (KeyCode::PageDown, none),
         "Enter" => (KeyCode::Enter, none),
         "M-Enter" => (KeyCode::Enter, KeyModifiers::ALT),
+        "M-b" => (KeyCode::Char('b'), KeyModifiers::ALT),
         "BSpace" => (KeyCode::Backspace, none),
         "DC" => (KeyCode::Delete, none),
         "Tab" => (KeyCode::Tab, none),
@@ -194,8 +195,13 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     // Editing the console's input.
     tmux.type_text("junk");
     tmux.until_shown("master> junk");
-    keys.press(Pane::Console, "clear the input", "C-u");
-    tmux.until_with(|s| !s.contains("master> junk"), "the input cleared", Duration::from_secs(5));
+    keys.press(Pane::Console, "cut the word before", "C-u");
+    tmux.until_with(|s| !s.contains("master> junk"), "the input cut", Duration::from_secs(5));
+    keys.press(Pane::Console, "put back what was cut last", "C-y");
+    tmux.until_shown("master> junk");
+    keys.press(Pane::Console, "back / on a word", "M-b");
+    keys.press(Pane::Console, "cut the word before", "C-k");
+    tmux.until_with(|s| !s.contains("master> junk"), "the input cut to its end", Duration::from_secs(5));
     tmux.type_text("SELEC 2");
     keys.press(Pane::Console, "move in the input", "Home");
     for _ in 0..5 {
@@ -212,6 +218,11 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     tmux.until_shown("master> SELECT 2 AS two;");
     keys.press(Pane::Console, "run the input", "Enter");
     tmux.until_shown("| two |");
+    keys.press(Pane::Console, "search earlier inputs", "C-r");
+    tmux.type_text("two");
+    tmux.until_shown("(search `two`)");
+    keys.press(Pane::Console, "search earlier inputs", "C-g");
+    tmux.until_with(|s| !s.contains("(search `two`)"), "the search given up", Duration::from_secs(5));
     keys.press(Pane::Console, "line above / below", "Up");
     tmux.until_shown("master> SELECT 2 AS two;");
     keys.press(Pane::Console, "line above / below", "Down");
@@ -292,6 +303,13 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     keys.step_to(&tmux, "Step 8/12: Send reads to the slave");
     keys.press(Pane::Lesson, "edit the step's file", "e");
     tmux.until_shown("app/settings.py saved — press a to run the application with it");
+
+    // A crash asks first; declining leaves the server running.
+    keys.press(Pane::Lesson, "crash the selected server", "K");
+    tmux.until_shown("This kills the");
+    tmux.keys(&["n"]);
+    tmux.until_with(|s| !s.contains("This kills the"), "the question closed", Duration::from_secs(5));
+    tmux.until_with(ready, "both servers still ready", Duration::from_secs(10));
 
     // Checking, the application, a reset.
     keys.press(Pane::Lesson, "check the tasks now", "g");

@@ -136,7 +136,9 @@ impl Learner<'_> {
         self.tmux.keys(&["r"]);
         let done = format!("The {server} restarted with its config file.");
         let screen = self.tmux.until_with(
-            |s| s.contains(&done) || s.contains("failed"),
+            // A failed restart says so in the footer; a server crashed on purpose also
+            // reads "failed" in the lab pane, which is not this restart's outcome.
+            |s| s.contains(&done) || footer(s).contains("failed"),
             &done,
             SLOW,
         );
