@@ -61,6 +61,9 @@ impl Content {
                 .filter_map(|d| d.path().file_name()?.to_str().map(str::to_owned))
                 .collect(),
             Content::Dir(dir) => {
+                if let Some(missing) = self.missing_root() {
+                    return Err(missing);
+                }
                 let labs = dir.join("labs");
                 std::fs::read_dir(&labs)
                     .with_context(|| format!("cannot read {}", labs.display()))?
