@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::dialect::engine::Engine;
 use crate::lab::{ContainerState, HOST, Lab, ServerInfo};
 use crate::probe::Probe;
-use crate::probe::health::{Health, word};
+use crate::probe::health::Health;
 use crate::probe::snapshot::{Coordinates, NetworkPlace, ReplicaStatus, ServerSnapshot, ServerState, Snapshot};
 
 /// The whole lab as `status` reports it.
@@ -95,7 +95,7 @@ impl Replication {
                 .find(|(e, _)| !e.is_empty())
                 .map(|(e, at)| (Some(e.clone()), (!at.is_empty()).then(|| at.clone())))
                 .unwrap_or_default();
-        let threads = format!("IO {}, SQL {}", word(r.io_running), word(r.sql_running));
+        let threads = format!("IO {}, SQL {}", r.io_running.word(), r.sql_running.word());
         let summary = match (&last_error, r.seconds_behind) {
             (Some(error), _) => format!("{threads}: {error}"),
             (None, Some(s)) => format!("{threads}, {s} s behind"),
@@ -103,8 +103,8 @@ impl Replication {
         };
         Replication {
             configured: true,
-            io_running: Some(word(r.io_running).to_owned()),
-            sql_running: Some(word(r.sql_running).to_owned()),
+            io_running: Some(r.io_running.word().to_owned()),
+            sql_running: Some(r.sql_running.word().to_owned()),
             seconds_behind: r.seconds_behind,
             last_error,
             summary,

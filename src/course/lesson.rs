@@ -386,7 +386,7 @@ mod tests {
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
                     if info.split_whitespace().next() == Some("sql") =>
                 {
-                    let engine = crate::dialect::engine::engine_word(&info).and_then(Engine::from_tag);
+                    let engine = Info::parse(&info).ok().and_then(|i| i.engine);
                     open = Some((engine, String::new()));
                 }
                 Event::Text(text) => {

@@ -76,12 +76,6 @@ impl Engine {
     }
 }
 
-/// The engine word of a code block's info string: the word after the language, unless that
-/// is one of the block's purpose words (`on=slave`, `file=master`, `run=shell`, `norun`).
-pub fn engine_word(info: &str) -> Option<&str> {
-    info.split_whitespace().nth(1).filter(|w| !w.contains('=') && *w != "norun")
-}
-
 impl std::fmt::Display for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())

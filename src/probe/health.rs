@@ -77,7 +77,7 @@ fn replica(status: &ReplicaStatus, source: Option<&ServerFacts>, now: f64) -> He
         Some(s) => format!("{s} s behind"),
         None => "lag unknown".to_owned(),
     };
-    let threads = format!("IO {} · SQL {}", word(status.io_running), word(status.sql_running));
+    let threads = format!("IO {} · SQL {}", status.io_running.word(), status.sql_running.word());
     let source_at = source.and_then(|s| s.current.as_ref());
     let (received, applied) = (status.received(), status.applied());
     let versus = |c: &Coordinates| match source_at {
@@ -152,15 +152,6 @@ fn at(c: &Coordinates) -> String {
 /// `172.18.0.3:41234` → `172.18.0.3`.
 fn host_of(client: &str) -> &str {
     client.rsplit_once(':').map_or(client, |(host, _)| host)
-}
-
-/// A thread state in the server's own word.
-pub fn word(state: ThreadState) -> &'static str {
-    match state {
-        ThreadState::Yes => "Yes",
-        ThreadState::No => "No",
-        ThreadState::Connecting => "Connecting",
-    }
 }
 
 #[cfg(test)]

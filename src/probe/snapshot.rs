@@ -182,6 +182,15 @@ impl ThreadState {
             _ => ThreadState::No,
         }
     }
+
+    /// The state in the server's own word (`Yes`, `No`, `Connecting`).
+    pub fn word(self) -> &'static str {
+        match self {
+            ThreadState::Yes => "Yes",
+            ThreadState::No => "No",
+            ThreadState::Connecting => "Connecting",
+        }
+    }
 }
 
 /// The replica's own account of its replication (`SHOW SLAVE STATUS` / `SHOW REPLICA STATUS`),
