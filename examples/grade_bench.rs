@@ -26,7 +26,7 @@ fn main() -> anyhow::Result<()> {
     let workspace = Workspace::for_day(&day.spec.slug)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let lab = runtime.block_on(Lab::connect(day.clone(), workspace.clone(), Default::default()))?;
-    let servers = runtime.block_on(lab.servers())?;
+    let servers = runtime.block_on(lab.graded_servers())?;
     anyhow::ensure!(
         servers.iter().all(|s| s.state.is_running()),
         "the lab is not running: start it with `sqlcourse day20 up`"

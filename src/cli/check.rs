@@ -12,7 +12,7 @@ pub async fn run(lab: &Lab, day: &Day, json: bool) -> anyhow::Result<ExitCode> {
     for gone in lab.course_data_gone().await? {
         eprintln!("sqlcourse: {gone}");
     }
-    let servers = lab.servers().await?;
+    let servers = lab.graded_servers().await?;
     // Tasks on a lab that is not there would all read "pending": that is not a grade.
     anyhow::ensure!(
         servers.iter().any(|s| s.state != ContainerState::Missing),

@@ -39,6 +39,10 @@ async fn run_async(day: Day, global: &Global, command: DayCommand) -> anyhow::Re
     }
     let choice = ServerChoice { engine: global.engine, image: global.image.clone() };
     let lab = Lab::connect(day.clone(), workspace, choice).await?;
+    // Another user's lab is only ever looked at.
+    if !matches!(command, DayCommand::Status { .. }) {
+        lab.ensure_ours()?;
+    }
     let printer = Printer::default();
     let progress = |event| printer.show(event);
     match command {
@@ -163,6 +167,7 @@ impl Printer {
             LabEvent::Failed { server, reason } => format!("{server}: failed: {reason}"),
             LabEvent::Removing(what) => format!("Removing the lab's {what}"),
             LabEvent::Recovered(what) => format!("Recovered: {what}."),
+            LabEvent::PortsMoved(moved) => moved.to_string(),
         };
         eprintln!("{line}");
     }

@@ -75,7 +75,7 @@ pub async fn run(
 }
 
 async fn round(lab: &Lab, grader: &mut Grader) -> anyhow::Result<Report> {
-    let servers = lab.servers().await?;
+    let servers = lab.graded_servers().await?;
     Ok(tokio::task::block_in_place(|| grader.round(&servers)))
 }
 
@@ -146,9 +146,15 @@ fn run_app(day: &Day, workspace: &crate::learner::workspace::Workspace) -> anyho
         .context("the lab has no application to run")?;
     let (events, finished) = std::sync::mpsc::channel();
     let venv = workspace.app_venv(day);
-    app_run::start(&dir, app, venv.as_ref(), move |event| {
-        let _ = events.send(event);
-    })?;
+    app_run::start(
+        &dir,
+        app,
+        venv.as_ref(),
+        Some(workspace.app_run_record()),
+        move |event| {
+            let _ = events.send(event);
+        },
+    )?;
     let mut last = Vec::new();
     for event in finished {
         match event {

@@ -18,6 +18,8 @@ pub struct LabStatus {
     pub lab: String,
     pub workspace: PathBuf,
     pub servers: Vec<ServerStatus>,
+    /// When the lab's name is another owner's lab: whose, and how to use a lab of your own.
+    pub taken_by: Option<String>,
 }
 
 /// One server in `status`: Docker's view, and the server's own when it answers SQL.
@@ -132,6 +134,8 @@ pub async fn gather(lab: &Lab) -> anyhow::Result<LabStatus> {
         let place = NetworkPlace {
             container: info.container.clone(),
             address: info.ip.as_deref().and_then(|ip| ip.parse().ok()),
+            published: info.port,
+            host_name: info.host_name.clone(),
         };
         snapshot.servers.insert(info.name.clone(), ServerSnapshot { place: Some(place), state: state.clone() });
     }
@@ -147,6 +151,7 @@ pub async fn gather(lab: &Lab) -> anyhow::Result<LabStatus> {
         lab: lab.names().lab.clone(),
         workspace: lab.workspace().root.clone(),
         servers: rows,
+        taken_by: lab.taken_by(),
     })
 }
 
@@ -192,7 +197,7 @@ fn short_version(version: &str) -> &str {
 pub fn text(status: &LabStatus, slug: &str) -> String {
     let mut out = format!("Lab {} — workspace {}\n", status.lab, status.workspace.display());
     out += &format!(
-        "  {:<8} {:<16} {:<16} {:<16} {:<10} {:<8} REPLICATION\n",
+        "  {:<8} {:<16} {:<16} {:<16} {:<10} {:<8} AS A REPLICA\n",
         "SERVER", "STATE", "ADDRESS", "ENGINE", "SERVER_ID", "LOG_BIN"
     );
     for s in &status.servers {
@@ -216,11 +221,20 @@ pub fn text(status: &LabStatus, slug: &str) -> String {
             "  {:<8} {state:<16} {address:<16} {engine:<16} {id:<10} {log_bin:<8} {replication}\n",
             s.name
         );
-        for line in s.health.iter().flat_map(|h| &h.lines) {
+        // A replica's first line of health is its threads and lag, which the column gave.
+        let said = usize::from(s.replication.as_ref().is_some_and(|r| r.configured));
+        for line in s.health.iter().flat_map(|h| h.lines.iter().skip(said)) {
             out += &format!("  {:<8} {line}\n", "");
         }
     }
-    if status.servers.iter().any(|s| s.state != "running") {
+    let detached = ContainerState::Detached.word();
+    if let Some(taken) = &status.taken_by {
+        out += &format!("Not yours: {taken}.\n");
+    } else if status.servers.iter().any(|s| s.state == detached) {
+        out += &format!(
+            "`sqlcourse {slug} up` connects the detached servers to the lab network again.\n"
+        );
+    } else if status.servers.iter().any(|s| s.state != "running") {
         out += &format!("Start the lab with `sqlcourse {slug} up`.\n");
     }
     out
@@ -251,6 +265,7 @@ mod tests {
             get_public_key: false,
             io_state: String::new(),
             sql_state: String::new(),
+            position_starts_event: None,
             relay_source_log_file: String::new(),
             last_io_error_at: String::new(),
             last_sql_error_at: String::new(),

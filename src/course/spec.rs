@@ -118,6 +118,8 @@ pub struct AppSpec {
     pub run: Vec<String>,
     /// The database account it connects as; the grader follows this account's statements.
     pub account: String,
+    /// The database it works in, named when its URL names another.
+    pub database: Option<String>,
     /// Python requirements file relative to the workspace.
     pub requirements: Option<String>,
     /// A virtual environment to make in the app's folder (`.venv`) and fill from

@@ -43,12 +43,18 @@ diagnoses! {
     ServerIdZero => "server-id-zero",
     /// Replica and source run with the same server_id.
     EqualServerIds => "equal-server-ids",
+    /// A server that replicates from nobody yet runs (or is set to run) with the other's
+    /// server_id: a restart with its own is all it takes.
+    ServerIdTaken => "server-id-taken",
     /// No account on the source holds REPLICATION SLAVE.
     NoReplicationAccount => "no-replication-account",
     /// The replication account may log in only from the source's own machine.
     AccountLocalhostOnly => "account-localhost-only",
     /// The replication account's host part does not admit the replica's address.
     AccountHostMismatch => "account-host-mismatch",
+    /// The source resolves client names, and the account's host names the replica otherwise
+    /// than the name its address resolves to.
+    AccountHostName => "account-host-name",
     /// The replica has not been pointed at a source (also: START SLAVE before CHANGE MASTER).
     NotAReplica => "not-a-replica",
     /// The replica is pointed at itself: 127.0.0.1 or localhost inside its container.
@@ -75,6 +81,8 @@ diagnoses! {
     WrongLogFile => "wrong-log-file",
     /// The position the replica asks for is past the end of the file.
     PositionPastEnd => "position-past-end",
+    /// The position the replica asks for is inside an event, not where one starts.
+    PositionMidEvent => "position-mid-event",
     /// The source keeps no binary log, so there is nothing to replicate.
     BinlogOff => "binlog-off",
     /// The replica is set up but its threads were never started.
@@ -83,6 +91,9 @@ diagnoses! {
     ReplicationStopped => "replication-stopped",
     /// The SQL thread met a row the replica already has.
     DuplicateEntry => "duplicate-entry",
+    /// The SQL thread could not apply a change to an account the replica does not have the
+    /// same (error 1396: made on the source before the replica's starting coordinates).
+    AccountChangeFailed => "account-change-failed",
     /// A replication thread reports an error with no more specific diagnosis.
     ReplicaError => "replica-error",
     /// Both threads run, but a fresh row from the source did not arrive in time.
@@ -93,6 +104,26 @@ diagnoses! {
     ReadOnlyWrite => "read-only-write",
     /// The application has not run yet.
     RoutingNotRun => "routing-not-run",
+    /// The application's URL names no driver (`mysql://`): SQLAlchemy wants MySQLdb.
+    AppDriverMissing => "app-driver-missing",
+    /// The application calls SQLAlchemy as version 1 did (`engine.execute`, no `text()`).
+    AppSqlalchemy1 => "app-sqlalchemy1",
+    /// The application names a host its machine cannot resolve (a lab network name).
+    AppUnknownHost => "app-unknown-host",
+    /// Nothing listens on a port the application names.
+    AppConnectionRefused => "app-connection-refused",
+    /// Nothing listens on a port the application's settings name: a server's port before the
+    /// lab moved it (its port was taken), left in a line the learner changed.
+    AppPortMoved => "app-port-moved",
+    /// Nothing answers on a port the application's settings name: that server is down (the
+    /// master crashed for the failover drill, or stopped).
+    AppServerDown => "app-server-down",
+    /// The application logs in with an account that is not the lab's application account.
+    AppWrongAccount => "app-wrong-account",
+    /// The application names a database the servers lack (or that its account may not use).
+    AppUnknownDatabase => "app-unknown-database",
+    /// The application's last run failed for a reason no other diagnosis names.
+    AppCrashed => "app-crashed",
     /// The application changed after its last run, which is the one judged.
     RoutingRerun => "routing-rerun",
     /// A server refused the application's login.
@@ -113,8 +144,11 @@ diagnoses! {
     FailoverNotStarted => "failover-not-started",
     /// The source is down, and the replica still holds its replication setup.
     NotPromoted => "not-promoted",
-    /// The replica had received events it had not applied when it was (or is being) promoted.
+    /// The replica, about to be promoted, has received events it has not applied yet.
     PromotedUnapplied => "promoted-unapplied",
+    /// The replica was promoted (its replication setup reset) before it applied all it had
+    /// received: the rest is gone.
+    PromotedLost => "promoted-lost",
     /// The promoted server keeps no binary log of its own (or logs no replicated events).
     PromotedNoBinlog => "promoted-no-binlog",
     /// The promoted server still refuses writes.
@@ -129,10 +163,15 @@ diagnoses! {
     OldSourceWritable => "old-source-writable",
     /// Both servers took writes the other lacks.
     SplitBrain => "split-brain",
+    /// The old source asks the promoted one for a GTID the promoted one never had: the two
+    /// histories diverged (MariaDB's 1236 "… which is not in the master's binlog").
+    HistoriesDiverged => "histories-diverged",
     /// The promoted server has no replication account for the old source.
     PromotedNoAccount => "promoted-no-account",
     /// The old source was pointed at the promoted server with its own binlog coordinates.
     RejoinOldCoordinates => "rejoin-old-coordinates",
+    /// The old source runs again but replicates from nobody yet.
+    RejoinNotAReplica => "rejoin-not-a-replica",
 }
 
 impl serde::Serialize for Diagnosis {
@@ -157,14 +196,32 @@ pub const MESSAGES: &[(Diagnosis, &[&str])] = &[
         Diagnosis::WrongLogFile,
         &["Could not find first log file name in binary log index file"],
     ),
-    // MariaDB 11.8 says "impossible position", also for a position inside an event.
+    // MariaDB 11.8 says "impossible position" for a position inside an event too; the
+    // grader tells the two apart by the file's size.
     (Diagnosis::PositionPastEnd, &["position > file size", "impossible position"]),
+    (
+        Diagnosis::PositionMidEvent,
+        &["bogus data in log event", "binlog truncated in the middle of event", "log event entry exceeded max_allowed_packet"],
+    ),
     (Diagnosis::BinlogOff, &["You are not using binary logging", "Binary log is not open"]),
     (
         Diagnosis::NotAReplica,
         &["not configured as slave", "not configured as replica", "MASTER_HOST was not set"],
     ),
     (Diagnosis::DuplicateEntry, &["Duplicate entry"]),
+    (
+        Diagnosis::AccountChangeFailed,
+        &[
+            "Operation ALTER USER failed",
+            "Operation CREATE USER failed",
+            "Operation DROP USER failed",
+            "Operation RENAME USER failed",
+        ],
+    ),
+    (
+        Diagnosis::HistoriesDiverged,
+        &["which is not in the master's binlog", "has diverged", "has more GTIDs than the"],
+    ),
     (Diagnosis::ReadOnlyWrite, &["--read-only option"]),
 ];
 
@@ -181,6 +238,7 @@ pub const NUMBERS: &[(Diagnosis, &[u32])] = &[
     (Diagnosis::BinlogOff, &[1381]),
     (Diagnosis::NotAReplica, &[1200]),
     (Diagnosis::DuplicateEntry, &[1062]),
+    (Diagnosis::AccountChangeFailed, &[1396]),
     (Diagnosis::ReadOnlyWrite, &[1290]),
 ];
 
@@ -215,6 +273,16 @@ mod tests {
 
     /// Error texts as the servers print them (MariaDB 11.8 and MySQL 8.4 wordings).
     const ERRORS: &[(&str, u32, Diagnosis)] = &[
+        (
+            "Got fatal error 1236 from master when reading data from binary log: 'Error: connecting slave requested to start from GTID 0-1-21, which is not in the master's binlog. Since the master's binlog contains GTIDs with higher sequence numbers, it probably means that the slave has diverged due to executing extra erroneous transactions'",
+            1236,
+            Diagnosis::HistoriesDiverged,
+        ),
+        (
+            "Got fatal error 1236 from source when reading data from binary log: 'The replica has more GTIDs than the source has, using the source's SERVER_UUID. This may indicate that the end of the binary log was truncated or that the last binary log file was lost, e.g., after a power or disk failure when sync_binlog != 1.'",
+            13114,
+            Diagnosis::HistoriesDiverged,
+        ),
         (
             "Fatal error: The slave I/O thread stops because master and slave have equal MariaDB server ids; these ids must be different for replication to work (or the --replicate-same-server-id option must be used on slave but this does not always make sense; please check the manual before using it).",
             1593,
@@ -300,6 +368,21 @@ mod tests {
             13114,
             Diagnosis::PositionPastEnd,
         ),
+        (
+            "Got fatal error 1236 from master when reading data from binary log: 'bogus data in log event; the first event 'mysql-bin.000001' at 5, the last event read from 'mysql-bin.000001' at 5, the last byte read from 'mysql-bin.000001' at 24.'",
+            1236,
+            Diagnosis::PositionMidEvent,
+        ),
+        (
+            "Got fatal error 1236 from master when reading data from binary log: 'binlog truncated in the middle of event; consider out of disk space on master; the first event 'mysql-bin.000001' at 660, the last event read from 'mysql-bin.000001' at 660, the last byte read from 'mysql-bin.000001' at 679.'",
+            1236,
+            Diagnosis::PositionMidEvent,
+        ),
+        (
+            "Got fatal error 1236 from source when reading data from binary log: 'log event entry exceeded max_allowed_packet; Increase max_allowed_packet on source; the first event 'mysql-bin.000001' at 5, the last event read from 'mysql-bin.000001' at 4, the last byte read from 'mysql-bin.000001' at 4.'",
+            13114,
+            Diagnosis::PositionMidEvent,
+        ),
         ("You are not using binary logging", 1381, Diagnosis::BinlogOff),
         (
             "Got fatal error 1236 from master when reading data from binary log: 'Binary log is not open'",
@@ -330,6 +413,11 @@ mod tests {
             "Coordinator stopped because there were error(s) in the worker(s). The most recent failure being: Worker 1 failed executing transaction 'ANONYMOUS' at source log binlog.000002, end_log_pos 1054. See error log and/or performance_schema.replication_applier_status_by_worker table for more details about this failure or others, if any.",
             1062,
             Diagnosis::DuplicateEntry,
+        ),
+        (
+            "Error 'Operation ALTER USER failed for 'replica'@'%'' on query. Default database: ''. Query: 'ALTER USER 'replica'@'%' IDENTIFIED BY 'replica-pass2''",
+            1396,
+            Diagnosis::AccountChangeFailed,
         ),
         (
             "The MariaDB server is running with the --read-only option so it cannot execute this statement",

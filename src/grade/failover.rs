@@ -7,10 +7,11 @@
 
 use crate::course::spec::Check;
 use crate::dialect::mycnf::{OptionFile, Setting};
-use crate::grade::diagnosis::Diagnosis;
+use crate::grade::diagnosis::{self, Diagnosis};
+use crate::grade::read_routing::crash;
 use crate::grade::read_routing::judge::{self, RoutingVerdict};
 use crate::grade::{Ctx, Note, Verdict, replication};
-use crate::probe::snapshot::{ReplicaStatus, ServerFacts, ThreadState};
+use crate::probe::snapshot::{FailoverFacts, ReplicaStatus, ServerFacts, ThreadState};
 
 /// `failover`: the source is down (or refuses writes), the replica forgot it, takes writes now
 /// and after a restart, keeps a binary log with the events it replayed, and the application's
@@ -34,24 +35,52 @@ pub(super) fn failover(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
             format!("the {replica} never replicated from the {source}, so there is nothing to fail over"),
         );
     }
-    if let Some(lost) = ctx.snapshot.last_replica.get(replica).filter(|s| stranded(s)) {
+    // What the replica had received but not applied when it was promoted is lost. The old
+    // source, when it answers, tells by its GTIDs whether anything is missing; while it is
+    // down, the replica's last status is all there is.
+    let stranded_at = ctx.snapshot.last_replica.get(replica).filter(|s| stranded(s));
+    let missing = old.map(|old| gaps(&old.failover, &new.failover)).unwrap_or_default();
+    if let Some(old) = old
+        && !missing.is_empty()
+        && stranded_at.is_none()
+        && own(new) > 0
+    {
+        return split_brain(&values, source, replica, old, new);
+    }
+    if let Some(lost) = stranded_at.filter(|_| old.is_none() || !missing.is_empty()) {
         return Verdict::Failing(
             note(
-                Diagnosis::PromotedUnapplied,
+                Diagnosis::PromotedLost,
                 format!(
                     "the {replica} was promoted with {} received from the {source} but only {} applied: the rest is lost",
                     at(&lost.received()),
                     at(&lost.applied())
                 ),
             )
-            .with("received", at(&lost.received()))
-            .with("applied", at(&lost.applied())),
+            .with("lost", format!("what came after {} up to {}", at(&lost.applied()), at(&lost.received()))),
+        );
+    }
+    if !missing.is_empty() {
+        let held = spans(&missing);
+        return Verdict::Failing(
+            note(
+                Diagnosis::PromotedLost,
+                format!("the {source} holds {held} that the promoted {replica} never applied: they are lost"),
+            )
+            .with("lost", format!("the {source}'s {held}")),
         );
     }
     if let Some(old) = old
         && takes_writes(old)
     {
-        return two_writers(ctx, source, replica, old, new);
+        return Verdict::Failing(
+            Note::new(
+                Diagnosis::OldSourceWritable,
+                format!("the {source} runs again and takes writes, beside the promoted {replica}"),
+            )
+            .with_all(&values)
+            .with("config", ctx.config_path(source)),
+        );
     }
     if !new.log_bin || !new.failover.logs_replica_updates {
         let missing = if new.log_bin {
@@ -91,7 +120,11 @@ pub(super) fn failover(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
             )));
         }
     };
-    match judge::judge_single(facts, replica, ctx.snapshot.taken_at) {
+    let verdict = judge::judge_single(facts, replica, ctx.snapshot.taken_at);
+    if let Some(failed) = crash::last_run(ctx, facts, &verdict, (replica, replica)) {
+        return Verdict::Failing(failed.with_all(&values));
+    }
+    match verdict {
         RoutingVerdict::Done(_) => Verdict::Done,
         RoutingVerdict::NotRun(f) => Verdict::Failing(note(f.hint, f.reason)),
         RoutingVerdict::Failing(findings) => match findings.into_iter().next() {
@@ -153,58 +186,73 @@ fn stranded(status: &ReplicaStatus) -> bool {
     status.unapplied() && status.sql_running != ThreadState::Yes
 }
 
-/// The old source runs and takes writes beside the promoted server: split brain when both
-/// wrote what the other lacks, else a writable server waiting to be written to.
-fn two_writers(
-    ctx: &Ctx<'_>,
+/// The old source holds transactions the promoted one lacks, though nothing was stranded at
+/// the promotion, and the promoted one took writes of its own: both wrote after the
+/// failover (the old source's read_only now does not undo that).
+fn split_brain(
+    values: &[(&'static str, String)],
     source: &str,
     replica: &str,
     old: &ServerFacts,
     new: &ServerFacts,
 ) -> Verdict {
-    let values = names(ctx, source, replica);
-    let own = |facts: &ServerFacts| facts.failover.transactions.get(&facts.failover.origin).copied().unwrap_or(0);
-    let seen_by = |facts: &ServerFacts, origin: &str| facts.failover.transactions.get(origin).copied().unwrap_or(0);
-    let (old_last, old_seen) = (own(old), seen_by(new, &old.failover.origin));
-    let new_last = own(new);
-    // Split brain: the old source wrote what the promoted one lacks, and the promoted one
-    // took writes of its own.
-    if old_last > old_seen && new_last > 0 {
-        let span = |origin: &str, from: u64, to: u64| match to - from {
-            1 => format!("1 transaction (server {origin} #{to})"),
-            n => format!("{n} transactions (server {origin} #{}–#{to})", from + 1),
-        };
-        let on_old = span(&old.failover.origin, old_seen, old_last);
-        let on_new = span(&new.failover.origin, 0, new_last);
-        return Verdict::Failing(
-            Note::new(
-                Diagnosis::SplitBrain,
-                format!(
-                    "split brain: the {source} took {on_old} the {replica} lacks, while the {replica} took {on_new} of its own"
-                ),
-            )
-            .with_all(&values)
-            .with("on_source", on_old)
-            .with("on_replica", on_new),
-        );
-    }
+    let on_old = spans(&gaps(&old.failover, &new.failover));
+    let on_new = spans(&[(new.failover.origin.as_str(), 0, own(new))]);
     Verdict::Failing(
         Note::new(
-            Diagnosis::OldSourceWritable,
-            format!("the {source} runs again and takes writes, beside the promoted {replica}"),
+            Diagnosis::SplitBrain,
+            format!(
+                "split brain: the {source} took {on_old} the {replica} lacks, while the {replica} took {on_new} of its own"
+            ),
         )
-        .with_all(&values)
-        .with("config", ctx.config_path(source)),
+        .with_all(values)
+        .with("on_source", on_old)
+        .with("on_replica", on_new),
     )
+}
+
+/// The last transaction a server wrote itself (0: none).
+fn own(facts: &ServerFacts) -> u64 {
+    facts.failover.transactions.get(&facts.failover.origin).copied().unwrap_or(0)
+}
+
+/// Transactions one server holds beyond another, by origin: (origin, the other's last, its last).
+fn gaps<'a>(has: &'a FailoverFacts, other: &FailoverFacts) -> Vec<(&'a str, u64, u64)> {
+    let seen = |origin: &str| other.transactions.get(origin).copied().unwrap_or(0);
+    has.transactions
+        .iter()
+        .filter(|(origin, last)| **last > seen(origin))
+        .map(|(origin, last)| (origin.as_str(), seen(origin), *last))
+        .collect()
+}
+
+/// Gaps in words, by GTID sequence numbers: `3 transactions (server 1 #8–#10)`.
+fn spans(gaps: &[(&str, u64, u64)]) -> String {
+    // With none of an origin's transactions on the other side, its first number is unknown
+    // (MariaDB numbers a domain's transactions across servers).
+    let one = |(origin, from, to): &(&str, u64, u64)| match to - from {
+        _ if *from == 0 => format!("transactions up to #{to} (server {origin})"),
+        1 => format!("1 transaction (server {origin} #{to})"),
+        n => format!("{n} transactions (server {origin} #{}–#{to})", from + 1),
+    };
+    gaps.iter().map(one).collect::<Vec<_>>().join(" and ")
 }
 
 /// `rejoin`: the old source runs again, read-only, as a replica of the promoted server, both
 /// threads run and a fresh row reaches it.
 pub(super) fn rejoin(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
-    match failover(ctx, source, replica) {
+    let failed_over = failover(ctx, source, replica);
+    let split = matches!(&failed_over, Verdict::Failing(n) if n.diagnosis == Some(Diagnosis::SplitBrain));
+    if !split && let Some(verdict) = diverged(ctx, source, replica) {
+        return verdict;
+    }
+    match failed_over {
         Verdict::Done => {}
         Verdict::Failing(note)
-            if matches!(note.diagnosis, Some(Diagnosis::SplitBrain | Diagnosis::OldSourceWritable)) =>
+            if matches!(
+                note.diagnosis,
+                Some(Diagnosis::SplitBrain | Diagnosis::OldSourceWritable | Diagnosis::PromotedLost)
+            ) =>
         {
             return Verdict::Failing(note);
         }
@@ -259,8 +307,55 @@ pub(super) fn rejoin(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
     }
     match replication::source(ctx, replica, source) {
         Verdict::Done => replication::flow(ctx, replica, source),
+        // Pointed at nobody yet: the way back is GTID positioning, not the coordinates that
+        // first pointed the slave at it.
+        Verdict::Pending(note) if note.diagnosis == Some(Diagnosis::NotAReplica) => Verdict::Pending(
+            Note::new(
+                Diagnosis::RejoinNotAReplica,
+                format!("the {source} runs again, but replicates from nobody yet"),
+            )
+            .with_all(&values),
+        ),
         other => other,
     }
+}
+
+/// The old source, replicating from the promoted one, asked for a GTID the promoted one never
+/// had: their histories diverged, and no replication command mends that.
+fn diverged(ctx: &Ctx<'_>, source: &str, replica: &str) -> Option<Verdict> {
+    let old = ctx.snapshot.facts(source)?;
+    let new = ctx.snapshot.facts(replica)?;
+    let status = old.replica.as_ref()?;
+    let error = status.last_io_error.trim();
+    if diagnosis::diagnose_error(error, status.last_io_errno) != Some(Diagnosis::HistoriesDiverged) {
+        return None;
+    }
+    let extra = gaps(&old.failover, &new.failover);
+    let on_old = match requested_gtid(error) {
+        _ if !extra.is_empty() => spans(&extra),
+        Some(gtid) => format!("GTID {gtid}"),
+        None => "transactions".to_owned(),
+    };
+    let theirs = gaps(&new.failover, &old.failover);
+    let on_new = if theirs.is_empty() {
+        String::new()
+    } else {
+        format!(", and the {replica} holds {} the {source} lacks", spans(&theirs))
+    };
+    let reason = format!(
+        "the {source} and the {replica} have diverged: the {source} holds {on_old} the {replica} never had{on_new} (the {source}'s IO thread says: {error})"
+    );
+    Some(Verdict::Failing(
+        Note::new(Diagnosis::HistoriesDiverged, reason)
+            .with_all(&names(ctx, source, replica))
+            .with("on_source", on_old),
+    ))
+}
+
+/// The GTID a replica asked to start from, as MariaDB's error names it (`0-1-21`).
+fn requested_gtid(error: &str) -> Option<&str> {
+    let (_, rest) = error.split_once("start from GTID ")?;
+    rest.split(|c: char| c == ',' || c.is_whitespace()).next().filter(|g| !g.is_empty())
 }
 
 /// Whether the replica was given coordinates of its own binary log that do not hold on the
@@ -300,10 +395,13 @@ fn at(c: &crate::probe::snapshot::Coordinates) -> String {
     format!("{}:{}", c.file, c.position)
 }
 
-/// The hint's names: the old source and the promoted replica, and their files.
+/// The hint's names: the old source (dead, or running again) and the promoted replica, and
+/// their files.
 fn names(ctx: &Ctx<'_>, source: &str, replica: &str) -> Vec<(&'static str, String)> {
+    let state = if ctx.snapshot.facts(source).is_some() { "old" } else { "dead" };
     vec![
         ("source", source.to_owned()),
+        ("source_word", format!("{state} {source}")),
         ("replica", replica.to_owned()),
         ("source_config", ctx.config_path(source)),
         ("replica_config", ctx.config_path(replica)),

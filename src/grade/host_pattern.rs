@@ -10,7 +10,7 @@ use std::net::IpAddr;
 pub struct Client<'a> {
     /// Its address, when known.
     pub address: Option<IpAddr>,
-    /// Names it is known by on the network (container name, alias).
+    /// Names its address resolves to, for a server that resolves client names.
     pub names: &'a [&'a str],
 }
 
@@ -29,13 +29,20 @@ pub fn admits(pattern: &str, client: Client<'_>, resolve_names: bool) -> bool {
     {
         return true;
     }
-    resolve_names && !looks_numeric(pattern) && client.names.iter().any(|n| like(pattern, n))
+    resolve_names && names_a_host(pattern) && client.names.iter().any(|n| like(pattern, n))
 }
 
 /// Whether the pattern admits only the server's own machine.
 pub fn local_only(pattern: &str) -> bool {
     let p = pattern.trim().to_ascii_lowercase();
     p == "localhost" || p == "::1" || p.starts_with("127.")
+}
+
+/// Whether the pattern can only ever match a host name (`slave`, `%.example`), never an
+/// address: what name resolution decides.
+pub fn names_a_host(pattern: &str) -> bool {
+    let p = pattern.trim();
+    !p.is_empty() && p != "%" && !p.contains('/') && !looks_numeric(p)
 }
 
 /// Patterns made of digits, dots and wildcards are addresses, never names.
@@ -82,7 +89,8 @@ mod tests {
     use super::*;
 
     fn slave() -> Client<'static> {
-        Client { address: "172.18.0.3".parse().ok(), names: &["slave", "sqlcourse-day20-slave"] }
+        // The name Docker's reverse DNS gives the slave's address on the lab network.
+        Client { address: "172.18.0.3".parse().ok(), names: &["sqlcourse-day20-slave.sqlcourse-day20"] }
     }
 
     #[test]
@@ -101,7 +109,9 @@ mod tests {
             ("172.19.0.0/255.255.0.0", false, false),
             ("localhost", false, false),
             ("127.0.0.1", false, false),
-            ("slave", true, false),
+            ("slave", false, false),
+            ("sqlcourse-day20-slave.sqlcourse-day20", true, false),
+            ("%.sqlcourse-day20", true, false),
             ("SQLCOURSE-DAY20-%", true, false),
             ("master", false, false),
         ];
@@ -113,10 +123,20 @@ mod tests {
 
     #[test]
     fn an_unknown_address_is_admitted_only_by_wildcards_and_names() {
-        let unknown = Client { address: None, names: &["slave"] };
+        let unknown = Client { address: None, names: &["sqlcourse-day20-slave.sqlcourse-day20"] };
         assert!(admits("%", unknown, false));
         assert!(!admits("172.%", unknown, false));
         assert!(!admits("172.18.0.0/16", unknown, true));
+    }
+
+    #[test]
+    fn patterns_that_only_a_name_can_match() {
+        for p in ["slave", "%.sqlcourse-day20", "sqlcourse-day20-slave.%", "localhost"] {
+            assert!(names_a_host(p), "{p}");
+        }
+        for p in ["%", "", "172.18.%", "172.18.0.0/16", "10.0.0.0/255.0.0.0", "::1"] {
+            assert!(!names_a_host(p), "{p}");
+        }
     }
 
     #[test]

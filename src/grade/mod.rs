@@ -21,8 +21,11 @@ use serde::Serialize;
 
 use crate::course::template;
 use crate::grade::diagnosis::Diagnosis;
+use crate::learner::app_run::RunRecord;
 use crate::probe::snapshot::{ServerFacts, ServerState, Snapshot};
-use crate::course::spec::{Check, LabSpec, TaskSpec};
+use crate::course::spec::{Check, LabSpec, ServerSpec, TaskSpec};
+use crate::learner::fill::FillRecord;
+use crate::learner::workspace::Workspace;
 
 /// The learner's files that grading reads, by workspace-relative path.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -30,15 +33,27 @@ pub struct WorkspaceFiles {
     /// The workspace folder, for naming files in messages.
     pub root: PathBuf,
     texts: BTreeMap<String, String>,
+    /// How the application's last run through the course ended, when one is kept.
+    pub app_run: Option<RunRecord>,
+    /// Each server's earlier ports, from before the lab moved it (`fill::FillRecord`).
+    pub former_ports: BTreeMap<String, Vec<u16>>,
 }
 
 impl WorkspaceFiles {
-    /// Reads each server's config file; a missing or unreadable file is left out.
-    pub fn read(root: &Path, spec: &LabSpec) -> Self {
-        let mut files = WorkspaceFiles { root: root.to_path_buf(), texts: BTreeMap::new() };
-        for server in &spec.servers {
-            if let Ok(text) = std::fs::read_to_string(root.join(&server.config.to)) {
-                files.texts.insert(server.config.to.clone(), text);
+    /// Reads each server's config file, the template files (the app's settings), the
+    /// application's last run and the servers' earlier ports; a missing or unreadable file is
+    /// left out.
+    pub fn read(workspace: &Workspace, spec: &LabSpec) -> Self {
+        let root = &workspace.root;
+        let app_run = RunRecord::load(&workspace.app_run_record());
+        let former_ports = FillRecord::load(&workspace.fill_record()).former;
+        let mut files =
+            WorkspaceFiles { root: root.clone(), texts: BTreeMap::new(), app_run, former_ports };
+        let configs = spec.servers.iter().map(|s| &s.config.to);
+        let templates = spec.files.iter().filter(|f| f.template).map(|f| &f.to);
+        for rel in configs.chain(templates) {
+            if let Ok(text) = std::fs::read_to_string(root.join(rel)) {
+                files.texts.insert(rel.clone(), text);
             }
         }
         files
@@ -49,6 +64,8 @@ impl WorkspaceFiles {
         WorkspaceFiles {
             root: root.to_path_buf(),
             texts: texts.into_iter().map(|(p, t)| (p.to_owned(), t.to_owned())).collect(),
+            app_run: None,
+            former_ports: BTreeMap::new(),
         }
     }
 
@@ -240,6 +257,31 @@ impl<'a> Ctx<'a> {
             )),
             None => Err(Verdict::Pending(Note::plain(format!("the {server} has not been seen yet")))),
         }
+    }
+
+    /// Where the learner's own programs reach the servers, in the spec's order:
+    /// `the master on 127.0.0.1:13306, the slave on 127.0.0.1:13307`.
+    fn published_ports(&self) -> String {
+        self.ports_of(|_| true)
+    }
+
+    /// [`Self::published_ports`] of the servers `keep` picks.
+    fn ports_of(&self, keep: impl Fn(&ServerSpec) -> bool) -> String {
+        let ports: Vec<String> = self
+            .spec
+            .servers
+            .iter()
+            .filter(|s| keep(s))
+            .map(|s| format!("the {} on 127.0.0.1:{}", s.name, self.published_port(s)))
+            .collect();
+        ports.join(", ")
+    }
+
+    /// Where the learner's own programs reach one server: the port it publishes (its default
+    /// until it is seen).
+    fn published_port(&self, server: &ServerSpec) -> u16 {
+        let place = self.snapshot.servers.get(&server.name).and_then(|s| s.place.as_ref());
+        place.and_then(|p| p.published).unwrap_or(server.port)
     }
 
     /// The server's config file, workspace-relative (`master/my.cnf`).

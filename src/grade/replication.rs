@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 
 use crate::grade::host_pattern::{self, Client};
-use crate::grade::{Ctx, Note, Verdict};
+use crate::grade::{Ctx, Note, Verdict, server_config};
 use crate::grade::diagnosis::{self, Diagnosis};
 use crate::probe::snapshot::{Account, CanaryOutcome, ReplicaStatus, ServerFacts, ThreadState};
 use crate::course::spec::{Check, ConfigItem};
@@ -12,21 +12,34 @@ use crate::course::spec::{Check, ConfigItem};
 /// The replica as the source sees it when it logs in.
 struct ReplicaClient {
     address: Option<IpAddr>,
-    names: Vec<String>,
+    /// The name its address resolves to on the lab network, when known and it has one: the
+    /// only name a source that resolves client names compares account hosts with.
+    host_name: Option<String>,
 }
 
 impl ReplicaClient {
     fn of(ctx: &Ctx<'_>, replica: &str) -> Self {
         let place = ctx.snapshot.place(replica);
-        let mut names = vec![replica.to_owned()];
-        names.extend(place.map(|p| p.container.clone()));
-        ReplicaClient { address: place.and_then(|p| p.address), names }
+        ReplicaClient {
+            address: place.and_then(|p| p.address),
+            host_name: place.and_then(|p| p.host_name.clone()),
+        }
     }
 
     fn admitted_by(&self, account: &Account, source: &ServerFacts) -> bool {
-        let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        let names: Vec<&str> = self.host_name.iter().map(String::as_str).collect();
         let client = Client { address: self.address, names: &names };
         host_pattern::admits(&account.host, client, !source.skip_name_resolve)
+    }
+
+    /// Whether one of the source's `Binlog Dump` threads is this replica's: its host is the
+    /// replica's address, or its name when the source resolves names.
+    fn streams_from(&self, source: &ServerFacts) -> bool {
+        source.binlog_dumps.iter().any(|dump| {
+            let host = host_part(dump);
+            self.address.is_some_and(|a| a.to_string() == host)
+                || self.host_name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(host))
+        })
     }
 
     fn describe(&self) -> String {
@@ -60,11 +73,12 @@ pub(super) fn account(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
     if accounts.iter().any(|a| client.admitted_by(a, facts)) {
         return Verdict::Done;
     }
-    Verdict::Failing(host_refused(&accounts, facts, &client, source, replica))
+    Verdict::Failing(host_refused(ctx, &accounts, facts, &client, source, replica))
 }
 
 /// Why none of these accounts lets the replica in.
 fn host_refused(
+    ctx: &Ctx<'_>,
     accounts: &[&Account],
     facts: &ServerFacts,
     client: &ReplicaClient,
@@ -73,16 +87,31 @@ fn host_refused(
 ) -> Note {
     let first = accounts[0];
     let named = format!("'{}'@'{}'", first.user, first.host);
+    let address = client.describe();
+    // What the source compares a host name with: the name it resolves the address to.
+    let seen_as = client.host_name.clone().unwrap_or_else(|| address.clone());
     let note = if accounts.iter().all(|a| host_pattern::local_only(&a.host)) {
         Note::new(
             Diagnosis::AccountLocalhostOnly,
             format!(
-                "{named} may log in only from the {source}'s own machine; the {replica} connects from {}",
-                client.describe()
+                "{named} may log in only from the {source}'s own machine; the {replica} connects from {address}"
+            ),
+        )
+    } else if !facts.skip_name_resolve && accounts.iter().all(|a| host_pattern::names_a_host(&a.host)) {
+        let sees = match &client.host_name {
+            Some(name) => format!("sees the {replica} ({address}) as '{name}'"),
+            None => {
+                format!("finds no name for the {replica}'s address {address}, so only the address counts")
+            }
+        };
+        Note::new(
+            Diagnosis::AccountHostName,
+            format!(
+                "{named} does not admit the {replica}: the {source} resolves client names and {sees}"
             ),
         )
     } else {
-        let names_ignored = if facts.skip_name_resolve && !first.host.contains(['%', '.', ':']) {
+        let names_ignored = if facts.skip_name_resolve && host_pattern::names_a_host(&first.host) {
             " (the server does not resolve host names, so a name never matches)"
         } else {
             ""
@@ -90,8 +119,7 @@ fn host_refused(
         Note::new(
             Diagnosis::AccountHostMismatch,
             format!(
-                "{named} does not admit the {replica}, which connects from {}{names_ignored}",
-                client.describe()
+                "{named} does not admit the {replica}, which connects from {address}{names_ignored}"
             ),
         )
     };
@@ -99,7 +127,9 @@ fn host_refused(
         .with("replica", replica)
         .with("user", &first.user)
         .with("host", &first.host)
-        .with("address", client.describe())
+        .with("address", address)
+        .with("seen_as", seen_as)
+        .with("source_config", ctx.config_path(source))
 }
 
 /// `replica-source`: the replica points at the source, with a replication account and
@@ -159,9 +189,7 @@ pub(super) fn source(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
 
     // A Binlog Dump thread from the replica's address proves it reaches the source, whatever
     // route the learner found.
-    let streaming = client.address.is_some_and(|a| {
-        src.binlog_dumps.iter().any(|host| host_part(host) == a.to_string())
-    });
+    let streaming = client.streams_from(src);
     let host = status.source_host.as_str();
     if !streaming && !reaches(ctx, source, host) {
         let said = format!("the {replica} is pointed at host '{host}'");
@@ -196,7 +224,7 @@ pub(super) fn source(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
     }
     let usable: Vec<&&Account> = accounts.iter().filter(|a| client.admitted_by(a, src)).collect();
     if usable.is_empty() {
-        return Verdict::Failing(host_refused(&accounts, src, &client, source, replica));
+        return Verdict::Failing(host_refused(ctx, &accounts, src, &client, source, replica));
     }
     if usable.iter().all(|a| a.plugin == "caching_sha2_password")
         && !status.get_public_key
@@ -219,6 +247,9 @@ pub(super) fn source(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
     }
 
     if !src.log_bin {
+        if let Some(note) = server_config::unapplied(ctx, source, ConfigItem::LogBin) {
+            return Verdict::Failing(note);
+        }
         return failing(Diagnosis::BinlogOff, format!("the {source} keeps no binary log"));
     }
     if !status.gtid {
@@ -242,6 +273,19 @@ pub(super) fn source(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
                     format!(
                         "the {replica} starts at position {} of '{file}', which is only {} bytes long",
                         status.read_source_log_pos, log.size
+                    ),
+                );
+            }
+            // Within the file, an "impossible position" is one inside an event.
+            Some(_)
+                if status.position_starts_event == Some(false)
+                    || matches!(io_error, Some(Diagnosis::PositionMidEvent | Diagnosis::PositionPastEnd)) =>
+            {
+                return failing(
+                    Diagnosis::PositionMidEvent,
+                    format!(
+                        "the {replica} starts at position {} of '{file}', which is inside an event of the {source}'s binary log, not where one starts",
+                        status.read_source_log_pos
                     ),
                 );
             }
@@ -310,7 +354,7 @@ pub(super) fn flow(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
             continue;
         }
         let diagnosis = match diagnosis::diagnose_error(error, errno) {
-            Some(d @ (Diagnosis::EqualServerIds | Diagnosis::DuplicateEntry)) => d,
+            Some(d @ (Diagnosis::EqualServerIds | Diagnosis::DuplicateEntry | Diagnosis::AccountChangeFailed)) => d,
             _ => Diagnosis::ReplicaError,
         };
         let detail = diagnosis::quoted_detail(error, diagnosis).unwrap_or_default();
@@ -421,9 +465,35 @@ fn io_error_is_stale(status: &ReplicaStatus) -> bool {
             || !host.eq_ignore_ascii_case(&status.source_host)
             || port != status.source_port;
     }
+    if status.gtid {
+        return false;
+    }
+    // "… the first event 'mysql-bin.000001' at 5, …": where the thread was asked to start.
+    if let Some((file, position)) = first_event(error) {
+        return file != status.source_log_file || position != status.read_source_log_pos;
+    }
+    // "position > file size" names no position: when the source says an event starts where
+    // the replica asks now, the error was about an earlier CHANGE MASTER.
+    if status.position_starts_event == Some(true)
+        && matches!(
+            io_diagnosis(error, status.last_io_errno),
+            Some(Diagnosis::PositionMidEvent | Diagnosis::PositionPastEnd)
+        )
+    {
+        return true;
+    }
     // Errors about the binlog name the file they were reading.
     let files: Vec<&str> = quoted(error).filter(|q| looks_like_log_file(q)).collect();
-    !status.gtid && !files.is_empty() && !files.contains(&status.source_log_file.as_str())
+    !files.is_empty() && !files.contains(&status.source_log_file.as_str())
+}
+
+/// The file and position a binlog error says reading started from ("the first event
+/// 'mysql-bin.000001' at 5").
+fn first_event(error: &str) -> Option<(&str, u64)> {
+    let (_, rest) = error.split_once("the first event '")?;
+    let (file, rest) = rest.split_once('\'')?;
+    let digits: &str = rest.strip_prefix(" at ")?.split(|c: char| !c.is_ascii_digit()).next()?;
+    Some((file, digits.parse().ok()?))
 }
 
 /// The pieces of text between single quotes (server messages nest quotes, so every piece is
@@ -458,6 +528,7 @@ fn is_setup_problem(d: Diagnosis) -> bool {
             | Diagnosis::CachingSha2
             | Diagnosis::WrongLogFile
             | Diagnosis::PositionPastEnd
+            | Diagnosis::PositionMidEvent
             | Diagnosis::BinlogOff
     )
 }
@@ -515,10 +586,20 @@ mod stale_error_tests {
     }
 
     #[test]
+    fn an_error_about_another_start_position_is_stale() {
+        let error = "Got fatal error 1236 from master when reading data from binary log: 'bogus data in log event; the first event 'mysql-bin.000002' at 5, the last event read from 'mysql-bin.000002' at 5, the last byte read from 'mysql-bin.000002' at 24.'";
+        assert_eq!(first_event(error), Some(("mysql-bin.000002", 5)));
+        assert!(io_error_is_stale(&stopped("master", error)), "CHANGE MASTER gave 344 since");
+        let mut current = stopped("master", error);
+        current.read_source_log_pos = 5;
+        assert!(!io_error_is_stale(&current), "still the configured position");
+    }
+
+    #[test]
     fn an_error_about_another_binlog_file_is_stale() {
         let error = "Got fatal error 1236 from master when reading data from binary log: 'bogus data in log event; the first event 'mysql-bin.000009' at 4, the last event read from 'mysql-bin.000009' at 4, the last byte read from 'mysql-bin.000009' at 4.'";
         assert!(io_error_is_stale(&stopped("master", error)));
-        let current = error.replace("000009", "000002");
+        let current = error.replace("000009", "000002").replace(" at 4", " at 344");
         assert!(!io_error_is_stale(&stopped("master", &current)));
     }
 }

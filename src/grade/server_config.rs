@@ -67,6 +67,8 @@ pub(super) fn check(
         return Verdict::Failing(note.clone().with_all(&base));
     }
     let other_facts = differs_from.map(|other| (other, ctx.running(other)));
+    // Once it replicates, the threads must be restarted too; before, a restart is all.
+    let clash = if facts.replica.is_some() { Diagnosis::EqualServerIds } else { Diagnosis::ServerIdTaken };
     // Restarting with the other server's id saved would only trade one clash for another.
     if let Some((other, Ok(other_facts))) = &other_facts
         && not_applied.is_some()
@@ -75,7 +77,7 @@ pub(super) fn check(
     {
         return Verdict::Failing(
             Note::new(
-                Diagnosis::EqualServerIds,
+                clash,
                 format!(
                     "{config} says server-id = {saved}, which is the {other}'s own server_id: \
                      restarting would not help"
@@ -103,7 +105,7 @@ pub(super) fn check(
     if other_facts.server_id == facts.server_id {
         return Verdict::Failing(
             Note::new(
-                Diagnosis::EqualServerIds,
+                clash,
                 format!(
                     "the {server} runs with server_id {}, the same as the {other}'s",
                     facts.server_id
@@ -205,6 +207,18 @@ fn judge(file: &OptionFile, facts: &ServerFacts, item: ConfigItem, server: &str,
         }
     }
     Item::Ok
+}
+
+/// A required setting saved right in the server's file that the running server does not have
+/// yet: what other checks name instead of asking for the setting again.
+pub(super) fn unapplied(ctx: &Ctx<'_>, server: &str, item: ConfigItem) -> Option<Note> {
+    let facts = ctx.running(server).ok()?;
+    let config = ctx.config_path(server);
+    let file = OptionFile::parse(ctx.config_text(server), facts.engine);
+    match judge(&file, facts, item, server, &config) {
+        Item::NotApplied(note) => Some(note.with("server", server).with("config", config)),
+        Item::Missing | Item::Wrong(_) | Item::Ok => None,
+    }
 }
 
 /// The name MySQL gives its binary log when no config file sets one.

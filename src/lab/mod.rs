@@ -8,19 +8,24 @@
 mod copied;
 pub mod docker;
 pub mod endpoint;
+mod exec;
 pub mod image;
 mod lock;
 mod names;
 mod objects;
+pub mod owner;
 mod ports;
 mod preflight;
 mod recover;
 mod secret;
 mod seeded;
 pub mod pull;
+/// What a server's log says when its data directory was copied from the initialised one.
+pub use seeded::COPIED;
 mod setup;
 pub(crate) mod shell;
 mod startup;
+mod supervise;
 mod tls;
 
 use std::collections::BTreeSet;
@@ -37,7 +42,9 @@ use crate::course::content::Day;
 use crate::dialect::engine::Engine;
 use crate::lab::endpoint::{Endpoint, NotReady, Password};
 use crate::course::spec::ServerSpec;
+use crate::learner::fill::PortsMoved;
 use crate::learner::workspace::Workspace;
+use crate::lab::supervise::Renewal;
 
 pub use startup::Offending;
 pub use names::{ENGINE_LABEL, LAB_LABEL, LabNames, SERVER_LABEL};
@@ -48,6 +55,7 @@ pub const HOST: &str = "127.0.0.1";
 const READY_LIMIT: Duration = Duration::from_secs(90);
 /// Log lines shown when a server fails to start.
 const LOG_TAIL: usize = 8;
+
 
 /// Progress of a lab operation, for the command line or the TUI to show.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +82,8 @@ pub enum LabEvent {
     Removing(String),
     /// Something the workspace had lost was put back (the root password, starting files).
     Recovered(String),
+    /// Servers' ports moved while the learner's own lines in a template file stayed.
+    PortsMoved(PortsMoved),
 }
 
 /// The image the servers of one operation run, or why there is none, and the initialised
@@ -100,9 +110,15 @@ pub enum ContainerState {
         code: i64,
     },
     Restarting,
+    /// Running, but not on the lab network under its name (disconnected from it, or connected
+    /// again without its alias): neither the other servers nor its published port reach it.
+    Detached,
     /// A container has the server's name but not the lab's label: someone else's, never
     /// presented or used as the lab's server.
     Foreign,
+    /// The lab's container, but another owner's (whose, in words): never attached, restarted
+    /// or removed from here.
+    OtherOwner(String),
     Other(String),
 }
 
@@ -131,7 +147,9 @@ impl ContainerState {
             ContainerState::Running => "running",
             ContainerState::Exited { .. } => "exited",
             ContainerState::Restarting => "restarting",
+            ContainerState::Detached => "detached",
             ContainerState::Foreign => "foreign",
+            ContainerState::OtherOwner(_) => "other-owner",
             ContainerState::Other(word) => word,
         }
     }
@@ -146,9 +164,13 @@ impl std::fmt::Display for ContainerState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ContainerState::Exited { code } => write!(f, "exited (code {code})"),
+            ContainerState::Detached => f.write_str(
+                "running, but cut off from the lab network (`up` or a restart connects it again)",
+            ),
             ContainerState::Foreign => {
                 f.write_str("not this lab's (a container of that name that the lab did not create)")
             }
+            ContainerState::OtherOwner(whose) => write!(f, "not yours: {whose}"),
             other => f.write_str(other.word()),
         }
     }
@@ -169,6 +191,9 @@ pub struct ServerInfo {
     pub port: Option<u16>,
     /// The container's address on the lab network, while it runs (what other servers see).
     pub ip: Option<String>,
+    /// The name another server's resolver gives that address, when it has one: what a server
+    /// that resolves client names sees this one as.
+    pub host_name: Option<String>,
     /// How to reach it over SQL from this machine, once it has a port and the lab a password.
     pub endpoint: Option<Endpoint>,
 }
@@ -232,15 +257,24 @@ pub struct Lab {
     choice: ServerChoice,
     /// Servers this process is waiting for, shown as `starting`.
     starting: Mutex<BTreeSet<String>>,
+    /// Whose the lab's name is, when it is someone else's: then nothing of it is changed.
+    taken: Option<String>,
+    /// The names servers' addresses resolve to, as found so far.
+    host_names: Mutex<exec::HostNames>,
 }
 
 impl Lab {
-    /// Finds the Docker engine and describes the day's lab (named by `SQLCOURSE_LAB_NAME`,
-    /// else the day's slug). When no engine answers, the error is a [`crate::lab::docker::NoEngine`].
+    /// Finds the Docker engine and describes the day's lab of this user (named by
+    /// `SQLCOURSE_LAB_NAME`, else as [`owner`] tells). When no engine answers, the error is a
+    /// [`crate::lab::docker::NoEngine`].
     pub async fn connect(day: Day, workspace: Workspace, choice: ServerChoice) -> anyhow::Result<Lab> {
-        let names = LabNames::for_day(&day.spec.slug)?;
+        if let Some(chosen) = LabNames::chosen() {
+            LabNames::new(&chosen)?;
+        }
         let docker = docker::connect().await?;
-        Ok(Lab::new(docker, day, workspace, names, choice))
+        let (names, taken) =
+            owner::resolve(&docker.docker, &day, &workspace, owner::Owner::current()).await?;
+        Ok(Lab { taken, ..Lab::new(docker, day, workspace, names, choice) })
     }
 
     /// The lab on a Docker engine already connected, under explicit names.
@@ -259,6 +293,22 @@ impl Lab {
             names,
             choice,
             starting: Mutex::new(BTreeSet::new()),
+            host_names: Mutex::new(exec::HostNames::new()),
+            taken: None,
+        }
+    }
+
+    /// Whose the lab's name is when it is another owner's lab (status shows it).
+    pub fn taken_by(&self) -> Option<String> {
+        let whose = self.taken.as_deref()?;
+        Some(owner::taken_message(&self.names.lab, whose, &self.day.spec.slug))
+    }
+
+    /// Refuses to work on another owner's lab.
+    pub fn ensure_ours(&self) -> anyhow::Result<()> {
+        match self.taken_by() {
+            Some(message) => Err(anyhow::anyhow!(message)),
+            None => Ok(()),
         }
     }
 
@@ -333,9 +383,18 @@ impl Lab {
             .collect()
     }
 
+    /// Each server as grading needs it: also the name its address resolves to for the other
+    /// servers, found once per container with an exec in another one.
+    pub async fn graded_servers(&self) -> anyhow::Result<Vec<ServerInfo>> {
+        let mut servers = self.servers().await?;
+        self.fill_host_names(&mut servers).await;
+        Ok(servers)
+    }
+
     /// Starts the lab, resumes a stopped or half-created one, or re-attaches to a running one;
     /// returns once every server accepts SQL.
     pub async fn up(&self, progress: &OnEvent<'_>) -> anyhow::Result<Vec<ServerInfo>> {
+        self.ensure_ours()?;
         let _lock = self.lock().await?;
         let engine = self.engine().await?;
         self.up_on(engine, &[], progress).await
@@ -350,42 +409,44 @@ impl Lab {
         progress: &OnEvent<'_>,
     ) -> anyhow::Result<Vec<ServerInfo>> {
         self.day.spec.engine(engine)?;
-        let password = self.password_and_files(progress).await?;
         let specs = &self.day.spec.servers;
-        let found: Vec<Option<ContainerInspectResponse>> =
-            join_all(specs.iter().map(|s| self.inspect(&s.name)))
-                .await
-                .into_iter()
-                .collect::<anyhow::Result<_>>()?;
-        for (spec, container) in specs.iter().zip(&found) {
-            if let Some(c) = container {
-                anyhow::ensure!(
-                    self.owns(c),
-                    "{}",
-                    self.not_ours(&self.names.container(&spec.name))
-                );
-            }
-        }
         let image = ImageChoice::default();
-        // A missing server needs the image and the initialised data directory: find them
-        // while the network is made.
-        let image_needed = found.iter().any(Option::is_none);
-        let (network, _) = tokio::join!(self.ensure_network(), async {
-            if image_needed {
+        // The network takes longest to make of what comes first: it is made meanwhile. A
+        // missing server needs the image and the initialised data directory, and a port.
+        let prepared = async {
+            let password = self.password_and_files(progress).await?;
+            let found: Vec<Option<ContainerInspectResponse>> =
+                join_all(specs.iter().map(|s| self.inspect(&s.name)))
+                    .await
+                    .into_iter()
+                    .collect::<anyhow::Result<_>>()?;
+            for (spec, container) in specs.iter().zip(&found) {
+                if let Some(c) = container {
+                    anyhow::ensure!(
+                        self.owns(c),
+                        "{}",
+                        self.not_ours(&self.names.container(&spec.name))
+                    );
+                }
+            }
+            if found.iter().any(Option::is_none) {
                 // A failure is kept in `image` and reported by the server that needs it.
                 let _ = self.choose_seeded(&image, engine, progress).await;
             }
-        });
+            let preferred: Vec<Option<u16>> = specs
+                .iter()
+                .zip(&found)
+                .enumerate()
+                .map(|(i, (s, c))| {
+                    c.is_none().then(|| kept.get(i).copied().flatten().unwrap_or(s.port))
+                })
+                .collect();
+            let ports = self.choose_ports(&preferred).await?;
+            Ok::<_, anyhow::Error>((password, found, ports))
+        };
+        let (prepared, network) = tokio::join!(prepared, self.ensure_network());
+        let (password, found, ports) = prepared?;
         network?;
-        let preferred: Vec<Option<u16>> = specs
-            .iter()
-            .zip(&found)
-            .enumerate()
-            .map(|(i, (s, c))| {
-                c.is_none().then(|| kept.get(i).copied().flatten().unwrap_or(s.port))
-            })
-            .collect();
-        let ports = ports::choose(&preferred)?;
         let (image, password) = (&image, &password);
         let results =
             join_all(specs.iter().zip(found).zip(ports).map(|((spec, container), port)| async move {
@@ -395,13 +456,26 @@ impl Lab {
                     return Ok(());
                 }
                 self.workspace.set_crashed(&spec.name, false)?;
+                if container.is_some() {
+                    self.reattach(spec, progress).await?;
+                }
                 self.bring_up(spec, engine, container, port, image, password, progress).await
             }))
             .await;
         first_error(results)?;
         let servers = self.servers().await?;
-        self.workspace.refill_templates(&self.day, &|name| live_value(&servers, name))?;
+        self.follow_ports(&servers, progress)?;
         Ok(servers)
+    }
+
+    /// Fills the templates again with the ports the servers publish now, telling each move
+    /// that a file with the learner's own lines stayed behind.
+    fn follow_ports(&self, servers: &[ServerInfo], progress: &OnEvent<'_>) -> anyhow::Result<()> {
+        let value = |name: &str| live_value(servers, name);
+        for moved in self.workspace.refill_templates(&self.day, &value)? {
+            progress(LabEvent::PortsMoved(moved));
+        }
+        Ok(())
     }
 
     /// Restarts one server so edits to its config file take effect.
@@ -411,6 +485,7 @@ impl Lab {
         progress: &OnEvent<'_>,
     ) -> anyhow::Result<ServerInfo> {
         let spec = self.spec_of(server)?;
+        self.ensure_ours()?;
         let _lock = self.lock().await?;
         let engine = self.engine().await?;
         let name = self.names.container(&spec.name);
@@ -423,7 +498,12 @@ impl Lab {
         anyhow::ensure!(self.owns(&container), "{}", self.not_ours(&name));
         let password = self.password_and_files(progress).await?;
         self.workspace.set_crashed(&spec.name, false)?;
+        self.reattach(spec, progress).await?;
         progress(LabEvent::Starting(spec.name.clone()));
+        if self.renew_inside(&name, &container, &password, Renewal::Restart).await? {
+            self.until_ready(spec, engine, &password, progress).await?;
+            return self.info_after_restart(server, &spec.name, progress).await;
+        }
         match self.restart_container(&name).await {
             Ok(()) => self.until_ready(spec, engine, &password, progress).await?,
             // Something took its port while it was stopped: move it to a free one, as `up` does.
@@ -434,16 +514,39 @@ impl Lab {
             }
             Err(e) => return Err(e),
         }
+        self.info_after_restart(server, &spec.name, progress).await
+    }
+
+    /// The server after its restart, which may have moved it to another port.
+    async fn info_after_restart(
+        &self,
+        server: &str,
+        name: &str,
+        progress: &OnEvent<'_>,
+    ) -> anyhow::Result<ServerInfo> {
         let info = self.servers().await?;
+        self.follow_ports(&info, progress)?;
         info.into_iter()
-            .find(|s| s.name == spec.name)
+            .find(|s| s.name == name)
             .ok_or_else(|| anyhow::anyhow!("the {server} vanished right after its restart"))
+    }
+
+    /// Puts every server cut off from the lab network back on it under its name (the screen
+    /// does this as soon as it sees one; `up` and `restart` do it too).
+    pub async fn reattach_all(&self, progress: &OnEvent<'_>) -> anyhow::Result<()> {
+        self.ensure_ours()?;
+        let _lock = self.lock().await?;
+        for spec in &self.day.spec.servers {
+            self.reattach(spec, progress).await?;
+        }
+        Ok(())
     }
 
     /// Kills one running server like a power cut (SIGKILL, no clean shutdown): its container
     /// stays, exited, with its data, and `restart` brings it back. The failover drill.
     pub async fn crash(&self, server: &str) -> anyhow::Result<()> {
         let spec = self.spec_of(server)?;
+        self.ensure_ours()?;
         let name = self.names.container(&spec.name);
         let Some(container) = self.inspect(&spec.name).await? else {
             anyhow::bail!(
@@ -459,12 +562,24 @@ impl Lab {
             self.day.spec.slug
         );
         self.kill_container(&name).await?;
-        self.workspace.set_crashed(&spec.name, true)
+        self.workspace.set_crashed(&spec.name, true)?;
+        // Docker lets go of the port a moment after the kill; until then it takes connections
+        // and drops them, which an application run at once would read as a lost connection.
+        if let Some(port) = objects::host_port(&container) {
+            let closed = async {
+                while tokio::net::TcpStream::connect((HOST, port)).await.is_ok() {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            };
+            let _ = tokio::time::timeout(Duration::from_secs(5), closed).await;
+        }
+        Ok(())
     }
 
     /// Removes the lab's containers and network; data volumes and the workspace stay, so `up`
     /// resumes where the learner left off.
     pub async fn down(&self, progress: &OnEvent<'_>) -> anyhow::Result<()> {
+        self.ensure_ours()?;
         let _lock = self.lock().await?;
         progress(LabEvent::Removing("containers".to_owned()));
         self.remove_containers(true).await?;
@@ -476,6 +591,7 @@ impl Lab {
     /// the root password, clears the day's progress and brings a fresh lab up: on the engine
     /// chosen, else on the one the lab ran.
     pub async fn reset(&self, progress: &OnEvent<'_>) -> anyhow::Result<Vec<ServerInfo>> {
+        self.ensure_ours()?;
         let _lock = self.lock().await?;
         let engine = match self.choice.engine {
             Some(chosen) => chosen,
@@ -485,6 +601,9 @@ impl Lab {
         // before anything is removed.
         self.day.spec.engine(engine)?;
         self.check_reset_can_finish().await?;
+        if let Some(servers) = self.reset_inside(engine, progress).await? {
+            return Ok(servers);
+        }
         // The fresh lab keeps the ports this one had, so files written for them stay true.
         let found = join_all(self.day.spec.servers.iter().map(|s| self.inspect(&s.name))).await;
         let kept: Vec<Option<u16>> = found
@@ -497,11 +616,7 @@ impl Lab {
         let (networks, volumes) = tokio::join!(self.remove_networks(), self.remove_volumes());
         networks?;
         volumes?;
-        self.workspace.install(&self.day, true)?;
-        self.workspace.forget_password()?;
-        for server in &self.day.spec.servers {
-            self.workspace.set_crashed(&server.name, false)?;
-        }
+        self.workspace.start_afresh(&self.day)?;
         self.up_on(engine, &kept, progress).await
     }
 
@@ -553,19 +668,37 @@ impl Lab {
         if let Some(c) = container
             && !self.owns(c)
         {
+            let labels = c.config.as_ref().and_then(|c| c.labels.as_ref());
+            let state = match (self.names.whose(labels), &self.taken) {
+                (names::Whose::Other(owner), _) => ContainerState::OtherOwner(owner.to_string()),
+                (names::Whose::Unowned, Some(whose)) => ContainerState::OtherOwner(whose.clone()),
+                _ => ContainerState::Foreign,
+            };
             return ServerInfo {
                 name: spec.name.clone(),
                 container: self.names.container(&spec.name),
                 engine: None,
-                state: ContainerState::Foreign,
+                state,
                 port: None,
                 ip: None,
+                host_name: None,
                 endpoint: None,
             };
         }
-        let state = container.map_or(ContainerState::Missing, |c| ContainerState::of(c, starting));
+        let network = self.names.network();
+        let state = match container
+            .map_or(ContainerState::Missing, |c| ContainerState::of(c, starting))
+        {
+            state
+                if state.is_running()
+                    && container.is_some_and(|c| !objects::on_network(c, &network, &spec.name)) =>
+            {
+                ContainerState::Detached
+            }
+            state => state,
+        };
         let port = container.and_then(objects::host_port);
-        let ip = container.and_then(|c| objects::network_ip(c, &self.names.network()));
+        let ip = container.and_then(|c| objects::network_ip(c, &network));
         ServerInfo {
             name: spec.name.clone(),
             container: self.names.container(&spec.name),
@@ -573,12 +706,8 @@ impl Lab {
             state,
             port,
             ip,
-            endpoint: port.zip(password).map(|(port, password)| Endpoint {
-                host: HOST.to_owned(),
-                port,
-                user: "root".to_owned(),
-                password: Password::new(password),
-            }),
+            host_name: None,
+            endpoint: port.zip(password).map(|(port, password)| root_endpoint(port, password)),
         }
     }
 
@@ -612,7 +741,7 @@ impl Lab {
                     // a port taken since: make it anew; its data lives on in the volume.
                     self.remove_container(&name, false).await?;
                     let port = objects::host_port(&c).unwrap_or(spec.port);
-                    let port = ports::choose(&[Some(port)])?[0];
+                    let port = self.choose_ports(&[Some(port)]).await?[0];
                     self.create_and_start(spec, engine, port, image, password, progress).await?;
                 }
             }
@@ -641,12 +770,7 @@ impl Lab {
             .as_ref()
             .and_then(objects::host_port)
             .ok_or_else(|| anyhow::anyhow!("the {} has no published port", spec.name))?;
-        let endpoint = Endpoint {
-            host: HOST.to_owned(),
-            port,
-            user: "root".to_owned(),
-            password: Password::new(password),
-        };
+        let endpoint = root_endpoint(port, password);
         progress(LabEvent::Waiting(spec.name.clone()));
         self.mark_starting(&spec.name, true);
         let outcome = tokio::select! {
@@ -664,7 +788,15 @@ impl Lab {
             progress(LabEvent::Failed { server: spec.name.clone(), reason: reason.clone() });
             return Err(self.failure(spec, engine, reason, started_at.as_deref()).await.into());
         }
-        let version = setup::server_version(&endpoint).await?;
+        let seed = match &self.day.spec.seed {
+            Some(seed) => {
+                let sql = self.day.content.lab_file(&self.day.spec.slug, &seed.sql)?;
+                Some((setup::SeedMarks::of(seed, &sql)?, sql))
+            }
+            None => None,
+        };
+        let look = setup::first_look(&endpoint, seed.as_ref().map(|(marks, _)| marks.clone())).await?;
+        let version = look.version;
         let answering = Engine::from_version(&version);
         anyhow::ensure!(
             answering == engine,
@@ -673,14 +805,11 @@ impl Lab {
             self.day.spec.slug,
             answering.tag()
         );
-        if let Some(seed) = &self.day.spec.seed {
-            let sql = self.day.content.lab_file(&self.day.spec.slug, &seed.sql)?;
-            setup::seed_if_fresh(&endpoint, seed, sql, || {
-                progress(LabEvent::Seeding(spec.name.clone()))
-            })
-            .await?;
+        if let Some((_, sql)) = seed.filter(|_| look.lacks_seed) {
+            progress(LabEvent::Seeding(spec.name.clone()));
+            setup::load_seed(&endpoint, sql).await?;
+            setup::log_statements(&endpoint).await?;
         }
-        setup::log_statements(&endpoint).await?;
         progress(LabEvent::Ready(spec.name.clone()));
         Ok(())
     }
@@ -701,6 +830,7 @@ impl Lab {
         }
         let container = self.names.container(&spec.name);
         let log = self.logs_since(&container, started_at, 200).await.unwrap_or_default();
+        let log = supervise::current_start(log);
         let files = self
             .workspace
             .config_dir(&self.day, &spec.name)
@@ -729,6 +859,11 @@ impl Lab {
 }
 
 /// The first error of several concurrent steps (each server reports its own).
+/// The lab's root login on a server's published port.
+fn root_endpoint(port: u16, password: &str) -> Endpoint {
+    Endpoint { host: HOST.to_owned(), port, user: "root".to_owned(), password: Password::new(password) }
+}
+
 fn first_error(results: Vec<anyhow::Result<()>>) -> anyhow::Result<()> {
     results.into_iter().collect::<anyhow::Result<Vec<()>>>().map(|_| ())
 }

@@ -1,12 +1,15 @@
-//! Names and labels of the lab's Docker objects.
+//! Names and labels of the lab's Docker objects, and who owns them.
 //!
-//! `SQLCOURSE_LAB_NAME` (default: the day's slug) names one lab instance, so tests and
-//! several courses can run side by side; every object carries the label
-//! `io.sqlcourse.lab=<lab name>` and only objects carrying it are ever stopped or removed.
+//! `SQLCOURSE_LAB_NAME` names one lab instance, so tests and several courses can run side
+//! by side; unset, the lab is named after the day (see [`crate::lab::owner`] for how two users
+//! of one engine get a name each). Every object carries the label `io.sqlcourse.lab=<lab
+//! name>` and its owner (user id and machine); only objects of this lab and this owner are
+//! ever attached, stopped or removed.
 
 use std::collections::HashMap;
 
 use crate::dialect::engine::Engine;
+use crate::lab::owner::Owner;
 
 /// The label every object of a lab carries; its value is the lab's name.
 pub const LAB_LABEL: &str = "io.sqlcourse.lab";
@@ -21,27 +24,45 @@ pub const ENGINE_LABEL: &str = "io.sqlcourse.engine";
 pub struct LabNames {
     /// The lab's name (`day20`).
     pub lab: String,
+    /// Who this process runs as: the owner of what it makes.
+    pub owner: Owner,
+    /// Whether objects of this lab made by an earlier version (no owner labels) are this
+    /// owner's: told by their config folder being this user's workspace.
+    pub adopted: bool,
+}
+
+/// Whose an object of a lab name is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Whose {
+    Mine,
+    /// Another user's, or this user's on another machine.
+    Other(Owner),
+    /// Made by an earlier version, without owner labels.
+    Unowned,
+    /// Not an object of this lab at all (no lab label, or another lab's).
+    NotLab,
 }
 
 impl LabNames {
-    /// The lab of a day: `SQLCOURSE_LAB_NAME` when set, else the day's slug.
-    pub fn for_day(slug: &str) -> anyhow::Result<Self> {
-        let lab = std::env::var("SQLCOURSE_LAB_NAME")
-            .ok()
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| slug.to_owned());
-        Self::new(&lab)
+    /// The lab named `SQLCOURSE_LAB_NAME`, when it is set.
+    pub fn chosen() -> Option<String> {
+        std::env::var("SQLCOURSE_LAB_NAME").ok().filter(|n| !n.is_empty())
     }
 
-    /// A lab name must make valid Docker object names.
+    /// A lab of the current user; its name must make valid Docker object names.
     pub fn new(lab: &str) -> anyhow::Result<Self> {
+        Self::owned_by(lab, Owner::current())
+    }
+
+    /// A lab of an owner, under a name that must make valid Docker object names.
+    pub fn owned_by(lab: &str, owner: Owner) -> anyhow::Result<Self> {
         let valid = lab.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
             && lab.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
         anyhow::ensure!(
             valid,
             "lab name `{lab}` (SQLCOURSE_LAB_NAME) may hold only letters, digits, `_`, `.` and `-`"
         );
-        Ok(LabNames { lab: lab.to_owned() })
+        Ok(LabNames { lab: lab.to_owned(), owner, adopted: false })
     }
 
     /// The lab's network.
@@ -59,9 +80,11 @@ impl LabNames {
         format!("sqlcourse-{}-{server}-data", self.lab)
     }
 
-    /// Labels of the lab's network.
+    /// Labels of the lab's network: the lab and its owner.
     pub fn labels(&self) -> HashMap<String, String> {
-        HashMap::from([(LAB_LABEL.to_owned(), self.lab.clone())])
+        let mut labels = self.owner.labels();
+        labels.insert(LAB_LABEL.to_owned(), self.lab.clone());
+        labels
     }
 
     /// Labels of a server's container and volume, made for this engine.
@@ -72,12 +95,29 @@ impl LabNames {
         labels
     }
 
-    /// Whether an object's labels say it belongs to this lab.
-    pub fn owns(&self, labels: Option<&HashMap<String, String>>) -> bool {
-        labels.and_then(|l| l.get(LAB_LABEL)) == Some(&self.lab)
+    /// Whose an object is, by its labels.
+    pub fn whose(&self, labels: Option<&HashMap<String, String>>) -> Whose {
+        let Some(labels) = labels.filter(|l| l.get(LAB_LABEL) == Some(&self.lab)) else {
+            return Whose::NotLab;
+        };
+        match Owner::of(labels) {
+            Some(owner) if owner.same(&self.owner) => Whose::Mine,
+            Some(owner) => Whose::Other(owner),
+            None => Whose::Unowned,
+        }
     }
 
-    /// A Docker list filter selecting exactly this lab's objects.
+    /// Whether an object's labels say it belongs to this lab and this owner.
+    pub fn owns(&self, labels: Option<&HashMap<String, String>>) -> bool {
+        match self.whose(labels) {
+            Whose::Mine => true,
+            Whose::Unowned => self.adopted,
+            Whose::Other(_) | Whose::NotLab => false,
+        }
+    }
+
+    /// A Docker list filter selecting this lab name's objects, whoever owns them (the
+    /// caller keeps its own, with [`LabNames::owns`]).
     pub fn filter(&self) -> HashMap<String, Vec<String>> {
         HashMap::from([("label".to_owned(), vec![format!("{LAB_LABEL}={}", self.lab)])])
     }
@@ -96,15 +136,43 @@ mod tests {
         assert_eq!(names.filter()["label"], ["io.sqlcourse.lab=day20"]);
     }
 
+    fn owner(uid: u32, host: &str) -> Owner {
+        Owner { uid, user: format!("u{uid}"), host: host.to_owned() }
+    }
+
     #[test]
     fn only_objects_labelled_with_this_lab_are_owned() {
-        let names = LabNames::new("t1").expect("valid");
+        let names = LabNames::owned_by("t1", owner(1000, "box")).expect("valid");
         let labels = names.server_labels("master", Engine::MySql);
         assert!(names.owns(Some(&labels)));
         assert_eq!(labels[ENGINE_LABEL], "mysql");
-        let other = LabNames::new("t10").expect("valid");
+        let other = LabNames::owned_by("t10", owner(1000, "box")).expect("valid");
         assert!(!names.owns(Some(&other.labels())));
         assert!(!names.owns(None));
+    }
+
+    #[test]
+    fn another_owners_objects_of_the_same_name_are_never_owned() {
+        let mine = LabNames::owned_by("day20", owner(1000, "box")).expect("valid");
+        for other in [owner(1001, "box"), owner(1000, "other-box")] {
+            let theirs = LabNames::owned_by("day20", other.clone()).expect("valid");
+            assert_eq!(mine.whose(Some(&theirs.labels())), Whose::Other(other));
+            assert!(!mine.owns(Some(&theirs.labels())));
+        }
+        // The login name is for people: the same id on the same machine is the same owner.
+        let renamed = Owner { user: "renamed".to_owned(), ..owner(1000, "box") };
+        let same = LabNames::owned_by("day20", renamed).expect("valid");
+        assert!(mine.owns(Some(&same.labels())));
+    }
+
+    #[test]
+    fn an_earlier_versions_objects_are_owned_only_once_adopted() {
+        let old = HashMap::from([(LAB_LABEL.to_owned(), "day20".to_owned())]);
+        let mut names = LabNames::owned_by("day20", owner(1000, "box")).expect("valid");
+        assert_eq!(names.whose(Some(&old)), Whose::Unowned);
+        assert!(!names.owns(Some(&old)));
+        names.adopted = true;
+        assert!(names.owns(Some(&old)));
     }
 
     #[test]

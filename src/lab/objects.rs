@@ -8,10 +8,11 @@ use std::time::Duration;
 use bollard::errors::Error as DockerError;
 use bollard::models::{
     ContainerCreateBody, ContainerInspectResponse, ContainerSummary, Volume, EndpointSettings, HostConfig, Mount, MountType,
-    NetworkCreateRequest, NetworkingConfig, PortBinding, VolumeCreateRequest,
+    NetworkConnectRequest, NetworkCreateRequest, NetworkDisconnectRequest, NetworkingConfig,
+    PortBinding, VolumeCreateRequest,
 };
 use bollard::query_parameters::{
-    CreateContainerOptionsBuilder, ListContainersOptionsBuilder, ListNetworksOptionsBuilder,
+    CreateContainerOptionsBuilder, KillContainerOptionsBuilder, ListContainersOptionsBuilder, ListNetworksOptionsBuilder,
     ListVolumesOptionsBuilder, LogsOptionsBuilder, RemoveContainerOptionsBuilder,
     RestartContainerOptionsBuilder, StopContainerOptionsBuilder, WaitContainerOptionsBuilder,
 };
@@ -20,7 +21,7 @@ use futures_util::future::join_all;
 
 use crate::lab::names::ENGINE_LABEL;
 use crate::lab::seeded::Seeded;
-use crate::lab::{HOST, ImageChoice, Lab, LabEvent, OnEvent, first_error, ports, secret, tls};
+use crate::lab::{HOST, ImageChoice, Lab, LabEvent, OnEvent, first_error, ports, secret, supervise, tls};
 use crate::lab::docker::{is_conflict, is_not_found};
 use crate::dialect::engine::Engine;
 use crate::course::spec::ServerSpec;
@@ -64,10 +65,12 @@ impl Lab {
     async fn labelled_containers(&self) -> anyhow::Result<Vec<ContainerSummary>> {
         let options =
             ListContainersOptionsBuilder::default().all(true).filters(&self.names.filter()).build();
-        self.docker
+        let listed = self
+            .docker
             .list_containers(Some(options))
             .await
-            .map_err(|e| anyhow::anyhow!("cannot list the lab's containers: {e}"))
+            .map_err(|e| anyhow::anyhow!("cannot list the lab's containers: {e}"))?;
+        Ok(listed.into_iter().filter(|c| self.names.owns(c.labels.as_ref())).collect())
     }
 
     /// Every volume carrying the lab's label.
@@ -78,7 +81,8 @@ impl Lab {
             .list_volumes(Some(options))
             .await
             .map_err(|e| anyhow::anyhow!("cannot list the lab's volumes: {e}"))?;
-        Ok(volumes.volumes.unwrap_or_default())
+        let volumes = volumes.volumes.unwrap_or_default().into_iter();
+        Ok(volumes.filter(|v| self.names.owns(Some(&v.labels))).collect())
     }
 
     /// Creates the lab's network unless it exists (refusing one the lab did not create).
@@ -106,6 +110,61 @@ impl Lab {
         }
     }
 
+    /// Puts a server's container back on the lab network under its name, when it is not
+    /// there (`docker network disconnect`, or connected again without its alias): off it,
+    /// neither the other servers nor its published port reach it. Says what it did.
+    pub(super) async fn reattach(
+        &self,
+        spec: &ServerSpec,
+        progress: &OnEvent<'_>,
+    ) -> anyhow::Result<()> {
+        let Some(container) = self.inspect(&spec.name).await? else {
+            return Ok(());
+        };
+        let network = self.names.network();
+        if !self.owns(&container) || on_network(&container, &network, &spec.name) {
+            return Ok(());
+        }
+        self.ensure_network().await?;
+        let name = self.names.container(&spec.name);
+        let attached = network_settings(&container, &network).is_some();
+        if attached {
+            // Attached without its alias: the alias is given only when connecting.
+            let request = NetworkDisconnectRequest {
+                container: name.clone(),
+                force: Some(true),
+            };
+            match self.docker.disconnect_network(&network, request).await {
+                Err(e) if !is_not_found(&e) => anyhow::bail!(
+                    "cannot disconnect {name} from {network} to give it its name there: {}",
+                    message(&e)
+                ),
+                _ => {}
+            }
+        }
+        let request = NetworkConnectRequest {
+            container: name.clone(),
+            endpoint_config: Some(EndpointSettings {
+                aliases: Some(vec![spec.name.clone()]),
+                ..Default::default()
+            }),
+        };
+        self.docker
+            .connect_network(&network, request)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot connect {name} to {network}: {}", message(&e)))?;
+        let what = if attached {
+            "had lost its name on"
+        } else {
+            "was disconnected from"
+        };
+        progress(LabEvent::Recovered(format!(
+            "the {server} {what} the lab network: it is connected again as `{server}`",
+            server = spec.name
+        )));
+        Ok(())
+    }
+
     /// Creates a server's volume and container and starts it; a port taken meanwhile is
     /// replaced by another free one.
     pub(super) async fn create_and_start(
@@ -129,7 +188,7 @@ impl Lab {
                 Ok(()) => return Ok(()),
                 Err(e) if attempt < 2 && ports::is_port_taken(&e.to_string()) => {
                     self.remove_container(&name, false).await?;
-                    port = ports::choose(&[None])?[0];
+                    port = self.choose_ports(&[None]).await?[0];
                 }
                 Err(e) => return Err(e),
             }
@@ -221,13 +280,18 @@ impl Lab {
         let network = self.names.network();
         let binding =
             PortBinding { host_ip: Some(HOST.to_owned()), host_port: Some(port.to_string()) };
+        // Without the image's entrypoint there is nothing to supervise; Docker restarts it.
+        let inner = match seeded {
+            Some(seeded) => Some(seeded.entrypoint()),
+            None => self.image_entrypoint(image).await,
+        };
         let body = ContainerCreateBody {
             image: Some(image.to_owned()),
             hostname: Some(spec.name.clone()),
             // The password itself goes in a file copied in below, never in the configuration.
             env: Some(vec![secret::env(password_env)]),
             labels: Some(self.names.server_labels(&spec.name, engine)),
-            entrypoint: seeded.map(Seeded::entrypoint),
+            entrypoint: inner.as_deref().map(supervise::entrypoint),
             cmd: Some(tls::server_args()),
             exposed_ports: Some(vec![SQL_PORT.to_owned()]),
             host_config: Some(HostConfig {
@@ -310,6 +374,15 @@ impl Lab {
             .map_err(|e| anyhow::anyhow!("cannot restart the container {name}: {}", message(&e)))
     }
 
+    /// Sends a signal to a container's first process (a supervised server's supervisor).
+    pub(super) async fn signal(&self, name: &str, signal: &str) -> anyhow::Result<()> {
+        let options = KillContainerOptionsBuilder::default().signal(signal).build();
+        self.docker
+            .kill_container(name, Some(options))
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot signal the container {name}: {}", message(&e)))
+    }
+
     /// Kills a container at once (SIGKILL, no clean shutdown), like a power cut; its data
     /// volume stays as the server left it.
     pub(super) async fn kill_container(&self, name: &str) -> anyhow::Result<()> {
@@ -367,7 +440,8 @@ impl Lab {
             .list_networks(Some(options))
             .await
             .map_err(|e| anyhow::anyhow!("cannot list the lab's networks: {e}"))?;
-        for id in networks.into_iter().filter_map(|n| n.id) {
+        let ours = networks.into_iter().filter(|n| self.names.owns(n.labels.as_ref()));
+        for id in ours.filter_map(|n| n.id) {
             match self.docker.remove_network(&id).await {
                 Err(e) if !is_not_found(&e) => {
                     anyhow::bail!("cannot remove the lab's network: {}", message(&e))
@@ -451,8 +525,22 @@ pub(super) fn engine_label(container: &ContainerInspectResponse) -> Option<Engin
 
 /// The container's address on a network, while it runs.
 pub(super) fn network_ip(container: &ContainerInspectResponse, network: &str) -> Option<String> {
-    let settings = container.network_settings.as_ref()?.networks.as_ref()?.get(network)?;
-    settings.ip_address.clone().filter(|ip| !ip.is_empty())
+    network_settings(container, network)?.ip_address.clone().filter(|ip| !ip.is_empty())
+}
+
+/// Whether the container is on the network under the name the other servers know it by
+/// (known for a stopped container too: its networks are part of its configuration).
+pub(super) fn on_network(container: &ContainerInspectResponse, network: &str, alias: &str) -> bool {
+    network_settings(container, network)
+        .and_then(|s| s.aliases.as_ref())
+        .is_some_and(|aliases| aliases.iter().any(|a| a == alias))
+}
+
+fn network_settings<'a>(
+    container: &'a ContainerInspectResponse,
+    network: &str,
+) -> Option<&'a EndpointSettings> {
+    container.network_settings.as_ref()?.networks.as_ref()?.get(network)
 }
 
 /// When the container last started (RFC 3339).

@@ -4,8 +4,6 @@
 //! are noticed with how to get them back.
 
 use anyhow::Context;
-use bollard::exec::{CreateExecOptions, StartExecOptions, StartExecResults};
-use futures_util::StreamExt;
 
 use crate::lab::{Lab, LabEvent, OnEvent, objects, setup};
 
@@ -103,40 +101,12 @@ impl Lab {
                 "f=$(printenv {variable}_FILE); if [ -n \"$f\" ]; then cat \"$f\"; else printenv {variable}; fi"
             );
             let name = self.names.container(&spec.name);
-            if let Some(password) = self.exec_output(&name, &script).await? {
+            let command = ["sh", "-c", script.as_str()];
+            let cannot = || format!("cannot read the root password back from {name}");
+            if let Some(password) = self.exec_output(&name, &command).await.with_context(cannot)? {
                 return Ok(Some((spec.name.clone(), password)));
             }
         }
         Ok(None)
-    }
-
-    /// What a shell command prints inside a container, trimmed; `None` when nothing.
-    async fn exec_output(&self, container: &str, script: &str) -> anyhow::Result<Option<String>> {
-        let cannot = || format!("cannot read the root password back from {container}");
-        let exec = self
-            .docker
-            .create_exec(
-                container,
-                CreateExecOptions {
-                    cmd: Some(vec!["sh".to_owned(), "-c".to_owned(), script.to_owned()]),
-                    attach_stdout: Some(true),
-                    attach_stderr: Some(false),
-                    ..Default::default()
-                },
-            )
-            .await
-            .with_context(cannot)?;
-        let started = self
-            .docker
-            .start_exec(&exec.id, Some(StartExecOptions::default()))
-            .await
-            .with_context(cannot)?;
-        let StartExecResults::Attached { mut output, .. } = started else { return Ok(None) };
-        let mut bytes = Vec::new();
-        while let Some(chunk) = output.next().await {
-            bytes.extend_from_slice(&chunk.with_context(cannot)?.into_bytes());
-        }
-        let text = String::from_utf8_lossy(&bytes).trim().to_owned();
-        Ok((!text.is_empty()).then_some(text))
     }
 }

@@ -6,9 +6,13 @@
 //! the image initialises a volume with a throwaway root password, gets the seed, and shuts
 //! down cleanly. Its volume (`sqlcourse-seeded-<key>`) is kept, and its stopped container,
 //! exited with 0, records that it is complete. A fresh server mounts that volume read-only
-//! and, before the image's own entrypoint runs, copies it into its own empty data volume;
-//! the lab's root password is then set by `--init-file` on that first start. The key covers
-//! the image, the engine and the seed, so a new image or seed makes a new one.
+//! and, before anything else, copies it into its own empty data volume; the lab's root
+//! password is then set by `--init-file` on that first start. The key covers the image, the
+//! engine and the seed, so a new image or seed makes a new one.
+//!
+//! On a data directory that is initialised (copied, or restarted), the image's entrypoint
+//! would only find that out and start the server, a dozen programs later: the server is
+//! started directly, as the entrypoint would start it.
 //!
 //! Whenever the copy cannot be had (another process is making it, the making failed), the
 //! server initialises its data directory itself, as the image does on its own.
@@ -23,46 +27,66 @@ use mysql::prelude::Queryable;
 use crate::course::spec::SeedSpec;
 use crate::dialect::engine::Engine;
 use crate::lab::docker::{is_conflict, is_not_found};
-use crate::lab::endpoint::{self, Endpoint, Password};
+use crate::lab::endpoint;
 use crate::lab::objects::{DATA_DIR, SQL_PORT};
-use crate::lab::{HOST, Lab, copied, ports, secret, setup};
+use crate::lab::{HOST, Lab, copied, root_endpoint, secret, setup};
 
 /// The label of the kept volume and container; its value is the key.
 const LABEL: &str = "io.sqlcourse.seeded";
 /// Where a fresh server sees the initialised copy.
 const MOUNT: &str = "/sqlcourse-seeded";
-/// Written into the copy's volume once it is complete (the copy leaves it out).
+/// Written into the copy's volume once it is complete.
 const COMPLETE: &str = ".sqlcourse-complete";
+/// The folder of the copy's volume that holds the data directory, whose `mysql/` (what the
+/// images take for an initialised directory) is kept as [`PENDING`] so it arrives last.
+const DATA: &str = "data";
+const PENDING: &str = ".sqlcourse-mysql";
+/// Written to the server's log when its data directory was copied.
+pub const COPIED: &str = "sqlcourse: the data directory is a copy of the initialised one";
 /// How long making the copy may take.
 const MAKE_LIMIT: Duration = Duration::from_secs(90);
 /// Bumped when what the copy holds changes, so older copies are not used.
-const FORMAT: &str = "3";
+const FORMAT: &str = "4";
 
-/// An initialised data directory ready to copy, and the image's entrypoint to run after.
+/// An initialised data directory ready to copy, and how the image starts its server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seeded {
     volume: String,
     image_entrypoint: Vec<String>,
+    /// The image's server program (its command: `mariadbd`, `mysqld`), when it is one.
+    server: Option<String>,
 }
 
 impl Seeded {
-    /// The server's entrypoint: copy the data directory when its own is empty, then run the
-    /// image's entrypoint, with the statements that set the lab's password on that first
-    /// start only. The copy lands beside, and `mysql/` (what the images take for an
-    /// initialised directory) moves in last, so a copy cut off is made again at the next
-    /// start. `auto.cnf` holds a MySQL server's UUID, which each server must have alone.
+    /// The server's entrypoint: copy the data directory when its own is empty, with the
+    /// statements that set the lab's password on that first start only; then, on an
+    /// initialised directory, start the server as the image's entrypoint would (as root
+    /// with `--user=mysql`, which both servers take, and without the password's variable),
+    /// else run that entrypoint. `mysql/` moves in last, so a copy cut off is made again at
+    /// the next start.
     pub fn entrypoint(&self) -> Vec<String> {
+        let direct = match &self.server {
+            Some(server) => format!(
+                r#"
+if [ -e "$d/mysql" ]; then
+  [ -d /run/mysqld ] || {{ mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld; }} || exit 1
+  unset MARIADB_ROOT_PASSWORD_FILE MYSQL_ROOT_PASSWORD_FILE
+  shift {skip}
+  exec {server} --user=mysql "$@"
+fi"#,
+                skip = self.image_entrypoint.len(),
+            ),
+            None => String::new(),
+        };
         let script = format!(
-            r#"d={DATA_DIR} s={MOUNT} sql={sql} c={DATA_DIR}/.sqlcourse-copy
+            r#"d={DATA_DIR} s={MOUNT} sql={sql}
 if [ ! -e "$d/mysql" ] && [ -e "$s/{COMPLETE}" ]; then
-  find "$d" -mindepth 1 -delete &&
-  cp -a --sparse=always "$s/." "$c" &&
-  rm -f "$c/{COMPLETE}" "$c/auto.cnf" &&
-  find "$c" -mindepth 1 -maxdepth 1 ! -name mysql -exec mv -t "$d" {{}} + &&
-  mv "$c/mysql" "$d/" && rmdir "$c" &&
+  cp -a --sparse=always "$s/{DATA}/." "$d/" &&
+  mv "$d/{PENDING}" "$d/mysql" &&
   chown --reference="$d/mysql" "$sql" &&
   set -- "$@" --init-file="$sql" || exit 1
-fi
+  echo '{COPIED}' >&2
+fi{direct}
 exec "$@""#,
             sql = secret::first_start_sql_path(),
         );
@@ -108,7 +132,8 @@ impl Lab {
         };
         let key = key(&facts.id, engine, seed.as_ref().map(|(s, sql)| (*s, sql.as_str())));
         let name = format!("sqlcourse-seeded-{key}");
-        let seeded = Seeded { volume: name.clone(), image_entrypoint: facts.entrypoint.clone() };
+        let server = facts.cmd.first().filter(|c| matches!(c.as_str(), "mariadbd" | "mysqld")).cloned();
+        let seeded = Seeded { volume: name.clone(), image_entrypoint: facts.entrypoint.clone(), server };
         match self.docker.inspect_container(&name, None).await {
             Ok(c) => {
                 let labelled = c.config.as_ref().and_then(|c| c.labels.as_ref()).and_then(|l| l.get(LABEL));
@@ -145,6 +170,11 @@ impl Lab {
         }
     }
 
+    /// The image's own entrypoint, which a server's supervisor runs.
+    pub(super) async fn image_entrypoint(&self, image: &str) -> Option<Vec<String>> {
+        self.image_facts(image).await.map(|facts| facts.entrypoint)
+    }
+
     async fn image_facts(&self, image: &str) -> Option<ImageFacts> {
         let inspected = self.docker.inspect_image(image).await.ok()?;
         let config = inspected.config?;
@@ -173,14 +203,19 @@ impl Lab {
             })
             .await?;
         let password_env = &self.day.spec.engine(engine)?.password_env;
-        let port = ports::choose(&[None])?[0];
+        let port = self.choose_ports(&[None]).await?[0];
         let mut entrypoint = vec![
             "sh".to_owned(),
             "-c".to_owned(),
-            // Holes punched in the zeros of the big InnoDB files make each copy read and
-            // write a few megabytes instead of about 150.
+            // Once the server is down: the data directory goes into its folder (owned as the
+            // directory itself is, since the copy gives a server's data directory the folder's
+            // owner), `mysql/` under its waiting name, and `auto.cnf` (a MySQL server's UUID,
+            // which each server must have alone) out.
             format!(
-                r#""$@" && {{ find {DATA_DIR} -type f -size +1M -exec fallocate --dig-holes {{}} \; 2>/dev/null; touch {DATA_DIR}/{COMPLETE}; }}"#
+                r#""$@" && cd {DATA_DIR} && rm -f auto.cnf && mkdir {DATA} &&
+chown --reference=. {DATA} && chmod --reference=. {DATA} &&
+find . -mindepth 1 -maxdepth 1 ! -name {DATA} -exec mv -t {DATA} {{}} + &&
+mv {DATA}/mysql {DATA}/{PENDING} && touch {COMPLETE}"#
             ),
             "sqlcourse-seeded".to_owned(),
         ];
@@ -216,8 +251,7 @@ impl Lab {
         let password = throwaway_password();
         self.upload(name, &secret::files(&password)).await?;
         self.start_container(name).await?;
-        let endpoint =
-            Endpoint { host: HOST.to_owned(), port, user: "root".to_owned(), password: Password::new(password) };
+        let endpoint = root_endpoint(port, &password);
         tokio::select! {
             ready = endpoint::wait_until_ready(&endpoint, MAKE_LIMIT) => ready.map_err(|e| anyhow::anyhow!("{e}"))?,
             code = self.exit_code(name) => anyhow::bail!("it exited with code {code}"),
@@ -309,16 +343,21 @@ mod tests {
     }
 
     #[test]
-    fn the_entrypoint_copies_only_into_an_empty_data_directory_then_runs_the_images() {
+    fn the_entrypoint_copies_only_into_an_empty_data_directory_then_starts_the_server() {
         let seeded = Seeded {
             volume: "v".to_owned(),
             image_entrypoint: vec!["docker-entrypoint.sh".to_owned()],
+            server: Some("mariadbd".to_owned()),
         };
         let words = seeded.entrypoint();
         assert_eq!(words[..2], ["sh", "-c"]);
         assert!(words[2].contains(r#"if [ ! -e "$d/mysql" ] && [ -e "$s/.sqlcourse-complete" ]"#));
+        assert!(words[2].contains("shift 1\n  exec mariadbd --user=mysql \"$@\""), "{}", words[2]);
         assert!(words[2].ends_with(r#"exec "$@""#));
         assert_eq!(words[3..], ["sqlcourse-start", "docker-entrypoint.sh"]);
         assert_eq!(seeded.mount().read_only, Some(true));
+        // An image whose command is not a server keeps its entrypoint for every start.
+        let other = Seeded { server: None, ..seeded };
+        assert!(!other.entrypoint()[2].contains("--user=mysql"));
     }
 }

@@ -58,23 +58,69 @@ pub async fn seed_if_fresh(
     sql: String,
     on_seed: impl FnOnce(),
 ) -> anyhow::Result<()> {
-    let (schema, table) = seed
-        .marker_table()
-        .ok_or_else(|| anyhow::anyhow!("[seed] marker `{}` is not `schema.table`", seed.marker))?;
-    let (schema, table) = (schema.to_owned(), table.to_owned());
-    let marked = endpoint
+    let marks = SeedMarks::of(seed, &sql)?;
+    if endpoint.run(move |conn| marks.lacking_on(conn)).await? {
+        on_seed();
+        load_seed(endpoint, sql).await?;
+    }
+    Ok(())
+}
+
+/// What shows that a server has the seed: its marker table, and the databases it creates.
+#[derive(Debug, Clone)]
+pub struct SeedMarks {
+    schema: String,
+    table: String,
+    schemas: Vec<String>,
+}
+
+impl SeedMarks {
+    pub fn of(seed: &SeedSpec, sql: &str) -> anyhow::Result<SeedMarks> {
+        let (schema, table) = seed
+            .marker_table()
+            .ok_or_else(|| anyhow::anyhow!("[seed] marker `{}` is not `schema.table`", seed.marker))?;
+        Ok(SeedMarks { schema: schema.to_owned(), table: table.to_owned(), schemas: seed_schemas(sql) })
+    }
+
+    /// Whether the server lacks the seed: its marker table, or a database it creates.
+    fn lacking_on(&self, conn: &mut mysql::Conn) -> mysql::Result<bool> {
+        let marked: Option<u64> = conn.exec_first(
+            "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+            (&self.schema, &self.table),
+        )?;
+        Ok(marked.unwrap_or_default() == 0 || !missing_schemas_on(conn, self.schemas.clone())?.is_empty())
+    }
+}
+
+/// What a server that has just become ready says, in one session: its `version` variable
+/// (which names the engine: `11.8.3-MariaDB-…`, `8.4.6`) and whether it lacks the seed. One
+/// that has its data gets its statement log turned on in the same session; the caller seeds
+/// one that lacks it ([`load_seed`]), then turns the log on ([`log_statements`]).
+pub struct FirstLook {
+    pub version: String,
+    pub lacks_seed: bool,
+}
+
+pub async fn first_look(endpoint: &Endpoint, marks: Option<SeedMarks>) -> anyhow::Result<FirstLook> {
+    let look = endpoint
         .run(move |conn| {
-            conn.exec_first::<u64, _, _>(
-                "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
-                (schema, table),
-            )
+            let (_, version) = crate::dialect::engine::server_version(conn)?;
+            let lacks_seed = match &marks {
+                Some(marks) => marks.lacking_on(conn)?,
+                None => false,
+            };
+            if !lacks_seed {
+                conn.query_drop(LOG_STATEMENTS)?;
+            }
+            Ok(FirstLook { version, lacks_seed })
         })
         .await?;
-    let gone = missing_schemas(endpoint, seed_schemas(&sql)).await?;
-    if marked.unwrap_or_default() > 0 && gone.is_empty() {
-        return Ok(());
-    }
-    on_seed();
+    anyhow::ensure!(!look.version.is_empty(), "the server did not say its version");
+    Ok(look)
+}
+
+/// Loads the seed, outside the binary log.
+pub async fn load_seed(endpoint: &Endpoint, sql: String) -> anyhow::Result<()> {
     endpoint
         .run(move |conn| {
             conn.query_drop("SET SESSION sql_log_bin = 0")?;
@@ -84,17 +130,12 @@ pub async fn seed_if_fresh(
         .map_err(|e| anyhow::anyhow!("loading the starting data failed: {e}"))
 }
 
-/// The server's `version` variable, which names the engine (`11.8.3-MariaDB-…`, `8.4.6`).
-pub async fn server_version(endpoint: &Endpoint) -> anyhow::Result<String> {
-    let (_, version) = endpoint.run(crate::dialect::engine::server_version).await?;
-    anyhow::ensure!(!version.is_empty(), "the server did not say its version");
-    Ok(version)
-}
+const LOG_STATEMENTS: &str = "SET GLOBAL log_output = 'TABLE', general_log = ON";
 
 /// Logs every statement to `mysql.general_log`, where grading reads the application's.
 pub async fn log_statements(endpoint: &Endpoint) -> anyhow::Result<()> {
     endpoint
-        .run(|conn| conn.query_drop("SET GLOBAL log_output = 'TABLE', general_log = ON"))
+        .run(|conn| conn.query_drop(LOG_STATEMENTS))
         .await
         .map_err(|e| anyhow::anyhow!("turning on the general query log failed: {e}"))
 }
@@ -133,12 +174,14 @@ pub async fn missing_schemas(
     endpoint: &Endpoint,
     schemas: Vec<String>,
 ) -> anyhow::Result<Vec<String>> {
+    endpoint.run(move |conn| missing_schemas_on(conn, schemas)).await
+}
+
+fn missing_schemas_on(conn: &mut mysql::Conn, schemas: Vec<String>) -> mysql::Result<Vec<String>> {
     if schemas.is_empty() {
         return Ok(schemas);
     }
-    let present: Vec<String> = endpoint
-        .run(|conn| conn.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"))
-        .await?;
+    let present: Vec<String> = conn.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA")?;
     Ok(schemas.into_iter().filter(|s| !present.iter().any(|p| p.eq_ignore_ascii_case(s))).collect())
 }
 

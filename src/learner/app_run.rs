@@ -1,12 +1,16 @@
 //! Runs the learner's application from its workspace folder and passes on what it prints,
-//! line by line as it comes, then how it ended.
+//! line by line as it comes, then how it ended; how the last run ended is kept in the
+//! workspace ([`RunRecord`]) for grading, whoever ran it (key `a`, `solve`).
 
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use anyhow::Context;
+use serde::{Deserialize, Serialize};
 
 use crate::course::spec::AppSpec;
 use crate::learner::venv::Venv;
@@ -27,16 +31,137 @@ pub enum AppEvent {
     Exited { code: Option<i32> },
 }
 
+/// How many of a run's last error lines are kept: a Python traceback's last line and the
+/// shipped app's `Error NNNN: …` line are among them.
+const KEPT_LINES: usize = 30;
+
+/// How the application's last run ended, as the workspace keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// When it started and ended, in seconds since the Unix epoch.
+    pub started_at: f64,
+    pub ended_at: f64,
+    /// Its exit code; `None` when a signal stopped it or it could not start.
+    pub code: Option<i32>,
+    /// Its last lines on stderr (tracebacks, error messages), oldest first.
+    pub stderr: Vec<String>,
+}
+
+impl RunRecord {
+    /// Whether the run failed.
+    pub fn failed(&self) -> bool {
+        self.code != Some(0)
+    }
+
+    /// The record kept in `file`, when there is a readable one.
+    pub fn load(file: &Path) -> Option<RunRecord> {
+        serde_json::from_str(&std::fs::read_to_string(file).ok()?).ok()
+    }
+
+    /// Keeps the record in `file`; a record that cannot be written leaves the grading to the
+    /// servers' logs alone, so the reason goes to the run's own output instead.
+    fn save(&self, file: &Path) -> Result<(), String> {
+        let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
+        std::fs::write(file, text).map_err(|e| format!("cannot write {}: {e}", file.display()))
+    }
+}
+
+/// Collects a run's error lines and keeps its record when it ends.
+struct Recorder {
+    file: PathBuf,
+    started_at: f64,
+    stderr: Mutex<VecDeque<String>>,
+}
+
+impl Recorder {
+    fn new(file: PathBuf) -> Self {
+        Recorder {
+            file,
+            started_at: unix_now(),
+            stderr: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    /// Takes in an event; at the exit, writes the record and says so when that failed.
+    fn note(&self, event: &AppEvent) -> Option<String> {
+        let mut stderr = self
+            .stderr
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match event {
+            AppEvent::Line {
+                stream: Stream::Stderr,
+                text,
+            } => {
+                if stderr.len() == KEPT_LINES {
+                    stderr.pop_front();
+                }
+                stderr.push_back(text.clone());
+                None
+            }
+            AppEvent::Line { .. } => None,
+            AppEvent::Exited { code } => {
+                let record = RunRecord {
+                    started_at: self.started_at,
+                    ended_at: unix_now(),
+                    code: *code,
+                    stderr: stderr.iter().cloned().collect(),
+                };
+                record.save(&self.file).err()
+            }
+        }
+    }
+}
+
+fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
 /// Starts the application (`[app] run`, from `dir`, never through a shell) and returns at
 /// once. With a virtual environment, it is prepared first (its progress comes as lines on
 /// stderr) and `python3` is the environment's. `on_event` is called from background threads
-/// with every line, then once with the exit. The error, when it cannot start, says what to
-/// install or restore.
+/// with every line, then once with the exit; how the run ended is written to `record` first,
+/// when given. The error, when it cannot start, says what to install or restore (and is
+/// recorded as a failed run).
 pub fn start(
     dir: &Path,
     app: &AppSpec,
     venv: Option<&Venv>,
+    record: Option<PathBuf>,
     on_event: impl Fn(AppEvent) + Send + Sync + 'static,
+) -> anyhow::Result<()> {
+    let recorder = record.map(|file| Arc::new(Recorder::new(file)));
+    let on_event = {
+        let recorder = recorder.clone();
+        Arc::new(move |event: AppEvent| {
+            if let Some(unsaved) = recorder.as_ref().and_then(|r| r.note(&event)) {
+                on_event(AppEvent::Line {
+                    stream: Stream::Stderr,
+                    text: unsaved,
+                });
+            }
+            on_event(event);
+        })
+    };
+    let started = check_and_spawn(dir, app, venv, Arc::clone(&on_event));
+    if let (Err(e), Some(recorder)) = (&started, &recorder) {
+        recorder.note(&AppEvent::Line {
+            stream: Stream::Stderr,
+            text: format!("{e:#}"),
+        });
+        recorder.note(&AppEvent::Exited { code: None });
+    }
+    started
+}
+
+/// Prepares the environment when needed and spawns the run.
+fn check_and_spawn(
+    dir: &Path,
+    app: &AppSpec,
+    venv: Option<&Venv>,
+    on_event: Arc<impl Fn(AppEvent) + Send + Sync + 'static>,
 ) -> anyhow::Result<()> {
     anyhow::ensure!(!app.run.is_empty(), "the lab's [app] run is empty");
     anyhow::ensure!(
@@ -44,7 +169,6 @@ pub fn start(
         "the application's folder {} is missing; `reset` restores the starting files",
         dir.display()
     );
-    let on_event = Arc::new(on_event);
     let Some(venv) = venv.filter(|v| !v.is_ready()) else {
         return spawn(dir, app, venv, on_event);
     };
@@ -132,6 +256,7 @@ mod tests {
             dir: "app".into(),
             run: run.iter().map(|s| s.to_string()).collect(),
             account: "app".into(),
+            database: None,
             requirements: None,
             venv: None,
             env: [("GREETING".to_owned(), "hello".to_owned())].into(),
@@ -141,7 +266,7 @@ mod tests {
 
     fn collect(dir: &Path, spec: &AppSpec) -> Vec<AppEvent> {
         let (tx, rx) = mpsc::channel();
-        start(dir, spec, None, move |e| {
+        start(dir, spec, None, None, move |e| {
             let _ = tx.send(e);
         })
         .expect("starts");
@@ -188,7 +313,7 @@ mod tests {
     #[test]
     fn a_missing_program_names_itself_and_the_install_hint() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let err = start(dir.path(), &app(&["sqlcourse-no-such-python", "app.py"]), None, |_| {})
+        let err = start(dir.path(), &app(&["sqlcourse-no-such-python", "app.py"]), None, None, |_| {})
             .expect_err("cannot start");
         assert_eq!(
             err.to_string(),
@@ -219,10 +344,55 @@ mod tests {
     }
 
     #[test]
+    fn how_a_run_ended_is_kept_before_its_exit_is_passed_on() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("last-run.json");
+        let (tx, rx) = mpsc::channel();
+        let spec = app(&["sh", "-c", "echo fine; echo 'ValueError: boom' >&2; exit 3"]);
+        let seen = file.clone();
+        start(dir.path(), &spec, None, Some(file.clone()), move |e| {
+            // The record is there by the time the exit arrives, for the grading it sets off.
+            let record = matches!(e, AppEvent::Exited { .. }).then(|| RunRecord::load(&seen));
+            let _ = tx.send((e, record));
+        })
+        .expect("starts");
+        let record = loop {
+            match rx
+                .recv_timeout(Duration::from_secs(20))
+                .expect("the run reports in time")
+            {
+                (AppEvent::Exited { .. }, record) => break record.flatten().expect("a record"),
+                _ => continue,
+            }
+        };
+        assert_eq!(record.code, Some(3));
+        assert!(record.failed());
+        assert_eq!(record.stderr, ["ValueError: boom"]);
+        assert!(
+            record.started_at <= record.ended_at && record.started_at > 1.0e9,
+            "{record:?}"
+        );
+    }
+
+    #[test]
+    fn a_run_that_cannot_start_is_kept_as_failed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("last-run.json");
+        let spec = app(&["sqlcourse-no-such-python", "app.py"]);
+        start(dir.path(), &spec, None, Some(file.clone()), |_| {}).expect_err("cannot start");
+        let record = RunRecord::load(&file).expect("a record");
+        assert_eq!(record.code, None);
+        assert!(
+            record.stderr[0].starts_with("cannot run the application"),
+            "{record:?}"
+        );
+    }
+
+    #[test]
     fn a_missing_folder_is_named() {
         let dir = tempfile::tempdir().expect("temp dir");
         let gone = dir.path().join("app");
-        let err = start(&gone, &app(&["true"]), None, |_| {}).expect_err("cannot start");
+        let err = start(&gone, &app(&["true"]), None, None, |_| {}).expect_err("cannot start");
         assert!(err.to_string().contains(&gone.display().to_string()), "{err}");
     }
 }

@@ -22,6 +22,8 @@ pub enum FileChange {
 pub struct Editor {
     program: String,
     args: Vec<String>,
+    /// Found on `PATH` because neither `VISUAL` nor `EDITOR` is set.
+    fallback: bool,
 }
 
 impl Editor {
@@ -47,7 +49,7 @@ impl Editor {
         FALLBACKS
             .iter()
             .find(|name| dirs.iter().any(|dir| is_executable(&dir.join(name))))
-            .map(|name| Editor { program: (*name).to_owned(), args: Vec::new() })
+            .map(|name| Editor { program: (*name).to_owned(), args: Vec::new(), fallback: true })
             .context("no text editor found: set EDITOR, for example `export EDITOR=nano`")
     }
 
@@ -58,7 +60,7 @@ impl Editor {
             .with_context(|| format!("`{command}` has an unclosed quote"))?
             .into_iter();
         let program = words.next().with_context(|| format!("`{command}` names no program"))?;
-        Ok(Editor { program, args: words.collect() })
+        Ok(Editor { program, args: words.collect(), fallback: false })
     }
 
     /// The command as it would be typed, for messages.
@@ -68,6 +70,19 @@ impl Editor {
             .map(String::as_str)
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    /// What the terminal shows while the editor has it: which file, which editor, how to come
+    /// back, and how to choose another editor when none was chosen.
+    pub fn opening(&self, shown: &str) -> String {
+        let mut line = format!(
+            "Editing {shown} with {}: save and quit it to come back to the lesson.",
+            self.command_line()
+        );
+        if self.fallback {
+            line.push_str(" No $VISUAL or $EDITOR is set; `export EDITOR=nano` (or another) chooses one.");
+        }
+        line
     }
 
     /// Opens `file` in the editor, waits until it is closed, and tells whether the file's
@@ -139,7 +154,10 @@ mod tests {
     fn visual_wins_over_editor() {
         let editor = Editor::resolve(vars(&[("VISUAL", "code -w"), ("EDITOR", "vi")]), None)
             .expect("resolves");
-        assert_eq!(editor, Editor { program: "code".into(), args: vec!["-w".into()] });
+        assert_eq!(
+            editor,
+            Editor { program: "code".into(), args: vec!["-w".into()], fallback: false }
+        );
     }
 
     #[test]
@@ -175,6 +193,17 @@ mod tests {
         std::fs::write(dir.path().join("vim"), "").expect("write a non-executable vim");
         let editor = Editor::resolve(vars(&[]), Some(dir.path().as_os_str())).expect("resolves");
         assert_eq!(editor.command_line(), "nano");
+        // Found, not chosen: the line shown while it runs says how to choose.
+        assert_eq!(
+            editor.opening("master/my.cnf"),
+            "Editing master/my.cnf with nano: save and quit it to come back to the lesson. \
+             No $VISUAL or $EDITOR is set; `export EDITOR=nano` (or another) chooses one."
+        );
+        let chosen = Editor::resolve(vars(&[("EDITOR", "vim")]), None).expect("resolves");
+        assert_eq!(
+            chosen.opening("master/my.cnf"),
+            "Editing master/my.cnf with vim: save and quit it to come back to the lesson."
+        );
     }
 
     #[test]

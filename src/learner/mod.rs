@@ -3,6 +3,7 @@
 
 pub mod app_run;
 pub mod editor;
+pub mod fill;
 pub mod folders;
 pub mod progress;
 pub mod venv;

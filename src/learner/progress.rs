@@ -49,6 +49,12 @@ impl Progress {
         }
     }
 
+    /// Sets a day's progress file aside if it went bad since it was read (a screen open for
+    /// hours checks it as it goes); the warning when it did.
+    pub fn check(slug: &str) -> Option<String> {
+        Progress::load_from(&Progress::file(slug)?).warning
+    }
+
     /// Loads progress from a file; one that cannot be read is renamed to
     /// `<file>.corrupt-<unix time>` and progress starts afresh.
     pub fn load_from(file: &Path) -> Loaded {

@@ -15,29 +15,52 @@ use crate::probe::statement::{InsertedRow, Literal};
 /// How many of the account's latest general-log rows are read from each server.
 const LOG_ROWS: usize = 5000;
 
+/// How many of the latest refused logins (any account) are read from each server.
+const REFUSED_ROWS: usize = 10;
+
 /// Gathers everything the read-routing judgement needs. `app_dir` dates the learner's last edit of the
 /// application (its top-level files), so a run older than the edit can be called out.
 pub fn observe(
-    writer: &mut impl Queryable,
-    reader: &mut impl Queryable,
+    writer: &mut (impl Queryable + Send),
+    reader: &mut (impl Queryable + Send),
     account: &str,
     app_dir: Option<&Path>,
 ) -> anyhow::Result<RoutingFacts> {
-    let writer_log = read_app_activity(writer, account)?;
-    let reader_log = read_app_activity(reader, account)?;
+    // Each server on a thread of its own: a round waits for the slower one, not the sum.
+    let (writer_seen, reader_seen) = both(|| read_log(writer, account), || read_log(reader, account));
+    observe_read(writer, reader, writer_seen?, reader_seen?, app_dir)
+}
+
+/// [`observe`] on logs read already this round.
+pub fn observe_read(
+    writer: &mut (impl Queryable + Send),
+    reader: &mut (impl Queryable + Send),
+    writer_seen: ServerLog,
+    reader_seen: ServerLog,
+    app_dir: Option<&Path>,
+) -> anyhow::Result<RoutingFacts> {
     let mut rows = Vec::new();
-    if let Some(run) = general_log::last_run(&writer_log, &reader_log) {
-        for row in general_log::rows_written(&writer_log, run.started) {
+    if let Some(run) = general_log::last_run(&writer_seen.statements, &reader_seen.statements) {
+        let written = general_log::rows_written(&writer_seen.statements, run.started);
+        let (on_writer, on_reader) =
+            both(|| rows_present(writer, &written), || rows_present(reader, &written));
+        for ((row, on_writer), on_reader) in written.iter().zip(on_writer?).zip(on_reader?) {
             rows.push(RowArrival {
                 table: format!("{}.{}", row.database.as_deref().unwrap_or_default(), row.table),
-                on_writer: row_present(writer, &row)?,
-                on_reader: row_present(reader, &row)?,
+                on_writer,
+                on_reader,
             });
         }
     }
-    let reader_read_only = global_variable(reader, "read_only")?.as_deref() == Some("ON");
-    let app_changed_at = app_dir.and_then(newest_change);
-    Ok(RoutingFacts { writer_log, reader_log, reader_read_only, rows, app_changed_at })
+    Ok(RoutingFacts {
+        writer_log: writer_seen.statements,
+        reader_log: reader_seen.statements,
+        reader_read_only: reader_seen.read_only,
+        rows,
+        app_changed_at: app_dir.and_then(newest_change),
+        writer_refused: writer_seen.refused,
+        reader_refused: reader_seen.refused,
+    })
 }
 
 /// The same facts for an application whose writer and reader are one server (after a
@@ -47,11 +70,20 @@ pub fn observe_one(
     account: &str,
     app_dir: Option<&Path>,
 ) -> anyhow::Result<RoutingFacts> {
-    let writer_log = read_app_activity(server, account)?;
+    let seen = read_log(server, account)?;
+    observe_one_read(server, seen, app_dir)
+}
+
+/// [`observe_one`] on a log read already this round.
+pub fn observe_one_read(
+    server: &mut impl Queryable,
+    seen: ServerLog,
+    app_dir: Option<&Path>,
+) -> anyhow::Result<RoutingFacts> {
     let mut rows = Vec::new();
-    if let Some(run) = general_log::last_run(&writer_log, &[]) {
-        for row in general_log::rows_written(&writer_log, run.started) {
-            let present = row_present(server, &row)?;
+    if let Some(run) = general_log::last_run(&seen.statements, &[]) {
+        let written = general_log::rows_written(&seen.statements, run.started);
+        for (row, present) in written.iter().zip(rows_present(server, &written)?) {
             rows.push(RowArrival {
                 table: format!("{}.{}", row.database.as_deref().unwrap_or_default(), row.table),
                 on_writer: present,
@@ -59,51 +91,88 @@ pub fn observe_one(
             });
         }
     }
-    let read_only = global_variable(server, "read_only")?.as_deref() == Some("ON");
-    let app_changed_at = app_dir.and_then(newest_change);
-    Ok(RoutingFacts { writer_log, reader_log: Vec::new(), reader_read_only: read_only, rows, app_changed_at })
+    Ok(RoutingFacts {
+        writer_log: seen.statements,
+        reader_log: Vec::new(),
+        reader_read_only: seen.read_only,
+        rows,
+        app_changed_at: app_dir.and_then(newest_change),
+        writer_refused: seen.refused,
+        reader_refused: Vec::new(),
+    })
 }
 
-/// The account's latest statements in the server's general log (`log_output=TABLE`),
-/// oldest first. The probe's own session is kept out of the log (`sql_log_off`).
-pub fn read_app_activity(
-    conn: &mut impl Queryable,
-    account: &str,
-) -> anyhow::Result<Vec<AppStatement>> {
-    conn.query_drop("SET SESSION sql_log_off = 1")
-        .context("cannot keep the probe out of the general log (SET sql_log_off needs SUPER)")?;
-    let logging = global_variable(conn, "general_log")?;
-    let output = global_variable(conn, "log_output")?.unwrap_or_default();
+/// Runs two reads at once, each on a thread of its own.
+fn both<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    std::thread::scope(|scope| {
+        let b = scope.spawn(b);
+        let a = a();
+        (a, b.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })
+}
+
+/// What one server's general log shows of the application, and whether it is read-only.
+#[derive(Debug, Clone)]
+pub struct ServerLog {
+    /// The account's latest statements, oldest first.
+    statements: Vec<AppStatement>,
+    /// The latest logins the server refused, whatever the account, oldest first.
+    refused: Vec<AppStatement>,
+    read_only: bool,
+}
+
+/// Reads one server's general log (`log_output=TABLE`) in two statements, as every round
+/// does: its settings, then the account's rows and the refused logins together. The caller's
+/// own session is kept out of the log (`sql_log_off`, as `probe::connect` opens it).
+pub fn read_log(conn: &mut impl Queryable, account: &str) -> anyhow::Result<ServerLog> {
+    let (logging, output, read_only): (u64, String, u64) = conn
+        .query_first("SELECT @@GLOBAL.general_log, @@GLOBAL.log_output, @@GLOBAL.read_only")
+        .context("cannot read the server's general log settings")?
+        .context("the server did not say its general log settings")?;
     anyhow::ensure!(
-        logging.as_deref() == Some("ON") && output.split(',').any(|o| o == "TABLE"),
+        logging == 1 && output.split(',').any(|o| o == "TABLE"),
         "the server's general log is off (general_log={}, log_output={output}), so the \
          application's statements cannot be seen; restarting the server turns it back on",
-        logging.unwrap_or_default()
+        if logging == 1 { "ON" } else { "OFF" }
     );
     // user_host reads `app[app] @  [172.18.0.1]`: the account, then the login name; a login
     // (`Connect`, also a refused one) is logged before the account is known: `[app] @ …`.
     let account = like_escape(account);
     let (as_account, as_login) = (format!("{account}[%"), format!("[{account}]%"));
-    let rows: Vec<(String, u64, String, Vec<u8>)> = conn
+    let columns = "UNIX_TIMESTAMP(event_time) AS at, thread_id, command_type, argument FROM mysql.general_log";
+    let rows: Vec<(u8, String, u64, String, Vec<u8>)> = conn
         .exec(
             format!(
-                "SELECT UNIX_TIMESTAMP(event_time), thread_id, command_type, argument \
-                 FROM mysql.general_log WHERE user_host LIKE ? OR user_host LIKE ? \
-                 ORDER BY event_time DESC LIMIT {LOG_ROWS}"
+                "(SELECT 0 AS kind, {columns} WHERE user_host LIKE ? OR user_host LIKE ? \
+                  ORDER BY event_time DESC LIMIT {LOG_ROWS}) \
+                 UNION ALL \
+                 (SELECT 1 AS kind, {columns} \
+                  WHERE command_type = 'Connect' AND argument LIKE 'Access denied for user%' \
+                  ORDER BY event_time DESC LIMIT {REFUSED_ROWS}) \
+                 ORDER BY kind, at"
             ),
             (as_account, as_login),
         )
         .context("cannot read mysql.general_log")?;
-    let mut statements = Vec::with_capacity(rows.len());
-    for (at, thread, command, text) in rows.into_iter().rev() {
-        statements.push(AppStatement {
+    let mut seen = ServerLog { statements: Vec::new(), refused: Vec::new(), read_only: read_only == 1 };
+    for (kind, at, thread, command, text) in rows {
+        let statement = AppStatement {
             at: at.parse().with_context(|| format!("general_log: odd event time `{at}`"))?,
             thread,
             command,
             text: String::from_utf8_lossy(&text).into_owned(),
-        });
+        };
+        match kind {
+            0 => seen.statements.push(statement),
+            _ => seen.refused.push(statement),
+        }
     }
-    Ok(statements)
+    Ok(seen)
+}
+
+/// Whether each of `rows` is on the server.
+fn rows_present(conn: &mut impl Queryable, rows: &[InsertedRow]) -> anyhow::Result<Vec<bool>> {
+    rows.iter().map(|row| row_present(conn, row)).collect()
 }
 
 /// Whether a row with these values is in its table. A table the server does not have
@@ -131,15 +200,6 @@ fn row_present(conn: &mut impl Queryable, row: &InsertedRow) -> anyhow::Result<b
         Err(mysql::Error::MySqlError(_)) => Ok(false),
         Err(e) => Err(e).context("cannot look for the application's rows"),
     }
-}
-
-/// A global variable's value as `SHOW GLOBAL VARIABLES` prints it (`ON`, `TABLE`).
-fn global_variable(conn: &mut impl Queryable, name: &str) -> anyhow::Result<Option<String>> {
-    // SHOW takes no placeholders; the names are the probe's own.
-    let row: Option<(String, String)> = conn
-        .query_first(format!("SHOW GLOBAL VARIABLES LIKE '{}'", like_escape(name)))
-        .with_context(|| format!("cannot read the server variable {name}"))?;
-    Ok(row.map(|(_, value)| value))
 }
 
 /// When a top-level file of the folder last changed; hidden files (editor swap files) and

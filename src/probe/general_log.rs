@@ -50,6 +50,11 @@ pub struct RoutingFacts {
     pub rows: Vec<RowArrival>,
     /// When the application's files last changed, in seconds since the Unix epoch.
     pub app_changed_at: Option<f64>,
+    /// The latest logins the writer refused, whatever the account (an application given
+    /// another account's name is refused under that name), oldest first.
+    pub writer_refused: Vec<AppStatement>,
+    /// The same on the reader.
+    pub reader_refused: Vec<AppStatement>,
 }
 
 /// The statements of the application's last run on each server.

@@ -11,11 +11,17 @@ use crate::probe::snapshot::{Coordinates, ReplicaStatus, ServerFacts, ThreadStat
 pub struct Health {
     /// The essential in one line.
     pub summary: String,
-    /// Line by line: threads and lag, received, applied, the last error; or the binary log
-    /// and the replicas streaming from it.
+    /// Line by line: threads and lag, received, applied, its own binary log, the last error;
+    /// or the binary log and the replicas streaming from it.
     pub lines: Vec<String>,
+    /// The same lines in fewer words, one for one, for a pane too narrow for them.
+    #[serde(skip)]
+    pub narrow: Vec<String>,
     /// Something is wrong: a thread stopped or an error.
     pub trouble: bool,
+    /// The last of `lines` is the replica's last error.
+    #[serde(skip)]
+    pub ends_with_error: bool,
 }
 
 /// The health of a running server. `source` is the server it replicates from, when that one
@@ -23,39 +29,76 @@ pub struct Health {
 /// `now` is the Unix time, to date the last error.
 pub fn of(facts: &ServerFacts, source: Option<&ServerFacts>, now: f64) -> Health {
     match &facts.replica {
-        Some(status) => replica(status, source, now),
+        Some(status) => replica(facts, status, source, now),
         None => master(facts),
     }
 }
 
+/// Lines in full, each with its narrow form.
+#[derive(Default)]
+struct Lines {
+    full: Vec<String>,
+    narrow: Vec<String>,
+}
+
+impl Lines {
+    fn push(&mut self, full: String, narrow: String) {
+        self.full.push(full);
+        self.narrow.push(narrow);
+    }
+
+    /// A line that is short already.
+    fn push_same(&mut self, line: String) {
+        self.push(line.clone(), line);
+    }
+
+    fn extend_same(&mut self, line: Option<String>) {
+        if let Some(line) = line {
+            self.push_same(line);
+        }
+    }
+}
+
+/// The server's own binary log: where the next change goes, or whether it is on at all; in
+/// full and with the file's number alone.
+fn binlog(facts: &ServerFacts) -> (String, String) {
+    match &facts.current {
+        Some(c) => (format!("binlog {}", at(c)), format!("binlog {}", at_short(c))),
+        None if facts.log_bin => ("binlog on".to_owned(), "binlog on".to_owned()),
+        None => ("binlog off".to_owned(), "binlog off".to_owned()),
+    }
+}
+
+/// The replicas streaming from the server, when there are any.
+fn replicas(facts: &ServerFacts) -> Option<String> {
+    let hosts: Vec<&str> = facts.binlog_dumps.iter().map(|h| host_of(h)).collect();
+    (!hosts.is_empty()).then(|| format!("replicas: {}", hosts.join(", ")))
+}
+
 fn master(facts: &ServerFacts) -> Health {
-    let binlog = match &facts.current {
-        Some(c) => format!("binlog {}", at(c)),
-        None if facts.log_bin => "binlog on".to_owned(),
-        None => "binlog off".to_owned(),
-    };
-    let replicas = match facts.binlog_dumps.len() {
-        0 => "no replica connected".to_owned(),
-        1 => "1 replica connected".to_owned(),
-        n => format!("{n} replicas connected"),
-    };
-    let mut lines = vec![binlog.clone()];
-    if facts.binlog_dumps.is_empty() {
-        lines.push(replicas.clone());
-    } else {
-        let hosts: Vec<&str> = facts.binlog_dumps.iter().map(|h| host_of(h)).collect();
-        lines.push(format!("replicas: {}", hosts.join(", ")));
+    let (binlog, short) = binlog(facts);
+    let mut lines = Lines::default();
+    lines.push(binlog, short.clone());
+    // Only a server writing a binary log can have replicas: without one, none is news.
+    match replicas(facts) {
+        Some(line) => lines.push_same(line),
+        None if facts.log_bin => {
+            lines.push("no replica connected".to_owned(), "no replica".to_owned());
+        }
+        None => {}
     }
     let ro = if facts.read_only { " · read-only" } else { "" };
-    let short = facts.current.as_ref().map_or_else(
-        || binlog.clone(),
-        |c| format!("binlog {}:{}", short_file(&c.file), c.position),
-    );
     let count = match facts.binlog_dumps.len() {
-        1 => "1 replica".to_owned(),
-        n => format!("{n} replicas"),
+        _ if !facts.log_bin => String::new(),
+        0 => " · no replica".to_owned(),
+        1 => " · 1 replica".to_owned(),
+        n => format!(" · {n} replicas"),
     };
-    Health { summary: format!("{short} · {count}{ro}"), lines, trouble: false }
+    // The one line stays short enough for the narrowest lab pane: the position alone, as
+    // the replicas' summaries give theirs.
+    let at = facts.current.as_ref().map_or(short, |c| format!("binlog at {}", c.position));
+    let summary = format!("{at}{count}{ro}");
+    Health { summary, lines: lines.full, narrow: lines.narrow, trouble: false, ends_with_error: false }
 }
 
 /// `mysql-bin.000002` → `.000002`: the number is what changes.
@@ -72,7 +115,12 @@ fn sign(state: ThreadState) -> &'static str {
     }
 }
 
-fn replica(status: &ReplicaStatus, source: Option<&ServerFacts>, now: f64) -> Health {
+fn replica(
+    facts: &ServerFacts,
+    status: &ReplicaStatus,
+    source: Option<&ServerFacts>,
+    now: f64,
+) -> Health {
     let lag = match status.seconds_behind {
         Some(s) => format!("{s} s behind"),
         None => "lag unknown".to_owned(),
@@ -80,38 +128,49 @@ fn replica(status: &ReplicaStatus, source: Option<&ServerFacts>, now: f64) -> He
     let threads = format!("IO {} · SQL {}", status.io_running.word(), status.sql_running.word());
     let source_at = source.and_then(|s| s.current.as_ref());
     let (received, applied) = (status.received(), status.applied());
-    let versus = |c: &Coordinates| match source_at {
+    let versus = |c: &Coordinates, at: fn(&Coordinates) -> String| match source_at {
         Some(src) if src.file == c.file && src.position > c.position => {
             format!(" ({} B behind)", src.position - c.position)
         }
         Some(src) if src.file != c.file => format!(" (master at {})", at(src)),
         _ => String::new(),
     };
-    let mut lines = vec![
-        format!("{threads} · {lag}"),
-        format!("received {}{}", at(&received), versus(&received)),
-        format!("applied  {}{}", at(&applied), versus(&applied)),
-    ];
-    // The essential in a narrow pane: threads, lag, received and applied.
     let threads_short = format!("IO {} SQL {}", sign(status.io_running), sign(status.sql_running));
-    let lag_short = status.seconds_behind.map_or_else(String::new, |s| format!(" {s} s"));
+    let mut lines = Lines::default();
+    lines.push(format!("{threads} · {lag}"), format!("{threads_short} · {lag}"));
+    for (word, c) in [("received", &received), ("applied ", &applied)] {
+        lines.push(
+            format!("{word} {}{}", at(c), versus(c, at)),
+            format!("{} {}{}", word.trim_end(), at_short(c), versus(c, at_short)),
+        );
+    }
+    // Its own binary log (what a server replicating from it, or a promotion, relies on) and
+    // any replicas of its own.
+    if facts.log_bin {
+        let (binlog, short) = binlog(facts);
+        lines.push(format!("own {binlog}"), format!("own {short}"));
+    }
+    lines.extend_same(replicas(facts));
+    // The essential in a narrow pane: threads, lag, received and applied.
+    let lag_short = status.seconds_behind.map_or_else(String::new, |s| format!(" {s} s,"));
     let positions = if status.unapplied() {
         format!("{}/{} applied", applied.position, received.position)
     } else {
         "all applied".to_owned()
     };
-    let mut summary = format!("{threads_short}{lag_short} · {positions}");
+    let mut summary = format!("{threads_short}{lag_short} {positions}");
     if let Some((error, when)) = status.last_error() {
         let since = seconds_since(when, now)
             .or_else(|| status.error_seen_at.map(|at| (now as u64).saturating_sub(at)));
         let ago = since.map_or_else(String::new, |s| format!(" {}", ago(s)));
-        lines.push(format!("error{ago}: {}", error.trim()));
+        lines.push_same(format!("error{ago}: {}", error.trim()));
         summary = format!("{threads_short} {}", error.trim());
     }
     let trouble = status.io_running != ThreadState::Yes
         || status.sql_running != ThreadState::Yes
         || status.last_error().is_some();
-    Health { summary, lines, trouble }
+    let ends_with_error = status.last_error().is_some();
+    Health { summary, lines: lines.full, narrow: lines.narrow, trouble, ends_with_error }
 }
 
 /// Seconds from a server timestamp (`251201 20:10:03`, the server's clock in UTC, as the
@@ -149,6 +208,11 @@ fn at(c: &Coordinates) -> String {
     format!("{}:{}", c.file, c.position)
 }
 
+/// As [`at`], with the file's number alone (`.000002:5120`).
+fn at_short(c: &Coordinates) -> String {
+    format!("{}:{}", short_file(&c.file), c.position)
+}
+
 /// `172.18.0.3:41234` → `172.18.0.3`.
 fn host_of(client: &str) -> &str {
     client.rsplit_once(':').map_or(client, |(host, _)| host)
@@ -164,6 +228,67 @@ mod tests {
         ReplicaStatus::from_row(&row)
     }
 
+    /// A running server replicating from nobody, with its binary log on or off.
+    fn facts(log_bin: bool) -> ServerFacts {
+        ServerFacts {
+            engine: crate::dialect::engine::Engine::MariaDb,
+            version: "11.8.3-MariaDB".to_owned(),
+            server_id: 1,
+            log_bin,
+            log_bin_basename: String::new(),
+            read_only: false,
+            port: 3306,
+            skip_name_resolve: true,
+            login_user: "root".to_owned(),
+            replication_accounts: Vec::new(),
+            binary_logs: Vec::new(),
+            current: log_bin
+                .then(|| Coordinates { file: "mysql-bin.000003".into(), position: 900 }),
+            replica: None,
+            binlog_dumps: Vec::new(),
+            failover: Default::default(),
+        }
+    }
+
+    #[test]
+    fn replicas_are_spoken_of_only_where_a_binary_log_can_serve_them() {
+        let off = of(&facts(false), None, 0.0);
+        assert_eq!(off.lines, ["binlog off"]);
+        assert_eq!(off.summary, "binlog off");
+        let on = of(&facts(true), None, 0.0);
+        assert_eq!(on.lines, ["binlog mysql-bin.000003:900", "no replica connected"]);
+        assert_eq!(on.summary, "binlog at 900 · no replica");
+        let mut serving = facts(true);
+        serving.binlog_dumps = vec!["172.18.0.3:41234".into()];
+        let serving = of(&serving, None, 0.0);
+        assert_eq!(serving.lines, ["binlog mysql-bin.000003:900", "replicas: 172.18.0.3"]);
+        assert_eq!(serving.summary, "binlog at 900 · 1 replica");
+    }
+
+    #[test]
+    fn a_replica_keeps_its_own_binary_log_in_view_and_names_no_absent_replicas() {
+        let running = status(&[
+            ("Slave_IO_Running", "Yes"),
+            ("Slave_SQL_Running", "Yes"),
+            ("Master_Log_File", "mysql-bin.000001"),
+            ("Read_Master_Log_Pos", "700"),
+            ("Relay_Master_Log_File", "mysql-bin.000001"),
+            ("Exec_Master_Log_Pos", "700"),
+        ]);
+        let mut rejoined = facts(true);
+        rejoined.replica = Some(running.clone());
+        let h = of(&rejoined, None, 0.0);
+        assert_eq!(h.lines[3], "own binlog mysql-bin.000003:900", "{:?}", h.lines);
+        assert_eq!(h.narrow[3], "own binlog .000003:900");
+        assert_eq!(h.narrow[1], "received .000001:700");
+        assert!(!h.lines.iter().any(|l| l.contains("replica")), "{:?}", h.lines);
+        rejoined.binlog_dumps = vec!["172.18.0.2:5000".into()];
+        assert_eq!(of(&rejoined, None, 0.0).lines[4], "replicas: 172.18.0.2");
+        let mut plain = facts(false);
+        plain.replica = Some(running);
+        assert_eq!(of(&plain, None, 0.0).lines.len(), 3, "no binary log, no line for it");
+    }
+
     #[test]
     fn a_lagging_replica_shows_received_ahead_of_applied_against_the_master() {
         let s = status(&[
@@ -174,8 +299,8 @@ mod tests {
             ("Relay_Master_Log_File", "mysql-bin.000001"),
             ("Exec_Master_Log_Pos", "1199"),
         ]);
-        let h = replica(&s, None, 0.0);
-        assert_eq!(h.summary, "IO ✓ SQL ✗ · 1199/5120 applied");
+        let h = replica(&facts(false), &s, None, 0.0);
+        assert_eq!(h.summary, "IO ✓ SQL ✗ 1199/5120 applied");
         assert_eq!(h.lines[1], "received mysql-bin.000001:5120");
         assert_eq!(h.lines[2], "applied  mysql-bin.000001:1199");
     }
@@ -189,14 +314,14 @@ mod tests {
             ("Last_IO_Error_Timestamp", "261201 20:10:03"),
         ]);
         let then = (days_from_civil(2026, 12, 1) * 86_400 + 20 * 3600 + 10 * 60 + 3) as f64;
-        let h = replica(&s, None, then + 12.0);
+        let h = replica(&facts(false), &s, None, then + 12.0);
         assert_eq!(h.lines[3], "error 12 s ago: error reconnecting to master: Can't connect to server on 'master' (111)");
         assert!(h.summary.starts_with("IO … SQL ✓ error reconnecting"), "{}", h.summary);
         // MariaDB prints no timestamp: the round that first saw the error dates it.
         let mut s = s;
         s.last_io_error_at.clear();
         s.error_seen_at = Some(then as u64 - 65);
-        assert!(replica(&s, None, then).lines[3].starts_with("error 1 min ago: "));
+        assert!(replica(&facts(false), &s, None, then).lines[3].starts_with("error 1 min ago: "));
     }
 
     #[test]

@@ -121,6 +121,12 @@ impl Probe {
         probe
     }
 
+    /// Starts from the replica statuses an earlier run of the course last saw, so a promotion
+    /// judged then is judged the same now.
+    pub fn remember_replicas(&mut self, seen: BTreeMap<String, ReplicaStatus>) {
+        self.last_replica = seen;
+    }
+
     /// Points the probe at new endpoints (a server moved to another port); unchanged ones
     /// keep their connection.
     pub fn set_endpoints(&mut self, endpoints: Vec<(String, Endpoint)>) {
@@ -144,7 +150,23 @@ impl Probe {
                 Err(e) => ServerState::Down { reason: describe(&e) },
             }
         };
-        self.links.iter_mut().map(|(name, link)| (name.clone(), read(link))).collect()
+        // Each server on a thread of its own: a round waits for the slowest server, not the sum.
+        std::thread::scope(|scope| {
+            let reads: Vec<_> = self
+                .links
+                .iter_mut()
+                .map(|(name, link)| (name.clone(), scope.spawn(move || read(link))))
+                .collect();
+            reads
+                .into_iter()
+                .map(|(name, read)| {
+                    let state = read.join().unwrap_or_else(|_| ServerState::Down {
+                        reason: "reading its facts failed inside sqlcourse".to_owned(),
+                    });
+                    (name, state)
+                })
+                .collect()
+        })
     }
 
     /// One round: every server's facts, then a canary row for each replication flow the
@@ -156,6 +178,7 @@ impl Probe {
             let place = places.get(&name).cloned();
             snapshot.servers.insert(name, ServerSnapshot { place, state });
         }
+        self.check_start_positions(&mut snapshot);
         for (name, server) in snapshot.servers.iter_mut() {
             let ServerState::Up(facts) = &mut server.state else { continue };
             let Some(status) = facts.replica.as_mut() else { continue };
@@ -197,27 +220,66 @@ impl Probe {
             snapshot.flows.push(Flow { source: source.to_owned(), replica: replica.to_owned(), outcome });
         }
         if let Some(app) = &spec.app {
-            for (writer, reader) in spec.tasks.iter().filter_map(|t| t.check.app_route()) {
-                if snapshot.facts(writer).is_some() && snapshot.facts(reader).is_some() {
-                    let facts = if writer == reader {
-                        self.observe_app_on(writer, &app.account)
-                    } else {
-                        self.observe_routing(writer, reader, &app.account)
-                    };
-                    snapshot.routing.push(RoutingObservation {
-                        writer: writer.to_owned(),
-                        reader: reader.to_owned(),
-                        facts,
-                    });
-                }
+            let routes: Vec<(&str, &str)> = spec
+                .tasks
+                .iter()
+                .filter_map(|t| t.check.app_route())
+                .filter(|(w, r)| snapshot.facts(w).is_some() && snapshot.facts(r).is_some())
+                .collect();
+            // Each server's log once a round, however many checks judge it.
+            let logs = self.read_logs(routes.iter().flat_map(|(w, r)| [*w, *r]), &app.account);
+            for (writer, reader) in routes {
+                let facts = if writer == reader {
+                    self.observe_app_on(writer, &logs)
+                } else {
+                    self.observe_routing(writer, reader, &logs)
+                };
+                snapshot.routing.push(RoutingObservation { writer: writer.to_owned(), reader: reader.to_owned(), facts });
             }
         }
         snapshot
     }
 
-    /// Reads the application account's traffic on both servers (their sessions are open:
-    /// both answered this round).
-    fn observe_routing(&mut self, writer: &str, reader: &str, account: &str) -> Result<RoutingFacts, String> {
+    /// The application account's general-log rows on each of `servers` (their sessions are
+    /// open: they answered this round), each server on a thread of its own.
+    fn read_logs<'a>(
+        &mut self,
+        servers: impl Iterator<Item = &'a str>,
+        account: &str,
+    ) -> BTreeMap<String, Result<app_log::ServerLog, String>> {
+        let wanted: std::collections::BTreeSet<&str> = servers.collect();
+        std::thread::scope(|scope| {
+            let reads: Vec<_> = self
+                .links
+                .iter_mut()
+                .filter(|(name, _)| wanted.contains(name.as_str()))
+                .map(|(name, link)| {
+                    let read = scope.spawn(move || match link.conn.as_mut() {
+                        Some(conn) => app_log::read_log(conn, account).map_err(|e| format!("{e:#}")),
+                        None => Err("it must be an answering server".to_owned()),
+                    });
+                    (name.clone(), read)
+                })
+                .collect();
+            reads
+                .into_iter()
+                .map(|(name, read)| {
+                    let log = read.join().unwrap_or_else(|_| Err("reading its log failed inside sqlcourse".to_owned()));
+                    (name, log)
+                })
+                .collect()
+        })
+    }
+
+    /// Judges the application's traffic on both servers from their logs of this round.
+    fn observe_routing(
+        &mut self,
+        writer: &str,
+        reader: &str,
+        logs: &BTreeMap<String, Result<app_log::ServerLog, String>>,
+    ) -> Result<RoutingFacts, String> {
+        let log = |name: &str| logs.get(name).cloned().unwrap_or_else(|| Err(format!("the {name} was not read")));
+        let (writer_seen, reader_seen) = (log(writer)?, log(reader)?);
         let mut writer_link = self.links.remove(writer);
         let mut reader_link = self.links.remove(reader);
         let conns = (
@@ -225,7 +287,7 @@ impl Probe {
             reader_link.as_mut().and_then(|l| l.conn.as_mut()),
         );
         let facts = match conns {
-            (Some(w), Some(r)) => app_log::observe(w, r, account, self.app_dir.as_deref())
+            (Some(w), Some(r)) => app_log::observe_read(w, r, writer_seen, reader_seen, self.app_dir.as_deref())
                 .map_err(|e| format!("{e:#}")),
             _ => Err(format!("the {writer} and the {reader} must be two answering servers")),
         };
@@ -237,13 +299,59 @@ impl Probe {
         facts
     }
 
-    /// Reads the application account's traffic on one server that took both its writes and
-    /// its reads (its session is open: it answered this round).
-    fn observe_app_on(&mut self, server: &str, account: &str) -> Result<RoutingFacts, String> {
+    /// Judges the traffic of an application whose writes and reads one server took, from
+    /// its log of this round.
+    fn observe_app_on(
+        &mut self,
+        server: &str,
+        logs: &BTreeMap<String, Result<app_log::ServerLog, String>>,
+    ) -> Result<RoutingFacts, String> {
+        let seen = logs.get(server).cloned().unwrap_or_else(|| Err(format!("the {server} was not read")))?;
         match self.links.get_mut(server).and_then(|l| l.conn.as_mut()) {
-            Some(conn) => app_log::observe_one(conn, account, self.app_dir.as_deref())
-                .map_err(|e| format!("{e:#}")),
+            Some(conn) => app_log::observe_one_read(conn, seen, self.app_dir.as_deref()).map_err(|e| format!("{e:#}")),
             None => Err(format!("the {server} must be an answering server")),
+        }
+    }
+
+    /// Asks each replica's source whether the replica's binlog position is where an event
+    /// starts, while its IO thread is not streaming (a streaming thread stands on positions
+    /// the source sent). A cheap read: the source reads one event header there.
+    fn check_start_positions(&mut self, snapshot: &mut Snapshot) {
+        let asks: Vec<(String, String, Coordinates)> = snapshot
+            .servers
+            .keys()
+            .filter_map(|replica| {
+                let status = snapshot.facts(replica)?.replica.as_ref()?;
+                let file = status.source_log_file.as_str();
+                let plain = !file.is_empty()
+                    && file.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+                if status.io_running == ThreadState::Yes || status.gtid || !plain {
+                    return None;
+                }
+                let source = snapshot.source_name(replica)?.to_owned();
+                Some((replica.clone(), source, status.received()))
+            })
+            .collect();
+        for (replica, source, at) in asks {
+            let Some(link) = self.links.get_mut(&source) else { continue };
+            // Rows are read, not dropped: the server's refusal comes where the row would.
+            let read = link.with(|conn| {
+                conn.query::<Row, _>(format!("SHOW BINLOG EVENTS IN '{}' FROM {} LIMIT 1", at.file, at.position))
+            });
+            // A row, or none at the file's end, is a boundary; 1220 ("Wrong offset or I/O
+            // error") is the server finding no event header there.
+            let starts = match read {
+                Ok(_) => Some(true),
+                Err(mysql::Error::MySqlError(e)) if e.code == 1220 => Some(false),
+                Err(_) => None,
+            };
+            let status = match snapshot.servers.get_mut(&replica).map(|s| &mut s.state) {
+                Some(ServerState::Up(facts)) => facts.replica.as_mut(),
+                _ => None,
+            };
+            if let Some(status) = status {
+                status.position_starts_event = starts;
+            }
         }
     }
 

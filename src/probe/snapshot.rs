@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::dialect::engine::Engine;
 use crate::probe::general_log::RoutingFacts;
@@ -53,6 +53,11 @@ pub struct NetworkPlace {
     pub container: String,
     /// Address on the lab network; it changes when the container is recreated.
     pub address: Option<IpAddr>,
+    /// The port published on 127.0.0.1: where the learner's own programs reach it.
+    pub published: Option<u16>,
+    /// The name the other servers resolve that address to (`<container>.<network>`), when
+    /// known: what a server that resolves client names matches accounts against.
+    pub host_name: Option<String>,
 }
 
 /// Whether the server answered.
@@ -94,7 +99,8 @@ pub struct ServerFacts {
     pub current: Option<Coordinates>,
     /// The replica side (`SHOW SLAVE STATUS`), absent when it replicates from nobody.
     pub replica: Option<ReplicaStatus>,
-    /// Client addresses of the replicas streaming from this server (`Binlog Dump` threads).
+    /// Client hosts of the replicas streaming from this server (`Binlog Dump` threads): their
+    /// addresses, or their names when the server resolves client names.
     pub binlog_dumps: Vec<String>,
     /// What decides whether it can take over from its source.
     pub failover: FailoverFacts,
@@ -166,7 +172,7 @@ pub struct Coordinates {
 }
 
 /// State of a replication thread.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ThreadState {
     Yes,
     No,
@@ -195,7 +201,7 @@ impl ThreadState {
 
 /// The replica's own account of its replication (`SHOW SLAVE STATUS` / `SHOW REPLICA STATUS`),
 /// in one vocabulary whatever the engine called the columns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReplicaStatus {
     pub io_running: ThreadState,
     pub sql_running: ThreadState,
@@ -223,6 +229,10 @@ pub struct ReplicaStatus {
     pub io_state: String,
     /// What the SQL thread is doing (`Slave has read all relay log; waiting for more updates`).
     pub sql_state: String,
+    /// Whether the source says an event starts at `read_source_log_pos` of `source_log_file`
+    /// (or the file ends there): asked while the IO thread is not streaming, since a position
+    /// typed into CHANGE MASTER may fall inside an event. `None` when not asked.
+    pub position_starts_event: Option<bool>,
     /// The source's binlog file of the last event applied (with `exec_source_log_pos`).
     pub relay_source_log_file: String,
     /// When the last IO and SQL errors happened, as the server prints it (`251201 20:10:03`).
@@ -259,14 +269,15 @@ impl ReplicaStatus {
             exec_source_log_pos: number(ReplicaField::ExecSourceLogPos).unwrap_or(0),
             seconds_behind: number(ReplicaField::SecondsBehind),
             last_io_errno: errno(ReplicaField::LastIoErrno),
-            last_io_error: text(ReplicaField::LastIoError),
+            last_io_error: without_passwords(&text(ReplicaField::LastIoError)),
             last_sql_errno: errno(ReplicaField::LastSqlErrno),
-            last_sql_error: text(ReplicaField::LastSqlError),
+            last_sql_error: without_passwords(&text(ReplicaField::LastSqlError)),
             gtid: flag(ReplicaField::Gtid),
             ssl_allowed: flag(ReplicaField::SslAllowed),
             get_public_key: flag(ReplicaField::GetPublicKey),
             io_state: text(ReplicaField::IoState),
             sql_state: text(ReplicaField::SqlState),
+            position_starts_event: None,
             relay_source_log_file: text(ReplicaField::RelaySourceLogFile),
             last_io_error_at: text(ReplicaField::LastIoErrorTimestamp),
             last_sql_error_at: text(ReplicaField::LastSqlErrorTimestamp),
@@ -346,6 +357,11 @@ impl Snapshot {
     /// The server a replica reads from, when it is one of the lab's and answered: named by
     /// its lab name, container name or address in the replica's status.
     pub fn source_of(&self, replica: &str) -> Option<&ServerFacts> {
+        self.facts(self.source_name(replica)?)
+    }
+
+    /// The lab name of the server a replica's status points at, when it is one of the lab's.
+    pub fn source_name(&self, replica: &str) -> Option<&str> {
         let host = self.facts(replica)?.replica.as_ref()?.source_host.trim().to_owned();
         let (name, _) = self.servers.iter().find(|(name, server)| {
             name.eq_ignore_ascii_case(&host)
@@ -354,7 +370,7 @@ impl Snapshot {
                         || p.address.is_some_and(|a| a.to_string() == host)
                 })
         })?;
-        self.facts(name)
+        Some(name)
     }
 
     /// Replication's health on a running server, as the lab pane and `status` show it.
@@ -383,5 +399,51 @@ impl ServerFacts {
     /// The binary log file of this name, when it exists.
     pub fn binary_log(&self, name: &str) -> Option<&BinaryLog> {
         self.binary_logs.iter().find(|l| l.name == name)
+    }
+}
+
+/// An error text with the passwords in the statement it quotes hidden (`IDENTIFIED BY '…'`,
+/// `MASTER_PASSWORD='…'`): the SQL thread's errors quote the replicated statement, and the
+/// screen never shows a password.
+pub fn without_passwords(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let upper = rest.to_ascii_uppercase();
+        let found = ["IDENTIFIED BY '", "PASSWORD='", "PASSWORD = '", "PASSWORD '"]
+            .iter()
+            .filter_map(|key| upper.find(key).map(|at| at + key.len()))
+            .min();
+        let Some(start) = found else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..start]);
+        out.push('…');
+        // The password ends at the next quote: the error quotes the statement without
+        // escaping its quotes, so a doubled one cannot be told from the quote's end.
+        let end = rest[start..].find('\'').map_or(rest.len(), |at| start + at);
+        rest = &rest[end..];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_quote_statements_without_their_passwords() {
+        let error = "Error 'Operation ALTER USER failed for 'replica'@'%'' on query. Default database: ''. \
+                     Query: 'ALTER USER 'replica'@'%' IDENTIFIED BY 'newpass''";
+        let shown = without_passwords(error);
+        assert!(!shown.contains("newpass"), "{shown}");
+        assert!(shown.ends_with("IDENTIFIED BY '…''"), "{shown}");
+        assert!(shown.starts_with("Error 'Operation ALTER USER failed for 'replica'@'%''"), "{shown}");
+        assert_eq!(
+            without_passwords("CHANGE MASTER TO MASTER_PASSWORD='s3cret', MASTER_PORT=3306"),
+            "CHANGE MASTER TO MASTER_PASSWORD='…', MASTER_PORT=3306"
+        );
+        let plain = "Access denied for user 'replica'@'10.0.0.3' (using password: YES)";
+        assert_eq!(without_passwords(plain), plain);
     }
 }

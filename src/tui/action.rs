@@ -86,8 +86,13 @@ pub enum Action {
     Tasks(Vec<TaskStatus>),
     /// The engine the lab runs; the lesson shows that engine's statements.
     Engine(Engine),
+    /// The lab was reset (from the lab worker): every task starts again; `notice` says so.
+    LabReset { notice: String },
     /// A one-line message for the footer, such as the outcome of a background job.
     Notice(String),
+    /// Something the learner must not miss (their progress file was set aside): shown like a
+    /// notice, and said again on the terminal after the screen closes.
+    Warning(String),
     /// A console input finished on a server: what it gave, or why it could not run.
     SqlDone { server: String, result: Result<Run, String> },
     /// The application printed a line or ended.
@@ -153,6 +158,8 @@ pub struct Footer {
     pub words: &'static str,
     /// Which reminders stay when the line is too short for all: lower ranks first.
     pub rank: u8,
+    /// Shown only in a step that asks for these keys (see `App::step_actions`).
+    pub step_only: bool,
 }
 
 /// One line of the key help: the keys it names, where they work, and the actions they send.
@@ -176,8 +183,16 @@ impl Binding {
 }
 
 const fn footer(rank: u8, keys: &'static str, words: &'static str) -> Option<Footer> {
-    Some(Footer { keys, words, rank })
+    Some(Footer { keys, words, rank, step_only: false })
 }
+
+/// A reminder for keys only some steps need, such as `K`.
+const fn step_footer(keys: &'static str, words: &'static str) -> Option<Footer> {
+    Some(Footer { keys, words, rank: STEP_RANK, step_only: true })
+}
+
+/// The rank of the keys the current step asks for: after the ways out and help, before the rest.
+pub const STEP_RANK: u8 = 1;
 
 const NONE: KeyModifiers = KeyModifiers::NONE;
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
@@ -331,21 +346,13 @@ pub static BINDINGS: &[Binding] = &[
         ],
     },
     Binding {
-        keys: "n  →",
-        help: "next step",
+        keys: "n  →  b  ←",
+        help: "next / previous step",
         footer: footer(3, "n/b", "step"),
         panes: READING,
         map: &[
             (KeyCode::Char('n'), NONE, Action::NextStep),
             (KeyCode::Right, NONE, Action::NextStep),
-        ],
-    },
-    Binding {
-        keys: "b  ←",
-        help: "previous step",
-        footer: None,
-        panes: READING,
-        map: &[
             (KeyCode::Char('b'), NONE, Action::PrevStep),
             (KeyCode::Left, NONE, Action::PrevStep),
         ],
@@ -389,9 +396,10 @@ pub static BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: "e",
-        help: "edit the step's file: the selected server's config, or the app's settings",
+        help: "edit a file of the step, or the selected server's config",
         footer: footer(2, "e", "edit"),
-        panes: SERVER_AT_HAND,
+        // From the application's output too: its settings are what the learner changes next.
+        panes: READING,
         map: &[(KeyCode::Char('e'), NONE, Action::EditConfig)],
     },
     Binding {
@@ -404,7 +412,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding {
         keys: "K",
         help: "crash the selected server like a power cut (asks first)",
-        footer: None,
+        footer: step_footer("K", "crash"),
         panes: SERVER_AT_HAND,
         map: &[(KeyCode::Char('K'), NONE, Action::Crash)],
     },
@@ -500,7 +508,7 @@ pub static BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: "Ctrl-C",
-        help: "cancel the running statement, else quit",
+        help: "cancel a statement, clear input, else quit",
         footer: None,
         panes: EVERYWHERE,
         map: &[(KeyCode::Char('c'), CTRL, Action::Interrupt)],
@@ -588,6 +596,11 @@ pub fn key_action(key: &KeyEvent, pane: Pane) -> Option<Action> {
 /// What a key does while the help is open.
 pub fn help_key_action(key: &KeyEvent) -> Option<Action> {
     lookup(HELP_KEYS.iter(), key)
+}
+
+/// The binding that holds `key` in other panes than `pane`, if any.
+pub fn bound_elsewhere(key: &KeyEvent, pane: Pane) -> Option<&'static Binding> {
+    BINDINGS.iter().find(|b| !b.works_in(pane) && lookup(b.map, key).is_some())
 }
 
 fn lookup<'a>(

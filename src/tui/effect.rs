@@ -14,6 +14,13 @@ pub enum AfterEdit {
     RunApp,
 }
 
+/// A workspace file to open in the learner's editor, and how it takes effect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEdit {
+    pub file: PathBuf,
+    pub then: AfterEdit,
+}
+
 /// Something to do outside the screen's state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -22,7 +29,7 @@ pub enum Effect {
     /// Cancel what a server's worker is running.
     Cancel { server: String },
     /// Open a workspace file in the learner's editor (the terminal is handed over).
-    Edit { file: PathBuf, then: AfterEdit },
+    Edit(FileEdit),
     /// Open a server's own client inside its container (the terminal is handed over).
     Client { server: String },
     /// Put text on the clipboard through the terminal.
@@ -36,6 +43,6 @@ pub enum Effect {
 impl Effect {
     /// Whether the effect needs the whole terminal for a while.
     pub fn needs_terminal(&self) -> bool {
-        matches!(self, Effect::Edit { .. } | Effect::Client { .. })
+        matches!(self, Effect::Edit(_) | Effect::Client { .. })
     }
 }

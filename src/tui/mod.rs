@@ -64,18 +64,35 @@ pub fn run(
     // Resume at the learner's step; a progress file that could not be read was set aside.
     let loaded = Progress::load(slug);
     app.go_to(loaded.progress.step);
-    app.notice = loaded.warning;
+    if let Some(warning) = loaded.warning {
+        app.update(Action::Warning(warning));
+    }
     let (sender, actions) = mpsc::channel();
     let input = term::input::TerminalInput::start(sender.clone())?;
     let mut host = Screen { guard, input };
     host.guard.terminal.draw(|frame| draw::draw(frame, &app)).context("cannot draw")?;
 
     let lab = start_lab(sender.clone());
-    let mut performer = Performer::new(day, workspace, sender, lab);
+    let mut performer = Performer::new(day, workspace, sender, lab.clone());
     let ended = event_loop(&mut host, &mut app, &actions, &mut performer);
+    finish_lab_operation(&mut host, &mut app, &lab);
     drop(host);
+    for warning in &app.warnings {
+        eprintln!("sqlcourse: {warning}");
+    }
     remember_step(slug, app.step);
     ended.map(|_| ())
+}
+
+/// Waits, saying so on the screen, for the lab operation under way (a restart's stop and
+/// start are two halves: leaving between them would leave the server stopped); one the
+/// learner asked for that has not begun yet is dropped.
+fn finish_lab_operation(host: &mut Screen, app: &mut state::App, lab: &LabHandle) {
+    let Some(doing) = lab.close() else { return };
+    app.notice = Some(format!("Finishing before quitting: {doing}…"));
+    // Nothing to do about a terminal that cannot be drawn on any more: wait all the same.
+    let _ = host.guard.terminal.draw(|frame| draw::draw(frame, app));
+    lab.until_idle();
 }
 
 /// Remembers the step on screen, so the next start opens there (the lab's thread records the

@@ -81,7 +81,7 @@ impl Performer {
                 }
                 None
             }
-            Effect::Edit { file, then } => Some(Action::Notice(self.edit(&file, &then, host))),
+            Effect::Edit(edit) => Some(Action::Notice(self.edit(&edit.file, &edit.then, host))),
             Effect::Client { server } => Some(Action::Notice(self.client(&server, host))),
             Effect::Copy { text } => {
                 let notice = match host.write_escape(&clipboard::osc52(&text)) {
@@ -103,7 +103,8 @@ impl Performer {
                     return Some(Action::AppFailed("this lesson has no application".to_owned()));
                 };
                 let sender = self.sender.clone();
-                let started = app_run::start(dir, spec, self.venv.as_ref(), move |event| {
+                let record = Some(self.workspace.app_run_record());
+                let started = app_run::start(dir, spec, self.venv.as_ref(), record, move |event| {
                     let _ = sender.send(Action::App(event));
                 });
                 started.err().map(|e| Action::AppFailed(format!("{e:#}")))
@@ -124,7 +125,9 @@ impl Performer {
         {
             return format!("cannot create {}: {e}", dir.display());
         }
+        let opening = editor.opening(&self.workspace.shown(file));
         match host.suspended(|| {
+            println!("{opening}");
             let change = editor.open_watched(file, signals::handed_to);
             signals::handed_back();
             change
@@ -134,7 +137,7 @@ impl Performer {
                     // A saved file is graded at once (as "not applied" until the restart).
                     self.lab.request(Request::Recheck);
                 }
-                edited_notice(&self.shown(file), then, change)
+                edited_notice(&self.workspace.shown(file), then, change)
             }
             Ok(Err(e)) | Err(e) => format!("{e:#}"),
         }
@@ -163,11 +166,6 @@ impl Performer {
             })
         })();
         result.unwrap_or_else(|e: anyhow::Error| format!("{e:#}"))
-    }
-
-    /// A workspace file as the learner knows it: relative to the workspace.
-    fn shown(&self, file: &Path) -> String {
-        file.strip_prefix(&self.workspace.root).unwrap_or(file).display().to_string()
     }
 }
 

@@ -13,7 +13,8 @@ use ratatui::layout::Rect;
 use crate::tui::action::{Action, Scroll};
 use crate::tui::state::{App, Pane, Question, Work};
 use crate::tui::draw::draw;
-use crate::tui::effect::{AfterEdit, Effect};
+use crate::tui::text::markdown::CodeBlock;
+use crate::tui::effect::{AfterEdit, Effect, FileEdit};
 use crate::tui::term::headless::Headless;
 use crate::tui::perform::Performer;
 use crate::tui::draw::theme::Theme;
@@ -143,6 +144,59 @@ fn help_overlay() {
     let mut app = app(&day, &ws, 80, 24);
     assert!(app.update(Action::Help));
     insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn the_help_fits_at_80x24_in_every_pane() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    // At 80x24 the work pane covers the lesson: the lesson's help first, then the others.
+    with_help_in_every_pane(&mut app, |pane, shown| {
+        let rows: Vec<Vec<char>> = shown.lines().map(|l| l.chars().collect()).collect();
+        let top = rows.iter().position(|r| r.iter().collect::<String>().contains("┏ Keys: "));
+        let top = top.unwrap_or_else(|| panic!("{pane:?}: no help:\n{shown}"));
+        let left = rows[top].iter().collect::<String>().find("┏ Keys: ").unwrap_or(0);
+        let left = rows[top].iter().collect::<String>()[..left].chars().count();
+        let bottom = (top..rows.len()).find(|&r| rows[r].get(left) == Some(&'┗'));
+        let wheel = rows.iter().position(|r| r.iter().collect::<String>().contains("┃ wheel "));
+        assert!(
+            matches!((wheel, bottom), (Some(w), Some(b)) if w < b && b < rows.len() - 1),
+            "{pane:?}: the help's last lines are cut:\n{shown}"
+        );
+        let rows: Vec<&str> = shown.lines().collect();
+        for binding in crate::tui::action::BINDINGS.iter().filter(|b| b.works_in(pane)) {
+            let first = binding.help.split(' ').next().unwrap_or_default();
+            assert!(
+                rows.iter().any(|l| l.contains(&format!("┃ {} ", binding.keys)) && l.contains(first)),
+                "{pane:?}: {} missing:\n{shown}",
+                binding.keys
+            );
+            // A line too long for the width wraps: its last word is still shown.
+            let last = binding.help.split(' ').next_back().unwrap_or_default();
+            assert!(shown.contains(&format!(" {last} ")), "{pane:?}: `{last}` cut:\n{shown}");
+        }
+    });
+}
+
+/// Opens the help in each pane in turn and hands its screen to `check`.
+fn with_help_in_every_pane(app: &mut App, mut check: impl FnMut(Pane, String)) {
+    for (pane, open) in [
+        (Pane::Lesson, None),
+        (Pane::Tasks, None),
+        (Pane::Lab, None),
+        (Pane::Console, Some(Action::OpenConsole)),
+        (Pane::Output, Some(Action::RunApp)),
+    ] {
+        if let Some(open) = open {
+            app.update(open);
+        }
+        while app.focus != pane {
+            app.update(Action::FocusNext);
+        }
+        app.update(Action::Help);
+        check(pane, screen(app));
+        app.update(Action::Close);
+    }
 }
 
 #[test]
@@ -280,36 +334,21 @@ fn the_tasks_pane_follows_the_step_on_small_screens() {
     go_to_step(&mut app, "Send reads to the slave");
     let shown = screen(&app);
     assert!(shown.contains("▸ 6 Send reads to the slave"), "{shown}");
-    assert!(shown.contains("○ Send the application's reads"), "{shown}");
+    assert!(shown.contains("○ read-routing · Send the application's"), "{shown}");
 }
 
 #[test]
 fn the_help_lists_exactly_the_keys_of_the_focused_pane_and_holds_the_panes_still() {
     let (day, ws) = (fixture_day(), workspace());
     let mut app = app(&day, &ws, 120, 40);
-    for (pane, open) in [
-        (Pane::Lesson, None),
-        (Pane::Tasks, None),
-        (Pane::Lab, None),
-        (Pane::Console, Some(Action::OpenConsole)),
-        (Pane::Output, Some(Action::RunApp)),
-    ] {
-        if let Some(open) = open {
-            app.update(open);
-        }
-        while app.focus != pane {
-            app.update(Action::FocusNext);
-        }
-        app.update(Action::Help);
-        let shown = screen(&app);
+    with_help_in_every_pane(&mut app, |pane, shown| {
         for binding in crate::tui::action::BINDINGS {
             let listed = shown
                 .lines()
                 .any(|l| l.contains(&format!("┃ {} ", binding.keys)) && l.contains(binding.help));
             assert_eq!(listed, binding.works_in(pane), "{pane:?}: {}\n{shown}", binding.keys);
         }
-        app.update(Action::Close);
-    }
+    });
 
     let mut app = self::app(&day, &ws, 80, 24);
     app.update(Action::Help);
@@ -343,10 +382,39 @@ fn the_footer_shows_the_keys_that_work() {
     app.update(Action::Help);
     assert!(footer(&app).contains("Esc close help  q quit"));
     app.update(Action::Close);
-    app.update(Action::Notice("restarted the master".to_owned()));
-    assert!(footer(&app).contains("restarted the master"));
+    // A notice keeps the keys: with no room after them it takes a line of its own above.
+    let keys = footer(&app);
+    let pulled = "mariadb:11.8 cannot be pulled; using sqlcourse/mariadb:11.8-offline";
+    app.update(Action::Notice(pulled.to_owned()));
+    let shown = screen(&app);
+    let rows: Vec<&str> = shown.lines().collect();
+    assert_eq!(rows[rows.len() - 1], keys, "{shown}");
+    assert!(rows[rows.len() - 2].contains(pulled), "{shown}");
+    assert!(rows[rows.len() - 3].contains('╰'), "the panes end a row higher: {shown}");
     app.update(Action::NextStep);
-    assert!(!footer(&app).contains("restarted the master"), "a key press clears the notice");
+    let shown = screen(&app);
+    assert!(!shown.contains("cannot be pulled"), "a key press clears the notice: {shown}");
+    assert!(shown.lines().nth_back(1).is_some_and(|r| r.contains("╯")), "{shown}");
+    app.update(Action::PrevStep);
+    // A notice longer than a line is shown in full, on as many lines as it needs.
+    let failed = "The master did not start: master/my.cnf:6: server_idd = 1 — the server says: \
+        unknown variable 'server_idd=1'. Fix that line, then press r to restart the master.";
+    app.update(Action::Notice(failed.to_owned()));
+    let shown = screen(&app);
+    let rows: Vec<&str> = shown.lines().collect();
+    assert_eq!(rows[rows.len() - 1], keys, "{shown}");
+    let panes_end = rows.iter().rposition(|r| r.contains('╰')).expect("the panes' last row");
+    let notice = rows[panes_end + 1..rows.len() - 1].iter().map(|r| r.trim_matches('"').trim());
+    assert_eq!(notice.collect::<Vec<_>>().join(" "), failed, "{shown}");
+    app.update(Action::NextStep);
+    app.update(Action::PrevStep);
+    // Where the keys leave room, the notice goes after them on their line.
+    let mut wide = self::app(&day, &ws, 200, 40);
+    let keys = footer(&wide);
+    wide.update(Action::Notice("restarted the master".to_owned()));
+    let line = footer(&wide);
+    assert!(line.contains("q quit") && line.contains("restarted the master "), "{line}");
+    assert!(line.trim_matches('"').starts_with(keys.trim_matches('"').trim_end()), "{line}");
     app.update(Action::FocusPrev);
     assert_eq!(
         footer(&app).trim_matches('"').trim_end(),
@@ -432,9 +500,10 @@ fn the_lab_pane_shows_every_server_state() {
     let mut app = app(&day, &ws, 120, 40);
     let shown = screen(&app);
     assert!(
-        shown.contains("Lab: not started") && shown.contains("slave   ○ not started  :13307"),
+        shown.contains("Lab: not started") && shown.contains("slave   ○ not started   "),
         "{shown}"
     );
+    assert!(!shown.contains(":13307"), "no port before the lab says which: {shown}");
     let states = [
         (ServerLife::Starting, "◌ starting"),
         (ServerLife::Ready, "● ready"),
@@ -444,6 +513,7 @@ fn the_lab_pane_shows_every_server_state() {
     for (state, label) in states {
         let mut servers = ServerView::not_started(&day);
         servers[0].state = state;
+        servers[0].port = Some(13306);
         app.update(Action::Lab(servers));
         let shown = screen(&app);
         assert!(shown.contains(&format!("master  {label}  :13306")), "{shown}");
@@ -608,8 +678,70 @@ fn typing_in_the_console_runs_complete_input_only() {
     assert!(shown.contains("name: customer 2"), "{shown}");
     assert!(shown.contains("2 rows in set (0.002 sec)"), "{shown}");
     assert!(!shown.contains("running on"), "{shown}");
+    // Nothing running: Ctrl-C clears the input, as the client does, and leaves only when
+    // pressed twice on an empty line.
+    type_text(&mut app, "SELECT 3");
+    app.update(ctrl('c'));
+    assert!(!app.quit && app.console.prompt.is_blank());
+    assert!(screen(&app).contains("input cleared (↑ brings it back)"), "{}", screen(&app));
+    app.update(key(KeyCode::Up));
+    assert_eq!(app.console.prompt.text(), "SELECT 3");
+    app.update(ctrl('u'));
+    app.update(ctrl('c'));
+    assert!(!app.quit);
+    assert!(screen(&app).contains("Ctrl-C again quits sqlcourse"), "{}", screen(&app));
+    app.update(key(KeyCode::Char('x')));
+    app.update(ctrl('u'));
+    app.update(ctrl('c'));
+    assert!(!app.quit, "a key between the two presses starts again");
     app.update(ctrl('c'));
     assert!(app.quit);
+}
+
+#[test]
+fn a_key_of_another_pane_says_where_it_works() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 120, 40);
+    while app.focus != Pane::Lab {
+        app.update(Action::FocusNext);
+    }
+    app.update(key(KeyCode::Char('y')));
+    assert!(app.take_effects().is_empty());
+    let shown = screen(&app);
+    assert!(shown.contains("y is for the lesson pane: copy the marked code block"), "{shown}");
+    assert!(shown.contains("Tab moves there."), "{shown}");
+}
+
+#[test]
+fn a_key_no_pane_binds_says_so_and_changes_nothing() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 120, 40);
+    let before = app.step;
+    app.update(key(KeyCode::Char('z')));
+    assert!(app.take_effects().is_empty());
+    assert_eq!(app.step, before);
+    let shown = screen(&app);
+    assert!(shown.contains("z does nothing in the lesson pane; ? lists its keys."), "{shown}");
+    app.update(Action::OpenConsole);
+    app.update(key(KeyCode::Char('z')));
+    assert!(!screen(&app).contains("z does nothing"), "typed into the console: {}", screen(&app));
+}
+
+#[test]
+fn a_long_paste_says_how_much_input_is_above_and_for_which_server() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    app.update(Action::OpenConsole);
+    let long: Vec<String> = (1..=12).map(|i| format!("  column_{i} INT,")).collect();
+    app.update(Action::Paste(format!("CREATE TABLE t (\n{}\n  id INT);", long.join("\n"))));
+    let shown = screen(&app);
+    assert!(!shown.contains("master> CREATE TABLE"), "the first line is scrolled off:\n{shown}");
+    assert!(shown.contains("lines of input above, for the master"), "{shown}");
+    // Short input hides nothing and says nothing of it.
+    let mut app = self::app(&day, &ws, 80, 24);
+    app.update(Action::OpenConsole);
+    app.update(Action::Paste("SELECT 1;".into()));
+    assert!(!screen(&app).contains("of input above"), "{}", screen(&app));
 }
 
 #[test]
@@ -725,7 +857,7 @@ fn esc_closes_the_console_and_c_brings_it_back_as_it_was() {
 }
 
 #[test]
-fn scrolling_a_large_result_touches_only_the_rows_on_screen() {
+fn a_long_result_shows_its_end_and_scrolling_touches_only_the_rows_on_screen() {
     let (day, ws) = (fixture_day(), workspace());
     let mut app = app(&day, &ws, 80, 24);
     app.update(Action::OpenConsole);
@@ -733,7 +865,13 @@ fn scrolling_a_large_result_touches_only_the_rows_on_screen() {
     app.update(key(KeyCode::Enter));
     app.update(Action::SqlDone { server: "master".into(), result: Ok(result(10_000, false)) });
     let shown = screen(&app);
-    assert!(shown.contains("| n     | name "), "a long result shows from its start: {shown}");
+    assert!(
+        shown.contains("| 10000 | customer 10000 |") && shown.contains("10000 rows in set"),
+        "the newest result's end shows: {shown}"
+    );
+    assert!(shown.contains("↑ end"), "{shown}");
+    app.update(Action::Scroll(Scroll::Top));
+    assert!(screen(&app).contains("| n     | name "), "its start is a scroll away");
     for _ in 0..3 {
         app.update(key(KeyCode::PageDown));
     }
@@ -744,9 +882,73 @@ fn scrolling_a_large_result_touches_only_the_rows_on_screen() {
     // Past the echo and the table's head, 40 lines down shows rows 37 to 47.
     assert!(shown.contains("| customer 37 ") && shown.contains("| customer 47 "), "{shown}");
     assert!(!shown.contains("| customer 36 "), "{shown}");
-    app.update(key(KeyCode::PageDown));
+
+    // Scrolled back, a result that arrives leaves the learner where they read.
     app.update(Action::Scroll(Scroll::Bottom));
-    assert!(screen(&app).contains("10000 rows in set (0.002 sec)"));
+    type_text(&mut app, "SELECT n, name FROM customers;");
+    app.update(key(KeyCode::Enter));
+    app.update(key(KeyCode::PageUp));
+    let reading = screen(&app);
+    app.update(Action::SqlDone { server: "master".into(), result: Ok(result(30, false)) });
+    let shown = screen(&app);
+    assert!(!shown.contains("30 rows in set"), "{shown}");
+    assert_eq!(
+        shown.lines().skip(2).take(10).collect::<Vec<_>>(),
+        reading.lines().skip(2).take(10).collect::<Vec<_>>(),
+        "the rows read stay in place"
+    );
+    // Back at the end, it follows again.
+    app.update(Action::Scroll(Scroll::Bottom));
+    type_text(&mut app, "SELECT 1;");
+    app.update(key(KeyCode::Enter));
+    app.update(Action::SqlDone { server: "master".into(), result: Ok(result(20, false)) });
+    assert!(screen(&app).contains("20 rows in set"));
+}
+
+#[test]
+fn with_no_block_marked_the_target_is_one_wholly_in_view_when_there_is_one() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    let mut checked = 0;
+    for step in ["Configure the master", "Point the slave at the master"] {
+        go_to_step(&mut app, step);
+        app.update(Action::Scroll(Scroll::Top));
+        let height = usize::from(app.screen().expect("a screen").lesson_text().height);
+        for _ in 0..app.page().len() {
+            let (top, bottom) = (app.lesson_scroll, app.lesson_scroll + height);
+            let whole = |b: &CodeBlock| b.lines.start >= top && b.lines.end <= bottom;
+            if app.code_blocks().iter().any(whole) {
+                let target = app.code_target().expect("a target");
+                assert!(whole(target), "{step} at line {top}: {} is cut while another is whole", target.text);
+                checked += 1;
+            }
+            app.update(Action::Scroll(Scroll::LineDown));
+        }
+    }
+    assert!(checked > 10, "{checked}");
+}
+
+#[test]
+fn a_marked_block_scrolled_out_of_view_gives_way_to_one_in_view() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 80, 24);
+    go_to_step(&mut app, "Point the slave at the master");
+    app.update(key(KeyCode::Char(']')));
+    app.update(key(KeyCode::Char('[')));
+    assert_eq!(app.code_target().map(|b| b.text.as_str()), Some("SHOW MASTER STATUS;"));
+    // Scrolled on past it: `v` and `y` take a block the learner sees, and it is the one marked.
+    for _ in 0..3 {
+        app.update(Action::Scroll(Scroll::PageDown));
+    }
+    let shown = screen(&app);
+    assert!(!shown.contains(" SHOW MASTER STATUS;"), "{shown}");
+    let target = app.code_target().expect("a block in view");
+    assert_ne!(target.text, "SHOW MASTER STATUS;");
+    assert!(
+        target.text.lines().any(|line| shown.contains(&format!("▌ {line}"))),
+        "{} is not the one marked:\n{shown}",
+        target.text
+    );
 }
 
 #[test]
@@ -794,7 +996,42 @@ fn code_blocks_are_marked_copied_and_put_into_the_console() {
     // The same block, as the running engine writes it.
     assert!(app.console.prompt.text().starts_with("CHANGE REPLICATION SOURCE TO\n"));
     assert!(app.take_effects().is_empty(), "nothing runs before Enter");
-    assert!(app.notice.as_deref().is_some_and(|n| n.starts_with("Enter runs it on the master")));
+    // The block is for the slave (`on=slave`): the console goes there, and says so.
+    let shown = screen(&app);
+    assert!(shown.contains("slave> CHANGE REPLICATION SOURCE TO"), "{shown}");
+    assert!(
+        shown.contains("Enter runs it on the slave; the console switched to it for this block"),
+        "{shown}"
+    );
+    app.update(key(KeyCode::Enter));
+    assert!(
+        matches!(&app.take_effects()[..], [Effect::RunSql { server, .. }] if server == "slave"),
+        "the block runs on its own server"
+    );
+    app.update(Action::SqlDone { server: "slave".into(), result: Ok(Run::default()) });
+    app.take_effects();
+    // A block for the master takes the console back; one for the server it is on says nothing.
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Char('[')));
+    app.update(key(KeyCode::Char('v')));
+    let shown = screen(&app);
+    assert!(shown.contains("master> SHOW BINARY LOG STATUS;"), "{shown}");
+    assert!(shown.contains("Enter runs it on the master; the console switched"), "{shown}");
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Char('v')));
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("Enter runs it on the master (Ctrl-T: other server)"),
+        "already on the master"
+    );
+    app.console.prompt.take();
+    // A block that names no server keeps the console where it is.
+    app.update(ctrl('t'));
+    app.update(key(KeyCode::Esc));
+    go_to_step(&mut app, "Configure the slave");
+    app.update(key(KeyCode::Char('v')));
+    assert_eq!(app.console.target, "slave");
+    assert_eq!(app.notice.as_deref(), Some("Enter runs it on the slave (Ctrl-T: other server)"));
 
     // Other languages are for the clipboard only.
     app.update(key(KeyCode::Esc));
@@ -812,7 +1049,10 @@ fn the_lab_pane_selects_the_server_that_e_and_x_act_on() {
     working(&mut app);
     app.update(key(KeyCode::Char('e')));
     let master = ws.root.join("master/my.cnf");
-    assert_eq!(app.take_effects(), [Effect::Edit { file: master, then: AfterEdit::Restart("master".into()) }]);
+    assert_eq!(
+        app.take_effects(),
+        [Effect::Edit(FileEdit { file: master, then: AfterEdit::Restart("master".into()) })]
+    );
     app.update(Action::FocusPrev);
     assert_eq!(app.focus, Pane::Lab);
     app.update(key(KeyCode::Down));
@@ -825,13 +1065,139 @@ fn the_lab_pane_selects_the_server_that_e_and_x_act_on() {
     assert_eq!(
         app.take_effects(),
         [
-            Effect::Edit { file: slave, then: AfterEdit::Restart("slave".into()) },
+            Effect::Edit(FileEdit { file: slave, then: AfterEdit::Restart("slave".into()) }),
             Effect::Client { server: "slave".into() }
         ]
     );
     assert_eq!(app.tasks_scroll, 0, "arrows in the lab pane do not scroll the tasks");
     app.update(key(KeyCode::Up));
     assert_eq!(app.selected_server(), Some("master"));
+}
+
+/// The lesson as shipped, over a workspace installed in a temporary folder (`e` reads the
+/// application's files to tell which one a step changes).
+fn shipped_day() -> (Day, tempfile::TempDir, Workspace) {
+    let day = Content::Embedded.day("day20").expect("the shipped lesson loads");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let ws = Workspace { root: dir.path().join("day20") };
+    ws.install(&day, false).expect("installs the starting files");
+    (day, dir, ws)
+}
+
+#[test]
+fn v_keeps_a_block_the_lesson_marks_as_not_for_this_lab_out_of_the_console() {
+    let (day, _dir, ws) = shipped_day();
+    let mut app = app(&day, &ws, 120, 40);
+    go_to_step(&mut app, "Send reads to the slave");
+    for _ in 0..20 {
+        if app.code_target().is_some_and(|b| b.text.starts_with("INSERT INTO mysql_query_rules")) {
+            break;
+        }
+        app.update(key(KeyCode::Char(']')));
+    }
+    assert!(app.code_target().is_some_and(|b| b.text.starts_with("INSERT INTO mysql_query_rules")));
+    app.update(key(KeyCode::Char('v')));
+    assert_eq!(app.work, None, "the console stays closed");
+    assert!(app.console.prompt.is_blank());
+    let shown = screen(&app);
+    assert!(shown.contains("that block is not for this lab's servers"), "{shown}");
+}
+
+#[test]
+fn e_offers_the_steps_files_and_the_selected_servers_config() {
+    let (day, _dir, ws) = shipped_day();
+    let mut app = app(&day, &ws, 120, 40);
+    let edit = |file: &str, then: AfterEdit| Effect::Edit(FileEdit { file: ws.root.join(file), then });
+    let restart = |server: &str| AfterEdit::Restart(server.to_owned());
+
+    // A step about one server's file: e opens it at once.
+    go_to_step(&mut app, "Configure the master");
+    app.update(key(KeyCode::Char('e')));
+    assert_eq!(app.take_effects(), [edit("master/my.cnf", restart("master"))]);
+    assert!(footer_line(&app).contains("▸ master  "), "{}", footer_line(&app));
+
+    // The failover step crashes the master first: it selects the master, and e offers the
+    // files the step changes (the slave's, the application's settings), then the master's.
+    go_to_step(&mut app, "Fail over: the master dies");
+    assert_eq!(app.selected_server(), Some("master"), "the step crashes the master first");
+    assert!(footer_line(&app).contains("▸ master · e: 3 files"), "{}", footer_line(&app));
+    app.update(key(KeyCode::Char('e')));
+    assert!(app.take_effects().is_empty(), "nothing opens before the answer");
+    let shown = screen(&app);
+    assert!(shown.contains("1  slave/my.cnf") && shown.contains("3  master/my.cnf"), "{shown}");
+    app.update(key(KeyCode::Char('2')));
+    assert_eq!(app.take_effects(), [edit("app/settings.py", AfterEdit::RunApp)]);
+
+    // With the slave selected, the step's files alone: the slave's, then the settings.
+    app.update(key(KeyCode::Char('s')));
+    assert!(footer_line(&app).contains("▸ slave · e: 2 files"), "{}", footer_line(&app));
+    app.update(key(KeyCode::Char('e')));
+    let shown = screen(&app);
+    assert!(shown.contains("Edit which file?"), "{shown}");
+    assert!(shown.contains("1  slave/my.cnf     then r restarts the slave"), "{shown}");
+    assert!(shown.contains("2  app/settings.py  then a runs the application"), "{shown}");
+    app.update(key(KeyCode::Char('2')));
+    assert_eq!(app.take_effects(), [edit("app/settings.py", AfterEdit::RunApp)]);
+    app.update(key(KeyCode::Char('e')));
+    app.update(key(KeyCode::Enter));
+    assert_eq!(app.take_effects(), [edit("slave/my.cnf", restart("slave"))], "Enter: the first");
+    app.update(key(KeyCode::Char('e')));
+    app.update(key(KeyCode::Esc));
+    assert!(app.take_effects().is_empty() && app.confirm.is_none());
+    assert!(screen(&app).contains("no file opened"));
+    app.update(key(KeyCode::Char('s')));
+
+    // From the application's output, e works as its footer says.
+    app.update(key(KeyCode::Char('a')));
+    app.take_effects();
+    assert_eq!(app.focus, Pane::Output);
+    let footer = footer_line(&app);
+    assert!(footer.contains("e edit") && footer.contains("e: 3 files"), "{footer}");
+    app.update(key(KeyCode::Char('e')));
+    app.update(key(KeyCode::Char('2')));
+    assert_eq!(app.take_effects(), [edit("app/settings.py", AfterEdit::RunApp)]);
+}
+
+/// The screen's last line: the keys.
+fn footer_line(app: &App) -> String {
+    screen(app).lines().last().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn the_footer_keeps_the_keys_the_step_asks_for() {
+    let (day, _dir, ws) = shipped_day();
+    for (width, height) in [(80, 24), (120, 40)] {
+        let mut app = app(&day, &ws, width, height);
+        let footer = footer_line(&app);
+        assert!(!footer.contains("K crash"), "K only where a step crashes a server: {footer}");
+        go_to_step(&mut app, "Send reads to the slave");
+        let footer = footer_line(&app);
+        assert!(footer.contains("a run app") && !footer.contains("K crash"), "{footer}");
+        go_to_step(&mut app, "Fail over: the master dies");
+        let footer = footer_line(&app);
+        assert!(footer.contains("a run app") && footer.contains("K crash"), "{footer}");
+        assert!(footer.contains("q quit") && footer.contains("? help"), "{footer}");
+        // The step's first move is crashing the master: K offers the master.
+        app.update(key(KeyCode::Char('K')));
+        assert!(screen(&app).contains("Crash the master?"), "{}", screen(&app));
+        app.update(key(KeyCode::Char('n')));
+        // Once the master is down, the step is about the slave: the selection moves there.
+        let mut servers = ServerView::not_started(&day);
+        for view in &mut servers {
+            view.state = ServerLife::Ready;
+        }
+        app.update(Action::Lab(servers.clone()));
+        assert_eq!(app.selected_server(), Some("master"), "{}", footer_line(&app));
+        servers[0].state = ServerLife::Failed("killed (exit 137)".into());
+        app.update(Action::Lab(servers.clone()));
+        assert_eq!(app.selected_server(), Some("slave"), "{}", footer_line(&app));
+        // The learner's own choice stays while the lab does not change the step's server.
+        app.update(key(KeyCode::Char('s')));
+        app.update(Action::Lab(servers));
+        assert_eq!(app.selected_server(), Some("master"));
+        go_to_step(&mut app, "Rejoin the old master");
+        assert!(!footer_line(&app).contains("K crash"), "{}", footer_line(&app));
+    }
 }
 
 #[test]
@@ -920,40 +1286,71 @@ fn lab_keys_ask_the_lab_and_reset_asks_first() {
     assert_eq!(app.take_effects(), [Effect::Lab(Request::Crash("slave".into()))]);
 }
 
-/// Replication as the probe saw it, under each server of the lab pane.
+/// The error a replica shows while its master is down, as MariaDB words it.
+const RECONNECTING: &str = "error 12 s ago: error reconnecting to master 'replica@master:3306' - \
+    retry-time: 60 maximum-retries: 100000 message: Can't connect to server on 'master' (111)";
+
+/// Replication as the probe saw it, under each server of the lab pane: each line in full and
+/// in its narrow form.
 fn watched(app: &mut App) {
     use crate::probe::health::Health;
-    let server = |name: &str, port, lines: &[&str], summary: &str, trouble| ServerView {
+    let server = |name: &str, port, lines: &[(&str, &str)], summary: &str, trouble| ServerView {
         name: name.to_owned(),
         state: ServerLife::Ready,
         port: Some(port),
         detail: None,
         health: Some(Health {
             summary: summary.to_owned(),
-            lines: lines.iter().map(|l| (*l).to_owned()).collect(),
+            lines: lines.iter().map(|(full, _)| (*full).to_owned()).collect(),
+            narrow: lines.iter().map(|(_, narrow)| (*narrow).to_owned()).collect(),
             trouble,
+            // The slave's, the one in trouble, ends with its error.
+            ends_with_error: trouble,
         }),
     };
     app.update(Action::Lab(vec![
         server(
             "master",
             13306,
-            &["binlog mysql-bin.000002:5120", "replicas: 172.18.0.3"],
-            "binlog .000002:5120 · 1 replica",
+            &[
+                ("binlog mysql-bin.000002:5120", "binlog .000002:5120"),
+                ("replicas: 172.18.0.3", "replicas: 172.18.0.3"),
+            ],
+            "binlog at 5120 · 1 replica",
             false,
         ),
         server(
             "slave",
             13307,
             &[
-                "IO Yes · SQL No · lag unknown",
-                "received mysql-bin.000002:5120",
-                "applied  mysql-bin.000002:1199 (3921 B behind)",
+                ("IO Yes · SQL No · lag unknown", "IO ✓ SQL ✗ · lag unknown"),
+                ("received mysql-bin.000002:5120", "received .000002:5120"),
+                (
+                    "applied  mysql-bin.000002:1199 (3921 B behind)",
+                    "applied .000002:1199 (3921 B behind)",
+                ),
+                (RECONNECTING, RECONNECTING),
             ],
-            "IO ✓ SQL ✗ · 1199/5120 applied",
+            "IO ✓ SQL ✗ 1199/5120 applied",
             true,
         ),
     ]));
+}
+
+/// The text inside the pane titled `title`, row by row, without its border and padding.
+fn pane_rows(shown: &str, title: &str) -> Vec<String> {
+    let rows: Vec<Vec<char>> = shown.lines().map(|l| l.trim_matches('"').chars().collect()).collect();
+    let found = rows.iter().enumerate().find_map(|(i, r)| {
+        let line: String = r.iter().collect();
+        line.find(&format!(" {title} ")).map(|at| (i, line[..at].chars().count() - 1))
+    });
+    let Some((top, left)) = found else { panic!("no pane {title}:\n{shown}") };
+    let right = (left + 1..rows[top].len()).find(|&c| matches!(rows[top][c], '╮' | '┓')).unwrap_or(rows[top].len());
+    rows[top + 1..]
+        .iter()
+        .take_while(|r| !matches!(r.get(left), Some('╰' | '┗')))
+        .map(|r| r[left + 1..right.min(r.len())].iter().collect::<String>().trim().to_owned())
+        .collect()
 }
 
 #[test]
@@ -962,15 +1359,77 @@ fn the_lab_pane_shows_replication_in_full_when_tall_and_in_one_line_per_server_w
     let mut tall = app(&day, &ws, 120, 40);
     watched(&mut tall);
     let shown = screen(&tall);
-    for line in ["binlog mysql-bin.000002:5120", "received mysql-bin.000002:5120", "applied  mysql-bin.000002:1199"] {
-        assert!(shown.contains(line), "{line} at 120x40:\n{shown}");
+    let lab = pane_rows(&shown, "Lab");
+    for line in ["binlog mysql-bin.000002:5120", "received mysql-bin.000002:5120", "applied .000002:1199 (3921 B behind)"] {
+        assert!(lab.iter().any(|l| l == line), "{line} at 120x40:\n{shown}");
     }
+    // Nothing is cut: a line too long takes its narrow form, and the error wraps at words.
+    assert!(lab.iter().all(|l| !l.contains('…')), "{shown}");
+    let words = lab.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains(RECONNECTING), "{shown}");
+    // Where the full line fits, it is drawn as written, its spacing kept.
+    let mut wide = app(&day, &ws, 200, 60);
+    watched(&mut wide);
+    let lab = pane_rows(&screen(&wide), "Lab");
+    assert!(lab.iter().any(|l| l == "applied  mysql-bin.000002:1199 (3921 B behind)"), "{lab:#?}");
     let mut short = app(&day, &ws, 80, 24);
     watched(&mut short);
     let shown = screen(&short);
-    assert!(shown.contains("binlog .000002:5120"), "the master's summary at 80x24:\n{shown}");
-    assert!(shown.contains("IO ✓ SQL ✗ · 1199/5120"), "the slave's summary at 80x24:\n{shown}");
+    let lab = pane_rows(&shown, "Lab");
+    assert!(lab.iter().any(|l| l == "binlog at 5120 · 1 replica"), "the master's summary:\n{shown}");
+    assert!(lab.iter().any(|l| l == "IO ✓ SQL ✗ 1199/5120 applied"), "the slave's:\n{shown}");
     assert!(!shown.contains("received mysql-bin"), "no full lines at 80x24:\n{shown}");
+    // Rows left over go to the error of the server in trouble, from its start, not to the
+    // files line.
+    let mut medium = app(&day, &ws, 100, 30);
+    watched(&mut medium);
+    let shown = screen(&medium);
+    let lab = pane_rows(&shown, "Lab");
+    let summary = lab.iter().position(|l| l == "IO ✓ SQL ✗ 1199/5120 applied").expect(&shown);
+    let error = &lab[summary + 1..];
+    assert!(error.first().is_some_and(|l| RECONNECTING.starts_with(l.as_str())), "{shown}");
+    assert!(error.len() > 1 && !lab.iter().any(|l| l.starts_with("Files")), "{shown}");
+}
+
+#[test]
+fn task_titles_wrap_and_hints_name_files_within_the_workspace() {
+    let (day, ws) = (fixture_day(), workspace());
+    for (width, height) in [(80, 24), (120, 40)] {
+        let mut app = app(&day, &ws, width, height);
+        let mut tasks = TaskStatus::all_pending(&app.day.spec);
+        let config = ws.root.join("slave/my.cnf").display().to_string();
+        tasks[1].status = TaskState::Failing;
+        tasks[1].reason = Some(format!("{config} sets server-id 1, like the master's"));
+        tasks[1].hint = Some(format!("set server-id = 2 under [mysqld] in {config}, then restart"));
+        app.update(Action::Tasks(tasks));
+        go_to_step(&mut app, "Configure the slave");
+        let mut seen = Vec::new();
+        // Every row of the pane, scrolled through from the top.
+        app.update(Action::FocusNext);
+        assert_eq!(app.focus, Pane::Tasks);
+        app.update(Action::Scroll(Scroll::Top));
+        loop {
+            let rows = pane_rows(&screen(&app), "Steps and tasks");
+            seen.extend(rows);
+            let before = app.tasks_scroll;
+            app.update(Action::Scroll(Scroll::PageDown));
+            if app.tasks_scroll == before {
+                break;
+            }
+        }
+        let text = seen.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+        let shown = screen(&app);
+        assert!(!seen.iter().any(|r| r.contains('…')), "{width}x{height}: a title is cut:\n{shown}");
+        for task in &app.tasks {
+            assert!(text.contains(&task.title), "{width}x{height}: {}\n{text}", task.title);
+            // The lesson names tasks by their ids: they show at every size.
+            let named = format!("{} · ", task.id);
+            assert!(text.contains(&named), "{width}x{height}: {}\n{text}", task.id);
+        }
+        assert!(text.contains("Hint: set server-id = 2 under [mysqld] in slave/my.cnf, then restart"), "{text}");
+        assert!(text.contains("slave/my.cnf sets server-id 1"), "{text}");
+        assert!(!text.contains("/home/learner"), "{width}x{height}: {text}");
+    }
 }
 
 #[test]
@@ -998,3 +1457,145 @@ fn a_finished_statement_and_an_ended_application_run_are_graded_at_once() {
 }
 
 mod console_keys;
+
+#[test]
+fn the_console_on_a_crashed_server_says_how_to_start_it() {
+    use crate::lab::{ContainerState, ServerInfo};
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 120, 40);
+    let crashed = ServerInfo {
+        name: "master".into(),
+        container: "sqlcourse-day20-master".into(),
+        engine: None,
+        state: ContainerState::Exited { code: 137 },
+        port: Some(13306),
+        ip: None,
+        host_name: None,
+        endpoint: None,
+    };
+    let (lab, _) = crate::tui::workers::lab::LabHandle::with_servers(&day.spec.slug, vec![crashed]);
+    let (results, done) = std::sync::mpsc::channel();
+    let mut performer = Performer::new(&day, &ws, results, lab);
+    let mut host = Headless::new(120, 40).expect("headless");
+    app.update(Action::OpenConsole);
+    type_text(&mut app, "SELECT 1;");
+    app.update(key(KeyCode::Enter));
+    for effect in app.take_effects() {
+        performer.perform(effect, &mut host);
+    }
+    let finished = done.recv_timeout(Duration::from_secs(5)).expect("the worker answers");
+    app.update(finished);
+    let shown = screen(&app);
+    let console = shown.lines().map(|l| l.split('┃').nth(1).unwrap_or("").trim());
+    let said = console.collect::<Vec<_>>().join(" ");
+    assert!(!said.contains("not running yet"), "{shown}");
+    let words = ["the master is down", "leaves it down", "press r", "Ctrl-T sends the input"];
+    for words in words {
+        assert!(said.contains(words), "{words}: {shown}");
+    }
+}
+
+#[test]
+fn a_pasted_block_leaves_the_end_of_the_results_in_view() {
+    let (day, _dir, ws) = shipped_day();
+    for (width, height) in [(80, 24), (120, 40)] {
+        let mut app = app(&day, &ws, width, height);
+        go_to_step(&mut app, "Point the slave at the master");
+        app.update(key(KeyCode::Char('v')));
+        app.update(key(KeyCode::Enter));
+        app.update(Action::SqlDone { server: "master".into(), result: Ok(result(1, false)) });
+        app.take_effects();
+        app.update(key(KeyCode::Esc));
+        app.update(key(KeyCode::Char(']')));
+        app.update(key(KeyCode::Char('v')));
+        let input = app.console.prompt.text();
+        assert!(input.starts_with("CHANGE MASTER TO"), "{input}");
+        let shown = screen(&app);
+        assert!(shown.contains("| 1 | customer 1 |"), "the result row stays in view: {shown}");
+        assert!(shown.contains("1 row in set"), "{shown}");
+    }
+}
+
+#[test]
+fn after_a_reset_the_screen_goes_back_to_the_first_task() {
+    let (day, _dir, ws) = shipped_day();
+    let mut app = app(&day, &ws, 120, 40);
+    go_to_step(&mut app, "Fail over: the master dies");
+    let mut tasks = TaskStatus::all_pending(&day.spec);
+    for task in &mut tasks[..5] {
+        task.status = TaskState::Done;
+    }
+    app.update(Action::Tasks(tasks));
+    app.update(Action::LabReset {
+        notice: "The lab is fresh: starting files restored, progress cleared.".into(),
+    });
+    let first = day.lesson.steps.iter().position(|s| s.title == "Configure the master");
+    assert_eq!(Some(app.step), first);
+    assert!(app.tasks.iter().all(|t| t.status == TaskState::Pending), "{:?}", app.tasks);
+    let shown = screen(&app);
+    assert!(shown.contains("Step 3/12: Configure the master"), "{shown}");
+    let notice: String = shown.lines().rev().skip(1).take(2).collect::<Vec<_>>().into_iter().rev()
+        .map(|l| l.trim_matches('"').trim()).collect::<Vec<_>>().join(" ");
+    assert!(
+        notice.ends_with(
+            "progress cleared. Back to step 3/12, Configure the master: its task is the first to do."
+        ),
+        "the notice in full: {shown}"
+    );
+    assert!(!shown.contains('✓'), "no task is drawn done: {shown}");
+
+    // The console says where the fresh lab begins, below the old lab's results.
+    app.update(Action::OpenConsole);
+    type_text(&mut app, "SELECT 1;");
+    app.update(key(KeyCode::Enter));
+    app.update(Action::SqlDone { server: "master".into(), result: Ok(result(1, false)) });
+    app.update(Action::LabReset { notice: "The lab is fresh.".into() });
+    app.update(Action::OpenConsole);
+    let shown = screen(&app);
+    let (old, mark) = (shown.find("1 row in set"), shown.find("The lab was reset here"));
+    assert!(old.is_some() && mark > old, "{shown}");
+}
+
+#[test]
+fn the_servers_notes_wrap_at_spaces() {
+    use crate::sql::Done;
+    let (day, _dir, ws) = shipped_day();
+    let mut app = app(&day, &ws, 80, 24);
+    app.update(key(KeyCode::Char('c')));
+    type_text(&mut app, "CHANGE MASTER TO MASTER_HOST='master';");
+    app.update(key(KeyCode::Enter));
+    let note = "Note (Code 4190): CHANGE MASTER TO is implicitly changing the value of \
+        'Using_Gtid' from 'Slave_Pos' to 'No'";
+    let done = Done { warnings: 1, info: note.into(), ..Done::default() };
+    let run = Run {
+        outcomes: vec![Outcome {
+            statement: Statement {
+                text: "CHANGE MASTER TO MASTER_HOST='master'".into(),
+                vertical: false,
+            },
+            elapsed: Duration::from_micros(1500),
+            result: StatementResult::Done(done),
+        }],
+        ..Run::default()
+    };
+    app.update(Action::SqlDone { server: "master".into(), result: Ok(run) });
+    let shown = screen(&app);
+    let words = ["'Using_Gtid'", "implicitly", "'Slave_Pos'"];
+    assert!(words.iter().all(|w| shown.contains(w)), "no word is split: {shown}");
+}
+
+#[test]
+fn where_the_console_hides_the_lesson_its_title_says_how_to_get_it_back() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut small = app(&day, &ws, 80, 24);
+    console_with_result(&mut small);
+    let shown = screen(&small);
+    assert!(!shown.contains("Step 1/7"), "the console takes the lesson's place: {shown}");
+    assert!(shown.contains("SQL console · master · Esc: back to the lesson"), "{shown}");
+    small.update(key(KeyCode::Esc));
+    assert!(screen(&small).contains("Step 1/7"), "{}", screen(&small));
+    let mut large = app(&day, &ws, 120, 40);
+    console_with_result(&mut large);
+    let shown = screen(&large);
+    assert!(shown.contains("Step 1/7") && !shown.contains("back to the lesson"), "{shown}");
+}

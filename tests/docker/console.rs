@@ -42,6 +42,7 @@ impl<'a> Screen<'a> {
             state: ContainerState::Running,
             port: Some(server.endpoint.port),
             ip: None,
+            host_name: None,
             endpoint: Some(server.endpoint.clone()),
             engine: Some(sqlcourse::dialect::engine::Engine::MariaDb),
         };
@@ -142,7 +143,7 @@ fn statements_typed_in_the_console_show_their_results() {
 }
 
 #[test]
-fn ctrl_c_cancels_a_running_statement_and_quits_only_when_idle() {
+fn ctrl_c_cancels_a_running_statement_and_quits_only_when_idle_and_pressed_twice() {
     let Some(server) = Server::start("hands") else { return };
     let (day, home) = (fixture_day(), tempfile::tempdir().expect("temp dir"));
     let workspace = Workspace { root: home.path().to_owned() };
@@ -174,8 +175,12 @@ fn ctrl_c_cancels_a_running_statement_and_quits_only_when_idle() {
     let shown = screen.text();
     assert!(shown.contains("ERROR 1317 (70100): Query execution was interrupted"), "{shown}");
     assert!(shown.contains("1 statement not run after the cancel."), "{shown}");
+    // Nothing running, the input empty: the first Ctrl-C asks, the second leaves.
     screen.key(KeyCode::Char('c'), KeyModifiers::CONTROL);
-    assert!(screen.app.quit, "with nothing running Ctrl-C quits");
+    assert!(!screen.app.quit, "one Ctrl-C on an empty line only asks");
+    assert!(screen.text().contains("Ctrl-C again quits sqlcourse"), "{}", screen.text());
+    screen.key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(screen.app.quit, "with nothing running a second Ctrl-C quits");
 }
 
 #[test]
@@ -213,15 +218,14 @@ fn keys_are_handled_while_a_hundred_thousand_rows_stream() {
     let took = screen.press(result);
     println!("the 10000 kept rows reached the screen in {took:?}");
     let shown = screen.text();
-    assert!(shown.contains("| seq   |"), "{shown}");
-    assert!(shown.contains("|     1 |"), "a long result shows from its start: {shown}");
-    let took = screen.key(KeyCode::PageDown, KeyModifiers::NONE);
-    println!("PgDn over the result: {took:?}");
-    assert!(took < Duration::from_millis(200), "PgDn took {took:?}");
-    screen.press(Action::Scroll(sqlcourse::tui::action::Scroll::Bottom));
-    let shown = screen.text();
-    assert!(shown.contains("| 10000 |"), "{shown}");
+    assert!(shown.contains("| 10000 |"), "a long result shows its end: {shown}");
     assert!(shown.contains("100000 rows in set, first 10000 kept ("), "{shown}");
+    let took = screen.key(KeyCode::PageUp, KeyModifiers::NONE);
+    println!("PgUp over the result: {took:?}");
+    assert!(took < Duration::from_millis(200), "PgUp took {took:?}");
+    screen.press(Action::Scroll(sqlcourse::tui::action::Scroll::Top));
+    let shown = screen.text();
+    assert!(shown.contains("| seq   |") && shown.contains("|     1 |"), "{shown}");
 }
 
 #[test]

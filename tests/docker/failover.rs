@@ -95,6 +95,11 @@ fn solve_fails_over_and_rejoins_and_reset_brings_the_crashed_server_back() {
     let master = lab.server("master");
     assert_eq!(master["replication"]["io_running"], "Yes", "{master:#}");
     assert!(master["health"]["summary"].as_str().is_some_and(|s| s.starts_with("IO ✓ SQL ✓")), "{master:#}");
+    // The table says a replica's threads once, in its column; the promoted slave is not one.
+    let table = lab.ok(&["status"]);
+    assert!(table.contains("AS A REPLICA"), "{table}");
+    assert_eq!(table.matches("IO Yes").count(), 1, "{table}");
+    assert!(table.lines().any(|l| l.trim_start().starts_with("slave") && l.ends_with("not configured")), "{table}");
 
     // A crashed server comes back with the rest on reset.
     lab.ok(&["crash", "slave"]);
@@ -153,6 +158,7 @@ fn each_wrong_move_of_the_promotion_gets_its_own_hint() {
     edit_config(&lab, "slave", PROMOTED_CNF);
     let got = until_diagnosis(&lab, "failover", "app-on-dead-source");
     assert!(got["hint"].as_str().is_some_and(|h| h.contains("WRITER_URL")), "{got:#}");
+    assert!(got["hint"].as_str().is_some_and(|h| h.contains("still talks to the dead master")), "{got:#}");
     let output = run_app(&lab);
     // Refused, or dropped by Docker's port proxy: either way no server answers there.
     assert!(output.contains("Error 2003") || output.contains("Error 2013"), "the app cannot reach the master: {output}");
@@ -217,6 +223,60 @@ fn promoting_before_the_slave_applied_what_it_received_is_caught() {
     until(&lab, "failover", "caught up", |t| t["diagnosis"] == "not-promoted");
 }
 
+/// A promotion that threw away what the slave had received stays failing, for `check` (a
+/// process of its own each time) as for the screen: first by what the slave showed before
+/// RESET SLAVE ALL, then, with the old master back, by its GTIDs; its rejoin is refused as
+/// diverged, with the lab's way out.
+#[test]
+fn a_promotion_that_lost_transactions_stays_failing_through_the_rejoin() {
+    let Some(lab) = routed("ha-lost") else { return };
+    run(&lab, "slave", "STOP SLAVE SQL_THREAD");
+    run(
+        &lab,
+        "master",
+        "CREATE DATABASE IF NOT EXISTS demo; \
+         CREATE TABLE demo.late (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(100)); \
+         INSERT INTO demo.late (note) VALUES ('late 1'), ('late 2')",
+    );
+    until(&lab, "failover", "received ahead of applied", |_| {
+        let r = &lab.server("slave")["replication"];
+        r["received"]["position"].as_u64() > r["applied"]["position"].as_u64()
+    });
+    lab.ok(&["crash", "master"]);
+    until_diagnosis(&lab, "failover", "promoted-unapplied");
+    run(&lab, "slave", PROMOTE);
+    let got = until_diagnosis(&lab, "failover", "promoted-lost");
+    assert!(got["reason"].as_str().is_some_and(|r| r.contains("the rest is lost")), "{got:#}");
+    assert!(got["hint"].as_str().is_some_and(|h| h.contains("sqlcourse day20 reset")), "{got:#}");
+
+    // Everything else put right: the slave logs, the old master is back read-only, the app
+    // moved. Still lost, and the old master's GTIDs agree.
+    edit_config(&lab, "slave", PROMOTED_CNF);
+    restart(&lab, "slave");
+    edit_config(&lab, "master", REJOIN_CNF);
+    restart(&lab, "master");
+    app_on(&lab, "slave");
+    let output = run_app(&lab);
+    assert!(output.contains("exit Some(0)"), "{output}");
+    let got = until_diagnosis(&lab, "failover", "promoted-lost");
+    assert_eq!(got["status"], "failing", "{got:#}");
+
+    // The rejoin asks the slave for a GTID it never had.
+    run(&lab, "slave", SLAVE_ACCOUNT);
+    run(&lab, "master", REJOIN_BY_GTID);
+    let got = until_diagnosis(&lab, "rejoin", "histories-diverged");
+    let reason = got["reason"].as_str().unwrap_or_default();
+    let hint = got["hint"].as_str().unwrap_or_default();
+    assert!(reason.contains("the master holds ") && reason.contains("(server 1 #"), "{got:#}");
+    assert!(hint.contains("sqlcourse day20 reset") && !hint.contains("Fix the cause"), "{got:#}");
+
+    // Even with what the slave showed before its reset forgotten, the old master's GTIDs
+    // keep the drill failing.
+    std::fs::remove_file(lab.workspace().join(".replicas-last-seen.json")).expect("the kept statuses");
+    let got = status_of(&lab, "failover");
+    assert_eq!(got["status"], "failing", "the old master's GTIDs still tell: {got:#}");
+}
+
 /// The old master back writable: a writable second server, and once written to, split brain.
 #[test]
 fn the_old_master_started_writable_and_written_to_is_split_brain() {
@@ -231,6 +291,17 @@ fn the_old_master_started_writable_and_written_to_is_split_brain() {
     let reason = got["reason"].as_str().unwrap_or_default();
     assert!(reason.contains("the master took 1 transaction (server 1"), "{got:#}");
     assert!(reason.contains("the slave took"), "{got:#}");
+
+    // Made read-only afterwards, and pointed at the slave: still split brain, which the
+    // slave's refusal (1236, diverged) does not hide.
+    run(&lab, "master", "SET GLOBAL read_only = ON");
+    assert_eq!(status_of(&lab, "failover")["diagnosis"], "split-brain");
+    run(&lab, "slave", SLAVE_ACCOUNT);
+    run(&lab, "master", REJOIN_BY_GTID);
+    until(&lab, "rejoin", "refused with 1236", |_| lab.server("master").to_string().contains("1236"));
+    let got = until_diagnosis(&lab, "rejoin", "split-brain");
+    assert!(got["reason"].as_str().is_some_and(|r| r.contains("split brain")), "{got:#}");
+    assert_eq!(status_of(&lab, "failover")["diagnosis"], "split-brain");
 }
 
 /// Rejoining: the account the slave never got, and the old master's own coordinates.

@@ -22,6 +22,7 @@ use bollard::query_parameters::{
 use mysql::prelude::Queryable;
 
 use crate::common::{TestLab, check, task, text};
+use sqlcourse::learner::progress::Progress;
 
 /// A port on 127.0.0.1 that takes connections and never says a word: an engine or a registry
 /// that hangs.
@@ -402,8 +403,15 @@ fn a_config_that_stops_the_server_is_shown_on_the_screen_as_the_command_line_sho
     tmux.run(&["send-keys", "-t", "lesson", "r"]);
     tmux.until_shown("restarted with its config file");
     tmux.until_shown("master  ● ready");
+    // Quitting at once: a restart still queued or under way is finished or dropped, never cut
+    // between its stop and its start.
     tmux.run(&["send-keys", "-t", "lesson", "q"]);
     assert_eq!(tmux.exit_status(), "0");
+    let master = lab.server("master");
+    assert_eq!(
+        master["state"], "running",
+        "the master survives the quit: {master}"
+    );
 }
 
 #[test]
@@ -564,4 +572,536 @@ fn two_processes_restarting_one_server_at_once_both_succeed() {
         assert!(!said.contains("did not start"), "{said}");
     }
     assert_eq!(lab.server("master")["state"], "running");
+}
+
+#[test]
+fn a_progress_file_that_goes_bad_while_the_screen_is_open_is_warned_of_there_and_at_quit() {
+    let Some(lab) = TestLab::new("badprogress") else {
+        return;
+    };
+    lab.ok(&["up"]);
+    let stderr = lab.dir.path().join("stderr");
+    let Some(tmux) = Tmux::start_with_stderr(&lab, 220, 40, &stderr) else {
+        return;
+    };
+    tmux.until_shown("master  ● ready");
+    let progress = lab.data_home().join("sqlcourse/progress/day20.json");
+    std::fs::create_dir_all(progress.parent().expect("a folder")).expect("mkdir");
+    std::fs::write(&progress, "{\"completed\": {\"master-config\": tru").expect("spoil it");
+    let screen = tmux.until("your progress file", Duration::from_secs(5));
+    assert!(screen.contains("could not be read"), "{screen}");
+    assert!(
+        !progress.exists() || Progress::load_from(&progress).warning.is_none(),
+        "set aside"
+    );
+    let aside = std::fs::read_dir(progress.parent().expect("a folder"))
+        .expect("listing")
+        .filter_map(Result::ok)
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("day20.json.corrupt-")
+        });
+    assert!(aside, "the spoilt file is kept aside");
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.exit_status(), "0");
+    let said = std::fs::read_to_string(&stderr).expect("its stderr");
+    let said = said
+        .lines()
+        .find(|l| l.starts_with("sqlcourse: your progress file"));
+    let said = said.unwrap_or_else(|| panic!("said again at quit: {said:?}"));
+    assert!(
+        said.contains("could not be read") && said.contains(".corrupt-"),
+        "{said}"
+    );
+    // The step is remembered in a fresh file.
+    assert_eq!(Progress::load_from(&progress).warning, None);
+}
+
+/// A folder made read-only for as long as the guard lives: a read-only bind mount over it
+/// (root cannot write there either), else the immutable attribute on it.
+struct ReadOnly {
+    folders: Vec<std::path::PathBuf>,
+    mounted: bool,
+}
+
+impl ReadOnly {
+    /// `None`, with the reason printed, where neither can be had (no privilege to mount, a
+    /// file system without attributes).
+    fn make(folder: &Path) -> Option<ReadOnly> {
+        let run = |program: &str, args: &[&std::ffi::OsStr]| {
+            Command::new(program).args(args).output().map_or_else(
+                |e| e.to_string(),
+                |out| {
+                    if out.status.success() {
+                        String::new()
+                    } else {
+                        text(&out)
+                    }
+                },
+            )
+        };
+        let dir = folder.as_os_str();
+        let bind = run("mount", &["--bind".as_ref(), dir, dir]);
+        if bind.is_empty() {
+            let ro = run("mount", &["-o".as_ref(), "remount,ro,bind".as_ref(), dir]);
+            if ro.is_empty() {
+                return Some(ReadOnly {
+                    folders: vec![folder.to_owned()],
+                    mounted: true,
+                });
+            }
+            let _ = run("umount", &[dir]);
+        }
+        let mut folders = vec![folder.to_owned()];
+        let entries = std::fs::read_dir(folder).expect("the folder");
+        folders.extend(
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir()),
+        );
+        let guard = ReadOnly {
+            folders,
+            mounted: false,
+        };
+        for f in &guard.folders {
+            let said = run("chattr", &["+i".as_ref(), f.as_os_str()]);
+            if !said.is_empty() {
+                eprintln!(
+                    "skipped: cannot make {} read-only: mount: {bind}; chattr: {said}",
+                    f.display()
+                );
+                return None;
+            }
+        }
+        Some(guard)
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        for f in &self.folders {
+            let undo = if self.mounted {
+                Command::new("umount").arg(f).output()
+            } else {
+                Command::new("chattr").arg("-i").arg(f).output()
+            };
+            if !undo.is_ok_and(|o| o.status.success()) {
+                eprintln!("cannot make {} writable again", f.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn a_read_only_workspace_makes_reset_refuse_before_removing_anything() {
+    let Some(lab) = TestLab::new("roworkspace") else {
+        return;
+    };
+    lab.ok(&["up"]);
+    lab.sql("master")
+        .query_drop("CREATE DATABASE learner")
+        .expect("create");
+    let config = std::fs::read(lab.config_file("master")).expect("config");
+    let Some(read_only) = ReadOnly::make(&lab.workspace()) else {
+        return;
+    };
+    assert!(
+        std::fs::write(lab.workspace().join("probe"), b"").is_err(),
+        "the workspace is read-only, even for root"
+    );
+    let out = lab.sqlcourse(&["reset", "--yes"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    let expected = format!(
+        "nothing was reset: {} cannot be written",
+        lab.workspace().display()
+    );
+    assert!(said.contains(&expected), "{said}");
+    assert!(
+        said.contains("make it writable and reset again"),
+        "says how: {said}"
+    );
+    assert_eq!(lab.count_labelled(), (2, 1, 2), "nothing was removed");
+    assert!(has_schema(&lab, "master", "learner"), "the data is kept");
+    assert_eq!(lab.server("master")["state"], "running");
+
+    drop(read_only);
+    lab.ok(&["reset", "--yes"]);
+    assert!(
+        !has_schema(&lab, "master", "learner"),
+        "writable again, the reset goes through"
+    );
+    assert_eq!(
+        std::fs::read(lab.config_file("master")).expect("config"),
+        config
+    );
+}
+
+fn disconnect(lab: &TestLab, server: &str) {
+    let request = bollard::models::NetworkDisconnectRequest {
+        container: lab.container(server),
+        force: Some(true),
+    };
+    let network = format!("sqlcourse-{}", lab.name);
+    lab.block_on(lab.docker.disconnect_network(&network, request))
+        .expect("disconnect");
+}
+
+fn aliases(lab: &TestLab, server: &str) -> Vec<String> {
+    let inspected = lab
+        .block_on(lab.docker.inspect_container(&lab.container(server), None))
+        .expect("inspect");
+    let networks = inspected
+        .network_settings
+        .and_then(|s| s.networks)
+        .unwrap_or_default();
+    let network = format!("sqlcourse-{}", lab.name);
+    networks
+        .get(&network)
+        .and_then(|n| n.aliases.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_server_cut_off_from_the_lab_network_is_named_and_put_back_by_up_restart_and_the_screen() {
+    let Some(lab) = TestLab::new("detached") else {
+        return;
+    };
+    lab.ok(&["up"]);
+    lab.sql("master")
+        .query_drop("CREATE DATABASE learner")
+        .expect("create");
+
+    disconnect(&lab, "master");
+    assert_eq!(lab.server("master")["state"], "detached");
+    let said = lab.ok(&["status"]);
+    assert!(
+        said.contains("connects the detached servers to the lab network again"),
+        "{said}"
+    );
+    let (_, tasks) = check(&lab);
+    let master = task(&tasks, "master-config");
+    let reason = master["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("cut off from the lab network"),
+        "{master:#}"
+    );
+    assert!(
+        !reason.contains("refused"),
+        "not blamed on the config: {master:#}"
+    );
+    let started = Instant::now();
+    let out = lab.sqlcourse(&["up"]);
+    let took = started.elapsed();
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("Recovered: the master was disconnected from the lab network: it is connected again as `master`."),
+        "{said}"
+    );
+    assert!(
+        took < Duration::from_secs(20),
+        "no wait for a server that cannot answer: {took:?}"
+    );
+    assert_eq!(lab.server("master")["state"], "running");
+    assert!(
+        has_schema(&lab, "master", "learner"),
+        "the same server, its data kept"
+    );
+    assert!(aliases(&lab, "master").contains(&"master".to_owned()));
+    let said = text(&lab.sqlcourse(&["up"]));
+    assert!(
+        !said.contains("Recovered"),
+        "a second up has nothing to repair: {said}"
+    );
+
+    // Connected again by hand, without its alias: the slave would not find `master`.
+    disconnect(&lab, "master");
+    let network = format!("sqlcourse-{}", lab.name);
+    let request = bollard::models::NetworkConnectRequest {
+        container: lab.container("master"),
+        endpoint_config: Some(bollard::models::EndpointSettings::default()),
+    };
+    lab.block_on(lab.docker.connect_network(&network, request))
+        .expect("connect");
+    if aliases(&lab, "master").contains(&"master".to_owned()) {
+        // Docker 20.10 names a container on a network by its hostname too, which is the
+        // server's name: connected again by hand, it keeps the name the others know it by.
+        eprintln!(
+            "this engine gives a reconnected container its hostname as an alias: no name to lose"
+        );
+        assert_eq!(lab.server("master")["state"], "running");
+    } else {
+        assert_eq!(lab.server("master")["state"], "detached");
+        let out = lab.sqlcourse(&["restart", "master"]);
+        let said = text(&out);
+        assert!(out.status.success(), "{said}");
+        assert!(
+            said.contains("Recovered: the master had lost its name on the lab network: it is connected again as `master`."),
+            "{said}"
+        );
+        assert!(aliases(&lab, "master").contains(&"master".to_owned()));
+    }
+    // A restart of a server cut off brings it back on the network too.
+    disconnect(&lab, "master");
+    let out = lab.sqlcourse(&["restart", "master"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("Recovered: the master was disconnected from the lab network"),
+        "{said}"
+    );
+    assert_eq!(lab.server("master")["state"], "running");
+
+    // On the screen, it is put back as soon as it is seen, and said.
+    let Some(tmux) = Tmux::start(&lab, 220, 40) else {
+        return;
+    };
+    tmux.until_shown("slave   ● ready");
+    disconnect(&lab, "slave");
+    tmux.until_shown(
+        "the slave was disconnected from the lab network: it is connected again as `slave`",
+    );
+    tmux.until_shown("slave   ● ready");
+    assert_eq!(lab.server("slave")["state"], "running");
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.exit_status(), "0");
+}
+
+/// A user of a shared engine, run for real under a user id of its own (root starts the
+/// program as that id; no account is needed), in the engine's socket group, with its own home.
+struct User {
+    uid: u32,
+    gid: u32,
+    home: std::path::PathBuf,
+}
+
+impl User {
+    /// Two users of the engine, or `None` (skipped, never under CI=true) when this process
+    /// cannot start programs as other users.
+    fn two(dir: &Path, [a, b]: [u32; 2]) -> Option<(User, User)> {
+        use std::os::unix::fs::MetadataExt;
+        if !rustix::process::geteuid().is_root() {
+            assert!(!std::env::var("CI").is_ok_and(|v| v == "true"), "CI=true runs the tests as root");
+            eprintln!("skipped: starting the program as two users needs root");
+            return None;
+        }
+        // The engine's socket, if local: its group lets the two users reach it.
+        let gid = std::fs::metadata("/var/run/docker.sock").map_or(0, |m| m.gid());
+        Some((User::new(dir, a, gid), User::new(dir, b, gid)))
+    }
+
+    fn new(dir: &Path, uid: u32, gid: u32) -> User {
+        use std::os::unix::fs::PermissionsExt;
+        let home = dir.join(format!("user-{uid}"));
+        for sub in ["", "data"] {
+            std::fs::create_dir_all(home.join(sub)).expect("home");
+            std::os::unix::fs::chown(home.join(sub), Some(uid), Some(gid)).expect("chown");
+        }
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        User { uid, gid, home }
+    }
+
+    /// `sqlcourse --content COURSE SLUG ARGS` as this user, with `lab` as SQLCOURSE_LAB_NAME.
+    fn run(&self, course: &Path, slug: &str, args: &[&str], lab: Option<&str>) -> std::process::Output {
+        use std::os::unix::process::CommandExt;
+        let mut command = Command::new(env!("CARGO_BIN_EXE_sqlcourse"));
+        command
+            .arg("--content")
+            .arg(course)
+            .arg(slug)
+            .args(args)
+            .env_remove("SQLCOURSE_LAB_NAME")
+            .env("HOME", &self.home)
+            .env("SQLCOURSE_HOME", self.home.join("sqlcourse"))
+            .env("XDG_DATA_HOME", self.home.join("data"))
+            .stdin(Stdio::null())
+            .uid(self.uid)
+            .gid(self.gid);
+        if let Some(lab) = lab {
+            command.env("SQLCOURSE_LAB_NAME", lab);
+        }
+        command.output().expect("sqlcourse runs")
+    }
+
+    fn ok(&self, course: &Path, slug: &str, args: &[&str]) -> String {
+        let out = self.run(course, slug, args, None);
+        assert!(out.status.success(), "uid {}: {args:?}:\n{}", self.uid, text(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn status(&self, course: &Path, slug: &str, lab: Option<&str>) -> serde_json::Value {
+        let out = self.run(course, slug, &["status", "--json"], lab);
+        assert!(out.status.success(), "{}", text(&out));
+        serde_json::from_slice(&out.stdout).expect("JSON")
+    }
+}
+
+/// The course as built in, under another day name: its default lab name is the test's own.
+fn course_named(dir: &Path, slug: &str) -> std::path::PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let course = dir.join("course");
+    let copy = |from: &Path, to: &Path| {
+        let status = Command::new("cp").arg("-r").arg(from).arg(to).status().expect("cp");
+        assert!(status.success());
+    };
+    std::fs::create_dir_all(course.join("labs")).expect("labs");
+    copy(&manifest.join("lessons"), &course.join("lessons"));
+    copy(&manifest.join("labs/image"), &course.join("labs/image"));
+    copy(&manifest.join("labs/day20"), &course.join("labs").join(slug));
+    let toml = course.join("labs").join(slug).join("lab.toml");
+    let spec = std::fs::read_to_string(&toml).expect("lab.toml");
+    std::fs::write(&toml, spec.replacen("slug = \"day20\"", &format!("slug = \"{slug}\""), 1))
+        .expect("write");
+    let status = Command::new("chmod").args(["-R", "a+rX"]).arg(&course).status().expect("chmod");
+    assert!(status.success());
+    course
+}
+
+fn started_at(lab: &TestLab, container: &str) -> String {
+    let c = lab.block_on(lab.docker.inspect_container(container, None)).expect("inspect");
+    c.state.and_then(|s| s.started_at).unwrap_or_default()
+}
+
+#[test]
+fn two_users_of_one_engine_get_a_lab_each_and_never_touch_each_others() {
+    let Some(alice_lab) = TestLab::new("owners") else { return };
+    let Some((alice, bob)) = User::two(alice_lab.dir.path(), [54321, 54322]) else { return };
+    let slug = alice_lab.name.clone();
+    let course = course_named(alice_lab.dir.path(), &slug);
+    // Bob's default lab, removed with this guard.
+    let Some(mut bob_lab) = TestLab::new("owners-bob") else { return };
+    bob_lab.name = format!("{slug}-uid54322");
+    bob_lab.remove_labelled();
+
+    alice.ok(&course, &slug, &["up"]);
+    let mine = alice.status(&course, &slug, None);
+    assert_eq!(mine["lab"], slug.as_str(), "the first user gets the day's name");
+    let master = format!("sqlcourse-{slug}-master");
+    let labels = lab_labels(&alice_lab, &master);
+    assert_eq!(labels.get("io.sqlcourse.owner.uid").map(String::as_str), Some("54321"), "{labels:?}");
+    assert!(labels.contains_key("io.sqlcourse.owner.host"), "{labels:?}");
+    let alice_started = started_at(&alice_lab, &master);
+    let port_of = |status: &serde_json::Value, server: &str| {
+        let servers = status["servers"].as_array().expect("servers").clone();
+        let s = servers.into_iter().find(|s| s["name"] == server).expect("listed");
+        s["port"].as_u64().expect("a port")
+    };
+    let alice_ports = (port_of(&mine, "master"), port_of(&mine, "slave"));
+
+    // The second user on the same engine gets a lab of their own, on other ports.
+    bob.ok(&course, &slug, &["up"]);
+    let theirs = bob.status(&course, &slug, None);
+    assert_eq!(theirs["lab"], bob_lab.name.as_str(), "{theirs:#}");
+    let bob_ports = (port_of(&theirs, "master"), port_of(&theirs, "slave"));
+    for port in [bob_ports.0, bob_ports.1] {
+        assert!(port != alice_ports.0 && port != alice_ports.1, "{alice_ports:?} {bob_ports:?}");
+    }
+
+    // Alice's lab by name, from Bob: shown as hers, and nothing of it is touched.
+    let status = bob.status(&course, &slug, Some(&slug));
+    let taken = status["taken_by"].as_str().expect("taken_by");
+    assert!(taken.contains("is uid54321 (uid 54321) on"), "{taken}");
+    assert_eq!(status["servers"][0]["state"], "other-owner", "{status:#}");
+    assert!(status["servers"][0]["port"].is_null(), "{status:#}");
+    let said = text(&bob.run(&course, &slug, &["status"], Some(&slug)));
+    assert!(said.contains("Not yours: the lab"), "{said}");
+    assert!(said.contains("SQLCOURSE_LAB_NAME"), "says how to pick another: {said}");
+    let refused: [&[&str]; 6] = [&["up"], &["restart", "master"], &["reset", "--yes"], &["down"], &["crash", "master"], &["check"]];
+    for args in refused {
+        let out = bob.run(&course, &slug, args, Some(&slug));
+        let said = text(&out);
+        assert!(!out.status.success(), "{args:?}: {said}");
+        assert!(said.contains(&format!("the lab `{slug}` on this Docker engine is uid54321 (uid 54321)")), "{args:?}: {said}");
+    }
+    assert_eq!(started_at(&alice_lab, &master), alice_started, "Alice's master was never restarted");
+    let mine = alice.status(&course, &slug, None);
+    assert_eq!(mine["servers"][0]["state"], "running");
+    assert_eq!(mine["servers"][1]["state"], "running");
+
+    // Each keeps their name on the next run.
+    alice.ok(&course, &slug, &["up"]);
+    bob.ok(&course, &slug, &["up"]);
+    assert_eq!(alice.status(&course, &slug, None)["lab"], slug.as_str());
+    assert_eq!(bob.status(&course, &slug, None)["lab"], bob_lab.name.as_str());
+    assert_eq!(started_at(&alice_lab, &master), alice_started);
+
+    // A stopped lab's ports stay its own: a lab made meanwhile keeps off them, even when its
+    // default is that very port (free on the machine while Alice's master is stopped).
+    stop_container(&alice_lab, &master);
+    bob.ok(&course, &slug, &["down"]);
+    let toml = course.join("labs").join(&slug).join("lab.toml");
+    let spec = std::fs::read_to_string(&toml).expect("lab.toml");
+    assert!(spec.contains("port = 13306"), "the master's default port");
+    let spec = spec.replacen("port = 13306", &format!("port = {}", alice_ports.0), 1);
+    std::fs::write(&toml, spec).expect("write");
+    assert!(TcpListener::bind((Ipv4Addr::LOCALHOST, alice_ports.0 as u16)).is_ok(), "free now");
+    bob.ok(&course, &slug, &["up"]);
+    let after = bob.status(&course, &slug, None);
+    assert_ne!(port_of(&after, "master"), alice_ports.0, "{after:#}");
+    let out = alice.run(&course, &slug, &["restart", "master"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(port_of(&alice.status(&course, &slug, None), "master"), alice_ports.0, "not moved");
+}
+
+fn lab_labels(lab: &TestLab, container: &str) -> HashMap<String, String> {
+    let c = lab.block_on(lab.docker.inspect_container(container, None)).expect("inspect");
+    c.config.and_then(|c| c.labels).unwrap_or_default()
+}
+
+fn stop_container(lab: &TestLab, container: &str) {
+    let options = StopContainerOptionsBuilder::default().t(1).build();
+    lab.block_on(lab.docker.stop_container(container, Some(options))).expect("stop");
+}
+
+#[test]
+fn a_lab_made_by_an_earlier_version_is_adopted_by_its_maker_only() {
+    let Some(lab) = TestLab::new("oldlab") else { return };
+    let Some((alice, bob)) = User::two(lab.dir.path(), [54331, 54332]) else { return };
+    let slug = lab.name.clone();
+    let course = course_named(lab.dir.path(), &slug);
+    let Some(mut bob_lab) = TestLab::new("oldlab-bob") else { return };
+    bob_lab.name = format!("{slug}-uid54332");
+    bob_lab.remove_labelled();
+
+    // As an earlier version left it: the lab's labels, no owner's, Alice's config folder mounted.
+    let config = alice.home.join("sqlcourse").join(&slug).join("master");
+    std::fs::create_dir_all(&config).expect("config folder");
+    let owned = Command::new("chown").arg("-R").arg(format!("54331:{}", alice.gid)).arg(&alice.home).status();
+    assert!(owned.expect("chown").success());
+    let container = format!("sqlcourse-{slug}-master");
+    let body = bollard::models::ContainerCreateBody {
+        image: Some("sqlcourse/mariadb:11.8-offline".to_owned()),
+        labels: Some(HashMap::from([
+            ("io.sqlcourse.lab".to_owned(), slug.clone()),
+            ("io.sqlcourse.server".to_owned(), "master".to_owned()),
+        ])),
+        host_config: Some(bollard::models::HostConfig {
+            binds: Some(vec![format!("{}:/etc/mysql/conf.d:ro", config.display())]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let options = bollard::query_parameters::CreateContainerOptionsBuilder::default().name(&container).build();
+    lab.block_on(lab.docker.create_container(Some(options), body)).expect("an old container");
+
+    // Bob cannot tell it is his: he gets a lab of his own, and Alice's by name is refused.
+    assert_eq!(bob.status(&course, &slug, None)["lab"], bob_lab.name.as_str());
+    let out = bob.run(&course, &slug, &["reset", "--yes"], Some(&slug));
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("an earlier version of sqlcourse's, whose owner cannot be told"), "{said}");
+    assert!(lab.block_on(lab.docker.inspect_container(&container, None)).is_ok(), "left alone");
+
+    // Alice's workspace is what it mounts: hers, under the day's name, and reset renews it.
+    let status = alice.status(&course, &slug, None);
+    assert_eq!(status["lab"], slug.as_str(), "{status:#}");
+    assert!(status["taken_by"].is_null(), "{status:#}");
+    assert_eq!(status["servers"][0]["state"], "created", "{status:#}");
+    alice.ok(&course, &slug, &["reset", "--yes"]);
+    let labels = lab_labels(&lab, &container);
+    assert_eq!(labels.get("io.sqlcourse.owner.uid").map(String::as_str), Some("54331"), "{labels:?}");
+    assert_eq!(alice.status(&course, &slug, None)["servers"][0]["state"], "running");
 }

@@ -159,10 +159,12 @@ fn each_wrong_move_gets_its_own_hint() {
     restart(&lab, "master");
     until_done(&lab, "master-config");
 
-    // The slave left at server_id 1.
+    // The slave left at server_id 1, replicating from nobody yet: a restart is the whole fix.
     edit_config(&lab, "slave", "[mysqld]\nserver-id = 1\n");
     restart(&lab, "slave");
-    until_diagnosis(&lab, "slave-config", "equal-server-ids");
+    let got = until_diagnosis(&lab, "slave-config", "server-id-taken");
+    let hint = got["hint"].as_str().unwrap_or_default();
+    assert!(hint.contains("restart the slave") && !hint.contains("SLAVE;"), "{got:#}");
 
     // A replication account for 'localhost' only.
     run(
@@ -193,6 +195,9 @@ fn each_wrong_move_gets_its_own_hint() {
     run(&lab, "slave", &format!("{}; START SLAVE", change_master("master", &file, position)));
     until_done(&lab, "change-master");
     until_diagnosis(&lab, "replication-running", "equal-server-ids");
+    // Now a replica, its threads need a restart too.
+    let got = until_diagnosis(&lab, "slave-config", "equal-server-ids");
+    assert!(got["hint"].as_str().is_some_and(|h| h.contains("STOP SLAVE; START SLAVE;")), "{got:#}");
 
     // Fixed: its own id, then the threads again.
     edit_config(&lab, "slave", SLAVE_CNF);

@@ -18,6 +18,8 @@ use crate::common::TestLab;
 use crate::common::tmux::{Tmux, footer, input_line};
 
 /// How long a lab operation (restart, reset, the app's first run) may take on a busy machine.
+/// The editor's run and the screen's return, on a machine busy with other labs.
+const EDITED: Duration = Duration::from_secs(15);
 const SLOW: Duration = Duration::from_secs(120);
 
 /// A key by tmux's name, as the program receives it.
@@ -83,7 +85,7 @@ impl<'a> Keys<'a> {
     /// screen is busy redrawing, so each press is checked rather than counted).
     fn step_to(&self, tmux: &Tmux, title: &str) {
         for _ in 0..10 {
-            self.press(Pane::Lesson, "next step", "n");
+            self.press(Pane::Lesson, "next / previous step", "n");
             let shown = tmux.until_with(|s| s.contains("Step "), "a step", Duration::from_secs(5));
             if shown.contains(title) {
                 return;
@@ -137,13 +139,13 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     tmux.until_with(ready, "both servers ready", SLOW);
 
     // Steps.
-    keys.press(Pane::Lesson, "next step", "n");
+    keys.press(Pane::Lesson, "next / previous step", "n");
     tmux.until_shown("Step 2/12");
-    keys.press(Pane::Lesson, "next step", "Right");
+    keys.press(Pane::Lesson, "next / previous step", "Right");
     tmux.until_shown("Step 3/12: Configure the master");
-    keys.press(Pane::Lesson, "previous step", "b");
+    keys.press(Pane::Lesson, "next / previous step", "b");
     tmux.until_shown("Step 2/12");
-    keys.press(Pane::Lesson, "previous step", "Left");
+    keys.press(Pane::Lesson, "next / previous step", "Left");
     let top = lesson_top(&tmux.until_shown("Step 1/12"));
 
     // Scrolling the lesson.
@@ -240,16 +242,24 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     tmux.until_shown("master> ");
     tmux.paste("SELECT seq FROM mysql.seq_1_to_300;");
     keys.press(Pane::Console, "run the input", "Enter");
-    let first_page = tmux.until_shown("|   1 |");
-    keys.press(Pane::Console, "scroll the results", "NPage");
-    let later = tmux.until_with(|s| s != first_page && !s.contains("|   1 |"), "a later page", Duration::from_secs(5));
+    // The console follows its output: the newest result shows its end.
+    let end = tmux.until_shown("300 rows in set");
+    assert!(end.contains("| 300 |"), "{end}");
     keys.press(Pane::Console, "scroll the results", "PPage");
-    tmux.until_with(|s| s != later && s.contains("|   1 |"), "the first page again", Duration::from_secs(5));
+    let earlier = tmux.until_with(|s| !s.contains("300 rows in set"), "an earlier page", Duration::from_secs(5));
+    keys.press(Pane::Console, "scroll the results", "NPage");
+    tmux.until_with(|s| s != earlier && s.contains("300 rows in set"), "the end again", Duration::from_secs(5));
     tmux.paste("SELECT SLEEP(30);");
     keys.press(Pane::Console, "run the input", "Enter");
     tmux.until_shown("running on the master… Ctrl-C cancels");
-    keys.press(Pane::Console, "cancel the running statement", "C-c");
+    keys.press(Pane::Console, "cancel a statement", "C-c");
     tmux.until(" Query execution was interrupted", Duration::from_secs(10));
+    // With nothing running, Ctrl-C clears the input (as the client does) and stays.
+    tmux.type_text("SELECT 'typed, then thought better of'");
+    tmux.until_shown("thought better of");
+    keys.press(Pane::Console, "cancel a statement", "C-c");
+    let cleared = tmux.until_shown("input cleared (↑ brings it back)");
+    assert_eq!(input_line(&cleared), "master>", "{cleared}");
     keys.press(Pane::Console, "this help", "F1");
     tmux.until_shown("Keys: SQL console");
     tmux.keys(&["F1"]);
@@ -276,8 +286,8 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     tmux.until_with(|s| footer(s).contains("▸ master"), "and back", Duration::from_secs(5));
 
     // The editor, a restart, the server's own client.
-    keys.press(Pane::Lab, "edit the step's file", "e");
-    tmux.until_shown("master/my.cnf saved — press r to restart the master so it takes effect");
+    keys.press(Pane::Lab, "edit a file of the step", "e");
+    tmux.until("master/my.cnf saved — press r to restart the master so it takes effect", EDITED);
     let saved = std::fs::read_to_string(lab.config_file("master")).expect("config");
     assert!(saved.contains("# saved by the test editor"), "{saved}");
     keys.press(Pane::Lab, "restart the selected server", "r");
@@ -298,11 +308,17 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     tmux.until_shown("┏ Step 3/12");
     keys.step_to(&tmux, "Step 5/12: Configure the slave");
     assert!(footer(&tmux.screen()).contains("▸ slave"), "{}", tmux.screen());
-    keys.press(Pane::Lesson, "edit the step's file", "e");
-    tmux.until_shown("slave/my.cnf saved — press r to restart the slave");
+    keys.press(Pane::Lesson, "edit a file of the step", "e");
+    tmux.until("slave/my.cnf saved — press r to restart the slave", EDITED);
+    // A step that changes the application and no server's file: e asks which file, the
+    // step's first, and Enter takes it.
     keys.step_to(&tmux, "Step 8/12: Send reads to the slave");
-    keys.press(Pane::Lesson, "edit the step's file", "e");
-    tmux.until_shown("app/settings.py saved — press a to run the application with it");
+    keys.press(Pane::Lesson, "edit a file of the step", "e");
+    let asked = tmux.until_shown("Edit which file?");
+    assert!(asked.contains("1  app/settings.py  then a runs the application"), "{asked}");
+    assert!(asked.contains("2  slave/my.cnf     then r restarts the slave"), "{asked}");
+    tmux.keys(&["Enter"]);
+    tmux.until("app/settings.py saved — press a to run the application with it", EDITED);
 
     // A crash asks first; declining leaves the server running.
     keys.press(Pane::Lesson, "crash the selected server", "K");
@@ -317,6 +333,12 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     keys.press(Pane::Lesson, "run the application", "a");
     let ran = tmux.until("the application exited with code 0", SLOW);
     assert!(ran.contains("Reader: 127.0.0.1:"), "{ran}");
+    // e works from the application's output, as its footer says.
+    assert!(footer(&ran).contains("e edit"), "{ran}");
+    keys.press(Pane::Output, "edit a file of the step", "e");
+    tmux.until_shown("Edit which file?");
+    tmux.keys(&["Escape"]);
+    tmux.until_shown("no file opened");
     keys.press(Pane::Output, "close this pane", "Escape");
     tmux.until_with(|s| !s.contains("Reader: 127.0.0.1:"), "the output closed", Duration::from_secs(5));
 

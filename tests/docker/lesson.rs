@@ -128,16 +128,15 @@ impl Learner<'_> {
         }
         text = lines.join("\n") + "\n";
         std::fs::write(&path, text).unwrap_or_else(|e| panic!("{at}: {e}"));
-        let screen = self.tmux.screen();
-        assert!(
-            footer(&screen).contains(&format!("▸ {server}")),
-            "{at}: the step about the {server}'s file does not select the {server}:\n{screen}"
-        );
+        // The selection follows the lab: after a crash, once the lab pane shows it.
+        let selected = format!("▸ {server}");
+        let what = format!("{at}: the step about the {server}'s file selecting the {server}");
+        self.tmux.until_with(|s| footer(s).contains(&selected), &what, Duration::from_secs(10));
         self.tmux.keys(&["r"]);
         let done = format!("The {server} restarted with its config file.");
         let screen = self.tmux.until_with(
-            // A failed restart says so in the footer; a server crashed on purpose also
-            // reads "failed" in the lab pane, which is not this restart's outcome.
+            // A failed restart says so in the footer (a server crashed on purpose reads
+            // "stopped" in the lab pane).
             |s| s.contains(&done) || footer(s).contains("failed"),
             &done,
             SLOW,
@@ -147,24 +146,8 @@ impl Learner<'_> {
 
     /// Pastes SQL into the console on `server`, runs it, and reads the result's columns.
     fn sql(&mut self, server: &str, sql: &str, at: &str) {
-        self.tmux.keys(&["c"]);
+        self.tmux.open_console(server);
         let prompt = format!("{server}>");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let line = input_line(&self.tmux.screen());
-            if line.starts_with(&prompt) {
-                break;
-            }
-            assert!(Instant::now() < deadline, "{at}: the console never sent to the {server}: {line}");
-            if line.contains('>') {
-                // One switch at a time: a second Ctrl-T before the first is drawn would
-                // switch back.
-                self.tmux.keys(&["C-t"]);
-                self.tmux.until_with(|s| input_line(s) != line, "the console's other server", Duration::from_secs(5));
-            } else {
-                std::thread::sleep(Duration::from_millis(200));
-            }
-        }
         let errors = self.tmux.screen().matches("ERROR ").count();
         self.tmux.paste(sql.trim_end());
         self.tmux.keys(&["Enter"]);

@@ -51,7 +51,7 @@ impl Learner {
         let app = self.day.spec.app.as_ref().expect("day 20 has an app");
         let (tx, rx) = mpsc::channel();
         let venv = self.workspace.app_venv(&self.day);
-        app_run::start(&self.app_dir(), app, venv.as_ref(), move |e| {
+        app_run::start(&self.app_dir(), app, venv.as_ref(), None, move |e| {
             let _ = tx.send(e);
         })
         .expect("the app starts");

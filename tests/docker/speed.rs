@@ -109,7 +109,7 @@ fn no_container_holds_the_root_password_in_its_env_cmd_or_log() {
 /// initialising its own (the offline image's entrypoint says which it did).
 fn started_from_the_copy(lab: &TestLab, server: &str) -> bool {
     let log = lab.log_of(&lab.container(server));
-    log.contains("Existing data directory") && !log.contains("Initializing database files")
+    log.contains(sqlcourse::lab::COPIED) && !log.contains("Initializing database files")
 }
 
 #[test]
@@ -129,7 +129,10 @@ fn a_fresh_lab_copies_the_data_directory_initialised_once_and_is_exactly_fresh()
         assert!(started_from_the_copy(&lab, server), "the {server} copied the initialised data directory");
         let container = lab.container(server);
         let listing = docker(&["exec", &container, "ls", "-A", "/var/lib/mysql"]);
-        assert!(!listing.contains(".sqlcourse-complete"), "the copy's marker stays behind: {listing}");
+        for left in [".sqlcourse-complete", ".sqlcourse-mysql", "data"] {
+            assert!(!listing.lines().any(|l| l == left), "the copy's {left} stays behind: {listing}");
+        }
+        assert!(listing.lines().any(|l| l == "mysql"), "{listing}");
         let mut conn = lab.sql(server);
         let roots: Vec<String> =
             conn.query("SELECT Host FROM mysql.user WHERE User = 'root' ORDER BY Host").expect("rows");
@@ -159,4 +162,83 @@ fn a_fresh_lab_copies_the_data_directory_initialised_once_and_is_exactly_fresh()
     // A restart is a plain start on the server's own data: its password stays the lab's.
     lab.ok(&["restart", "slave"]);
     assert_eq!(lab.sql("slave").query_first::<u32, _>("SELECT 1").expect("a row"), Some(1));
+}
+
+fn started_at(lab: &TestLab, server: &str) -> String {
+    docker(&["inspect", "--format", "{{.State.StartedAt}}", &lab.container(server)]).trim().to_owned()
+}
+
+#[test]
+fn a_restart_starts_the_server_again_inside_its_container_and_stop_kill_and_bad_config_behave_as_before() {
+    let Some(lab) = TestLab::new("restart-inside") else { return };
+    lab.ok(&["up"]);
+    let container_start = started_at(&lab, "master");
+    lab.sql("master").query_drop("CREATE DATABASE kept_across_restart").expect("created");
+
+    // A config edit takes effect through a restart inside the same container.
+    let config = lab.config_file("master");
+    let original = std::fs::read_to_string(&config).expect("the master's file");
+    std::fs::write(&config, format!("{original}\n[mariadb]\nserver-id = 7\n")).expect("written");
+    lab.ok(&["restart", "master"]);
+    let mut conn = lab.sql("master");
+    let (id, uptime): (u32, u64) = conn
+        .query_first("SELECT @@server_id, VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPTIME'")
+        .expect("a row")
+        .expect("values");
+    assert_eq!(id, 7, "the edit took effect");
+    assert!(uptime <= 5, "a new server process answers (uptime {uptime} s)");
+    assert_eq!(started_at(&lab, "master"), container_start, "the container itself was not restarted");
+    let kept: Vec<String> = conn
+        .query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'kept_across_restart'")
+        .expect("rows");
+    assert_eq!(kept, ["kept_across_restart"], "the same data directory");
+    drop(conn);
+
+    // A config that stops the server still ends its container, with the server's words.
+    std::fs::write(&config, format!("{original}\n[mariadb]\nfoo-bar = 1\n")).expect("written");
+    let failed = lab.sqlcourse(&["restart", "master"]);
+    assert!(!failed.status.success(), "a bad config fails the restart");
+    let said = text(&failed);
+    assert!(said.contains("unknown variable 'foo-bar=1'"), "{said}");
+    assert!(!said.contains("restarting the server in its container"), "only the current start's log: {said}");
+    let state = docker(&["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", &lab.container("master")]);
+    assert_eq!(state.trim(), "exited 7", "the server's exit code ends the container");
+    std::fs::write(&config, &original).expect("restored");
+    lab.ok(&["restart", "master"]);
+
+    // `docker stop` still shuts the server down cleanly; a crash is still a power cut.
+    docker(&["stop", &lab.container("slave")]);
+    let stopped = docker(&["inspect", "--format", "{{.State.ExitCode}}", &lab.container("slave")]);
+    assert_eq!(stopped.trim(), "0", "a clean shutdown");
+    lab.ok(&["restart", "slave"]);
+    lab.ok(&["crash", "master"]);
+    let crashed = docker(&["inspect", "--format", "{{.State.ExitCode}}", &lab.container("master")]);
+    assert_eq!(crashed.trim(), "137", "killed, not shut down");
+    lab.ok(&["restart", "master"]);
+    assert_eq!(lab.sql("master").query_first::<u32, _>("SELECT 1").expect("a row"), Some(1));
+}
+
+/// An image named with `SQLCOURSE_IMAGE` (`--image`): a reset still makes each server fresh
+/// inside the container it has, as long as that container runs the image named.
+#[test]
+fn a_reset_on_a_named_image_renews_the_servers_in_their_containers() {
+    let Some(mut lab) = TestLab::new("reset-named") else { return };
+    lab.env = vec![("SQLCOURSE_IMAGE".to_owned(), "sqlcourse/mariadb:11.8-offline".to_owned())];
+    lab.ok(&["up"]);
+    let id = |server: &str| docker(&["inspect", "--format", "{{.Id}}", &lab.container(server)]).trim().to_owned();
+    let before = (id("master"), id("slave"));
+    lab.sql("master").query_drop("CREATE DATABASE learner_work").expect("created");
+    let password = lab.password();
+    // What the screen's `a` leaves of the application's last run belongs to the old lab.
+    let app_run = lab.workspace().join(".app-last-run.json");
+    std::fs::write(&app_run, r#"{"started_at": 1, "ended_at": 2, "code": 0}"#).expect("writes");
+    lab.ok(&["reset", "--yes"]);
+    assert_eq!((id("master"), id("slave")), before, "the same containers, renewed inside");
+    assert!(!app_run.exists(), "the old lab's application run is forgotten");
+    assert_ne!(lab.password(), password, "a new root password");
+    let left: Vec<String> = lab
+        .sql("master")
+        .query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'learner_work'")
+        .expect("rows");
+    assert!(left.is_empty(), "reset gives exactly a fresh lab");
 }

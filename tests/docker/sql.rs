@@ -115,16 +115,23 @@ fn cancel_stops_a_long_statement_within_a_second() {
         let run = session.run("SELECT SLEEP(30); SELECT 'not reached'");
         (run, Instant::now(), session)
     });
-    // Wait until the statement is on the server, then cancel it.
+    // Wait until the server runs the statement, then cancel it: a cancel that comes before
+    // the statement is sent skips it instead (as it should), which is not what is measured here.
+    let mut watch = server.session();
     let deadline = Instant::now() + Duration::from_secs(10);
-    let cancelled_at = loop {
-        let at = Instant::now();
-        if canceller.cancel().expect("cancel") {
-            break at;
+    loop {
+        let seen = watch.run(
+            "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(30)%'",
+        );
+        let StatementResult::Rows(rows) = &seen.outcomes[0].result else { panic!("{:?}", seen.outcomes[0]) };
+        if rows.rows == [[Some("1".to_owned())]] {
+            break;
         }
         assert!(Instant::now() < deadline, "the statement never started");
         std::thread::sleep(Duration::from_millis(20));
-    };
+    }
+    let cancelled_at = Instant::now();
+    assert!(canceller.cancel().expect("cancel"), "the statement runs");
     let (run, ended_at, mut session) = worker.join().expect("worker thread");
     let took = ended_at.duration_since(cancelled_at);
     println!("cancel took {took:?}");

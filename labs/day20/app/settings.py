@@ -1,5 +1,5 @@
 # Where the shop app sends its statements. Edit this file, save it, and run the app again
-# (key a in sqlcourse, or `python3 app.py` in this folder).
+# (key a in sqlcourse, or `. .venv/bin/activate`, then `python3 app.py`, in this folder).
 #
 # A URL reads: dialect+driver :// user : password @ host : port / database
 # The lab's servers listen on this machine: the master on port {{master.port}},

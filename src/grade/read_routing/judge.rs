@@ -233,7 +233,7 @@ fn plural(n: usize, noun: &str) -> String {
 }
 
 /// How long ago, coarsely: `just now`, `12 s ago`, `5 min ago`, `3 h ago`, `2 days ago`.
-fn ago(seconds: f64) -> String {
+pub(crate) fn ago(seconds: f64) -> String {
     let s = seconds.max(0.0).round() as u64;
     match s {
         0 => "just now".to_owned(),

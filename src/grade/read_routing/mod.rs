@@ -1,10 +1,11 @@
 //! `read-routing`: the application's writes reached the writer, its reads the reader, and its
 //! rows travelled; judged by `routing::judge` on what the servers logged.
 
+pub mod crash;
 pub mod judge;
 
-use crate::grade::{Ctx, Note, Verdict};
 use crate::grade::read_routing::judge::{Finding, RoutingVerdict};
+use crate::grade::{Ctx, Note, Verdict};
 
 pub(super) fn check(ctx: &Ctx<'_>, writer: &str, reader: &str) -> Verdict {
     if let Err(verdict) = ctx.running(writer).and_then(|_| ctx.running(reader)) {
@@ -19,7 +20,11 @@ pub(super) fn check(ctx: &Ctx<'_>, writer: &str, reader: &str) -> Verdict {
             )));
         }
     };
-    match judge::judge(facts, writer, reader, ctx.snapshot.taken_at) {
+    let verdict = judge::judge(facts, writer, reader, ctx.snapshot.taken_at);
+    if let Some(failed) = crash::last_run(ctx, facts, &verdict, (writer, reader)) {
+        return Verdict::Failing(failed);
+    }
+    match verdict {
         RoutingVerdict::Done(_) => Verdict::Done,
         RoutingVerdict::NotRun(finding) => Verdict::Pending(note(finding)),
         RoutingVerdict::Failing(findings) => match findings.into_iter().next() {
@@ -30,5 +35,9 @@ pub(super) fn check(ctx: &Ctx<'_>, writer: &str, reader: &str) -> Verdict {
 }
 
 fn note(finding: Finding) -> Note {
-    Note { reason: finding.reason, diagnosis: Some(finding.hint), values: Vec::new() }
+    Note {
+        reason: finding.reason,
+        diagnosis: Some(finding.hint),
+        values: Vec::new(),
+    }
 }

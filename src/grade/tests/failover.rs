@@ -34,10 +34,15 @@ fn run_on_slave() -> RoutingFacts {
         reader_log: Vec::new(),
         reader_read_only: false,
         rows: vec![RowArrival { table: "shop.customers".into(), on_writer: true, on_reader: true }],
-        app_changed_at: None,
+        ..Default::default()
     }
 }
 
+/// The shipped routing, writes to the master and reads from the slave: the master's port is
+/// the one the drill kills.
+const APP_ON_MASTER_AND_SLAVE: &str = "WRITER_URL = \"mysql+pymysql://app:shop-app-pw@127.0.0.1:13306/shop\"
+READER_URL = \"mysql+pymysql://app:shop-app-pw@127.0.0.1:13307/shop\"
+";
 const PROMOTED_CNF: &str = "[mysqld]\nserver-id = 2\nlog-bin = mysql-bin\nlog_slave_updates = ON\n";
 
 const REJOINED_CNF: &str = "[mysqld]\nserver-id = 1\nlog-bin = mysql-bin\nread_only = 1\n";
@@ -83,6 +88,36 @@ impl World {
         w.slave.binlog_dumps = vec!["172.18.0.2:40112".into()];
         w.canary_back = Some(CanaryOutcome::Arrived { after_ms: 4 });
         w
+    }
+
+    /// The slave was promoted with events received but not applied (the SQL thread stopped).
+    fn promoted_stranded(&mut self) {
+        let behind = status(self.engine, &[("io", "No"), ("sql", "No"), ("pos", "5120")]);
+        self.last_replica.insert("slave".into(), behind);
+    }
+
+    /// The old master runs again, read-only, holding its own transactions up to `last`.
+    fn old_master_back_holding(&mut self, last: u64) {
+        self.master_down = false;
+        self.master.read_only = true;
+        let master = origin(self.engine, "master");
+        self.master.failover.transactions.insert(master, last);
+    }
+
+    /// The old master's IO thread, pointed at the slave by GTID, stopped on the slave's answer
+    /// that the GTID it asks for is not in its binary log.
+    fn rejoin_refused_as_diverged(&mut self) {
+        let error = self.says(
+            "Got fatal error 1236 from master when reading data from binary log: 'Error: connecting slave requested to start from GTID 0-1-45, which is not in the master's binlog. Since the master's binlog contains GTIDs with higher sequence numbers, it probably means that the slave has diverged due to executing extra erroneous transactions'",
+            "Got fatal error 1236 from source when reading data from binary log: 'The replica has more GTIDs than the source has, using the source's SERVER_UUID. This may indicate that the end of the binary log was truncated or that the last binary log file was lost, e.g., after a power or disk failure when sync_binlog != 1.'",
+        );
+        let gtid = if self.engine == Engine::MariaDb { "Current_Pos" } else { "1" };
+        self.master.replica = Some(status(
+            self.engine,
+            &[("host", "slave"), ("gtid", gtid), ("io", "No"), ("io_errno", "1236"), ("io_error", error)],
+        ));
+        self.slave.binlog_dumps.clear();
+        self.canary_back = None;
     }
 
     /// The old master started writable (no read_only).
@@ -141,14 +176,65 @@ pub(super) fn failover_cases() -> Vec<Case> {
         Case {
             name: "promoted after it had stopped applying: the rest is lost",
             start: World::failed_over,
+            change: World::promoted_stranded,
+            task: "failover",
+            status: TaskState::Failing,
+            diagnosis: Some("promoted-lost"),
+            reason: "the rest is lost",
+        },
+        Case {
+            name: "the old master is back read-only and holds what the promoted slave never applied",
+            start: World::failed_over,
             change: |w| {
-                let behind = status(w.engine, &[("io", "No"), ("sql", "No"), ("pos", "5120")]);
-                w.last_replica.insert("slave".into(), behind);
+                w.promoted_stranded();
+                w.old_master_back_holding(42);
             },
             task: "failover",
             status: TaskState::Failing,
-            diagnosis: Some("promoted-unapplied"),
-            reason: "the rest is lost",
+            diagnosis: Some("promoted-lost"),
+            reason: "applied: the rest is lost",
+        },
+        Case {
+            name: "a stranded promotion loses nothing the old master, back, shows missing",
+            start: World::failed_over,
+            change: |w| {
+                w.promoted_stranded();
+                w.old_master_back_holding(40);
+            },
+            task: "failover",
+            status: TaskState::Done,
+            diagnosis: None,
+            reason: "",
+        },
+        Case {
+            name: "the old master holds transactions the promoted slave, which wrote nothing, never got",
+            start: World::failed_over,
+            change: |w| {
+                w.slave.failover.transactions.remove(&origin(w.engine, "slave"));
+                w.old_master_back_holding(42);
+            },
+            task: "failover",
+            status: TaskState::Failing,
+            diagnosis: Some("promoted-lost"),
+            reason: "#41–#42) that the promoted slave never applied: they are lost",
+        },
+        Case {
+            name: "split brain lasts after the old master was made read-only",
+            start: World::failed_over,
+            change: |w| w.old_master_back_holding(43),
+            task: "failover",
+            status: TaskState::Failing,
+            diagnosis: Some("split-brain"),
+            reason: "the master took 3 transactions (server ",
+        },
+        Case {
+            name: "split brain after read_only names the range",
+            start: World::failed_over,
+            change: |w| w.old_master_back_holding(43),
+            task: "failover",
+            status: TaskState::Failing,
+            diagnosis: Some("split-brain"),
+            reason: "#41–#43) the slave lacks, while the slave took transactions up to #3 (server ",
         },
         Case {
             name: "a running SQL thread a moment behind is not a loss",
@@ -283,6 +369,31 @@ pub(super) fn failover_cases() -> Vec<Case> {
             reason: "took 5 transactions",
         },
         Case {
+            name: "a failed run after the good one is the run described",
+            start: World::failed_over,
+            change: |w| {
+                w.age_app_runs(30.0);
+                w.app_run = Some(crashed(UNKNOWN_MASTER_HOST));
+            },
+            task: "failover",
+            status: TaskState::Failing,
+            diagnosis: Some("app-unknown-host"),
+            reason: "the app's last run (just now) ended with code 1: no host is called 'master'",
+        },
+        Case {
+            name: "the app still writes to the crashed master",
+            start: World::failed_over,
+            change: |w| {
+                w.age_app_runs(30.0);
+                w.app_run = Some(crashed(REFUSED));
+                w.settings = Some(APP_ON_MASTER_AND_SLAVE.to_owned());
+            },
+            task: "failover",
+            status: TaskState::Failing,
+            diagnosis: Some("app-server-down"),
+            reason: "nothing answers on 127.0.0.1:13306, which settings.py names: the master's port, and the master is down",
+        },
+        Case {
             name: "done",
             start: World::failed_over,
             change: nothing,
@@ -368,6 +479,18 @@ pub(super) fn rejoin_cases() -> Vec<Case> {
             reason: "the slave has no replication account",
         },
         Case {
+            name: "back read-only, the account there, pointed at nobody yet",
+            start: World::rejoined,
+            change: |w| {
+                w.master.replica = None;
+                w.canary_back = None;
+            },
+            task: "rejoin",
+            status: TaskState::Pending,
+            diagnosis: Some("rejoin-not-a-replica"),
+            reason: "the master runs again, but replicates from nobody yet",
+        },
+        Case {
             name: "pointed with the old master's own coordinates",
             start: World::rejoined,
             change: |w| {
@@ -406,6 +529,43 @@ pub(super) fn rejoin_cases() -> Vec<Case> {
             status: TaskState::Failing,
             diagnosis: Some("split-brain"),
             reason: "the master took 1 transaction",
+        },
+        Case {
+            name: "after a lost promotion, the rejoin asks for a GTID the slave never had",
+            start: World::rejoined,
+            change: |w| {
+                w.promoted_stranded();
+                w.old_master_back_holding(45);
+                w.rejoin_refused_as_diverged();
+            },
+            task: "rejoin",
+            status: TaskState::Failing,
+            diagnosis: Some("histories-diverged"),
+            reason: "the master and the slave have diverged: the master holds 5 transactions (server ",
+        },
+        Case {
+            name: "after a lost promotion, the rejoin is not begun",
+            start: World::failed_over,
+            change: |w| {
+                w.promoted_stranded();
+                w.old_master_back_holding(45);
+            },
+            task: "rejoin",
+            status: TaskState::Failing,
+            diagnosis: Some("promoted-lost"),
+            reason: "the rest is lost",
+        },
+        Case {
+            name: "written to before read_only, then pointed at the slave: split brain, not only diverged",
+            start: World::rejoined,
+            change: |w| {
+                w.old_master_back_holding(45);
+                w.rejoin_refused_as_diverged();
+            },
+            task: "rejoin",
+            status: TaskState::Failing,
+            diagnosis: Some("split-brain"),
+            reason: "#41–#45) the slave lacks",
         },
         Case {
             name: "pointed but not started",
@@ -452,4 +612,39 @@ fn gtid_lists_of_both_engines_give_the_last_transaction_of_each_origin() {
     let mysql = FailoverFacts::read_gtids([format!("{uuid}:1-5:7-9,\n5a2b1c9d-71ca-11e1-9e33-c80aa9429563:1-3").as_str()]);
     assert_eq!(mysql.get(uuid), Some(&9));
     assert_eq!(mysql.get("5a2b1c9d-71ca-11e1-9e33-c80aa9429563"), Some(&3));
+}
+
+/// The hint names the old master as the learner finds it: dead while it is down, old once
+/// it runs again.
+#[test]
+fn the_app_hint_calls_the_old_master_dead_only_while_it_is_down() {
+    for engine in Engine::ALL {
+        let mut w = World::failed_over(engine);
+        w.app_on_slave = Some(Ok(RoutingFacts::default()));
+        let hint = |w: &World| {
+            let got = w.grade().into_iter().find(|t| t.id == "failover").expect("graded");
+            assert_eq!(got.diagnosis, Some(Diagnosis::AppOnDeadSource), "{got:#?}");
+            got.hint.unwrap_or_default()
+        };
+        assert!(hint(&w).contains("still talks to the dead master"), "{}", hint(&w));
+        w.old_master_back_holding(40);
+        let back = hint(&w);
+        assert!(back.contains("still talks to the old master") && !back.contains("dead"), "{back}");
+    }
+}
+
+/// The diverged rejoin names what each side holds and the lab's way out, not a restart.
+#[test]
+fn a_diverged_rejoin_says_what_to_do_in_the_lab() {
+    for engine in Engine::ALL {
+        let mut w = World::rejoined(engine);
+        w.promoted_stranded();
+        w.old_master_back_holding(45);
+        w.rejoin_refused_as_diverged();
+        let got = w.grade().into_iter().find(|t| t.id == "rejoin").expect("graded");
+        let hint = got.hint.unwrap_or_default();
+        assert!(hint.contains("sqlcourse day20 reset"), "{hint}");
+        assert!(hint.contains("the master holds 5 transactions (server ") && hint.contains("#41–#45)"), "{hint}");
+        assert!(!hint.contains("Fix the cause"), "{hint}");
+    }
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::grade::*;
 use crate::dialect::forms::refused;
 use crate::dialect::engine::Engine;
+use crate::learner::app_run::RunRecord;
 use crate::probe::general_log::{AppStatement, RoutingFacts, RowArrival};
 use crate::probe::snapshot::{
     Account, BinaryLog, CanaryOutcome, Coordinates, Flow, NetworkPlace, ReplicaStatus,
@@ -202,6 +203,10 @@ struct World {
     slave_down: bool,
     master_absent: bool,
     canary: Option<CanaryOutcome>,
+    /// The name the servers resolve the slave's address to (Docker's reverse DNS).
+    slave_host_name: Option<String>,
+    /// What the master said of the slave's start position (the probe asks it).
+    position_starts_event: Option<bool>,
     routing: Option<Result<RoutingFacts, String>>,
     /// The failover drill: the app seen on the promoted slave, the canary back to the old
     /// master, replica statuses from earlier rounds, tasks completed before.
@@ -209,6 +214,12 @@ struct World {
     canary_back: Option<CanaryOutcome>,
     last_replica: std::collections::BTreeMap<String, ReplicaStatus>,
     completed: BTreeSet<String>,
+    /// How the course saw the application's last run end.
+    app_run: Option<RunRecord>,
+    /// The application's settings file, when the case gives one, and the servers' earlier
+    /// ports (from before the lab moved them).
+    settings: Option<String>,
+    former_ports: std::collections::BTreeMap<String, Vec<u16>>,
 }
 
 /// One statement of the application, `ago` seconds before the round.
@@ -230,9 +241,33 @@ fn routed_run() -> RoutingFacts {
         ],
         reader_read_only: true,
         rows: vec![RowArrival { table: "shop.customers".into(), on_writer: true, on_reader: true }],
-        app_changed_at: None,
+        ..Default::default()
     }
 }
+
+/// A run of the application the course saw end, 0.3 s ago, with `code` and these error lines.
+fn ended_run(code: i32, stderr: &str) -> RunRecord {
+    RunRecord {
+        started_at: NOW - 0.4,
+        ended_at: NOW - 0.3,
+        code: Some(code),
+        stderr: stderr.lines().map(str::to_owned).collect(),
+    }
+}
+
+/// A failed run, with the shipped app's last lines.
+fn crashed(stderr: &str) -> RunRecord {
+    ended_run(1, stderr)
+}
+
+/// What the shipped app printed when a URL named the host `master`.
+const REFUSED: &str = "
+Error 2003: Can't connect to MySQL server on '127.0.0.1' ([Errno 111] Connection refused)
+Is the lab running, and are the ports in settings.py right? `sqlcourse day20 status` shows them.";
+
+const UNKNOWN_MASTER_HOST: &str = "
+Error 2003: Can't connect to MySQL server on 'master' ([Errno -2] Name or service not known)
+Is the lab running, and are the ports in settings.py right? `sqlcourse day20 status` shows them.";
 
 fn facts(engine: Engine, server_id: u32, log_bin: bool) -> ServerFacts {
     let (version, plugin) = match engine {
@@ -282,11 +317,16 @@ impl World {
             slave_down: false,
             master_absent: false,
             canary: None,
+            slave_host_name: Some("sqlcourse-day20-slave.sqlcourse-day20".to_owned()),
+            position_starts_event: None,
             routing: Some(Ok(RoutingFacts::default())),
             app_on_slave: None,
             canary_back: None,
             last_replica: Default::default(),
             completed: BTreeSet::new(),
+            app_run: None,
+            settings: None,
+            former_ports: Default::default(),
         }
     }
 
@@ -365,11 +405,20 @@ impl World {
 
     fn snapshot(&self) -> Snapshot {
         let mut slave = self.slave.clone();
-        slave.replica = self.status_row.as_deref().map(ReplicaStatus::from_row);
+        slave.replica = self.status_row.as_deref().map(|row| ReplicaStatus {
+            position_starts_event: self.position_starts_event,
+            ..ReplicaStatus::from_row(row)
+        });
         let server = |facts: ServerFacts, down: bool, name: &str, address: &str| ServerSnapshot {
             place: Some(NetworkPlace {
                 container: format!("sqlcourse-day20-{name}"),
                 address: address.parse().ok(),
+                published: Some(if name == "master" { 13306 } else { 13307 }),
+                host_name: if name == "slave" {
+                    self.slave_host_name.clone()
+                } else {
+                    Some(format!("sqlcourse-day20-{name}.sqlcourse-day20"))
+                },
             }),
             state: if down {
                 ServerState::Down { reason: "Can't connect to server on '127.0.0.1' (111)".into() }
@@ -417,11 +466,26 @@ impl World {
         }
     }
 
+    /// Moves what the servers logged of the application `seconds` into the past.
+    fn age_app_runs(&mut self, seconds: f64) {
+        for facts in self.routing.iter_mut().chain(self.app_on_slave.iter_mut()).flatten() {
+            let logs = [&mut facts.writer_log, &mut facts.reader_log, &mut facts.writer_refused];
+            for statement in logs.into_iter().flatten() {
+                statement.at -= seconds;
+            }
+        }
+    }
+
     fn grade(&self) -> Vec<TaskStatus> {
-        let files = WorkspaceFiles::from_texts(
+        let master = ("master/my.cnf", self.master_cnf.as_str());
+        let configs = [master, ("slave/my.cnf", self.slave_cnf.as_str())];
+        let settings = self.settings.as_deref().map(|text| ("app/settings.py", text));
+        let mut files = WorkspaceFiles::from_texts(
             Path::new("/home/learner/sqlcourse/day20"),
-            [("master/my.cnf", self.master_cnf.as_str()), ("slave/my.cnf", self.slave_cnf.as_str())],
+            configs.into_iter().chain(settings),
         );
+        files.app_run = self.app_run.clone();
+        files.former_ports = self.former_ports.clone();
         grade_after(&spec(), &files, &self.snapshot(), &self.completed)
     }
 }
@@ -472,6 +536,15 @@ fn run_on(engines: &[Engine], cases: &[Case]) -> BTreeSet<(Engine, &'static str)
                     let refused = refused(hint, engine, world.master.version.as_str());
                     if !refused.is_empty() {
                         fail(format!("the hint says {refused:?} to {}", engine.name()));
+                    }
+                    // STOP/START SLAVE on a server that replicates from nobody fails (1200),
+                    // unless the hint has it run CHANGE MASTER first.
+                    let first = |words: &[&str]| words.iter().filter_map(|w| hint.find(w)).min();
+                    let threads = first(&["STOP SLAVE", "START SLAVE", "STOP REPLICA", "START REPLICA"]);
+                    let change = first(&["CHANGE MASTER TO", "CHANGE REPLICATION SOURCE TO"]);
+                    let no_replica = world.status_row.is_none() && world.master.replica.is_none();
+                    if no_replica && threads.is_some_and(|t| change.is_none_or(|c| c > t)) {
+                        fail(format!("the hint restarts replication that is not set up: {hint:?}"));
                     }
                 }
                 None if got.diagnosis.is_some() => fail("a diagnosis without a hint".to_owned()),

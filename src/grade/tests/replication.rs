@@ -41,16 +41,53 @@ pub(super) fn replication_user_cases() -> Vec<Case> {
             reason: "does not resolve host names",
         },
         Case {
-            name: "account for a host name when names resolve",
+            name: "account for the slave's alias when names resolve",
             start: World::solved,
             change: |w| {
                 w.set_accounts(&[("replica", "slave")]);
                 w.master.skip_name_resolve = false;
             },
             task: "replication-user",
+            status: TaskState::Failing,
+            diagnosis: Some("account-host-name"),
+            reason: "'replica'@'slave' does not admit the slave: the master resolves client names and sees the slave (172.18.0.3) as 'sqlcourse-day20-slave.sqlcourse-day20'",
+        },
+        Case {
+            name: "account for the name the master resolves the slave to",
+            start: World::solved,
+            change: |w| {
+                w.set_accounts(&[("replica", "sqlcourse-day20-slave.sqlcourse-day20")]);
+                w.master.skip_name_resolve = false;
+            },
+            task: "replication-user",
             status: TaskState::Done,
             diagnosis: None,
             reason: "",
+        },
+        Case {
+            name: "account for a wildcard over the resolved name",
+            start: World::solved,
+            change: |w| {
+                w.set_accounts(&[("replica", "%.sqlcourse-day20")]);
+                w.master.skip_name_resolve = false;
+            },
+            task: "replication-user",
+            status: TaskState::Done,
+            diagnosis: None,
+            reason: "",
+        },
+        Case {
+            name: "account for a name when the slave's address has none",
+            start: World::solved,
+            change: |w| {
+                w.set_accounts(&[("replica", "slave")]);
+                w.master.skip_name_resolve = false;
+                w.slave_host_name = None;
+            },
+            task: "replication-user",
+            status: TaskState::Failing,
+            diagnosis: Some("account-host-name"),
+            reason: "finds no name for the slave's address 172.18.0.3, so only the address counts",
         },
         Case {
             name: "account for the lab network",
@@ -267,6 +304,7 @@ pub(super) fn change_master_cases() -> Vec<Case> {
             name: "binary log switched off on the master since",
             start: World::pointed,
             change: |w| {
+                w.master_cnf = "[mysqld]\nserver-id = 1\n".to_owned();
                 w.master.log_bin = false;
                 w.master.binary_logs.clear();
             },
@@ -274,6 +312,18 @@ pub(super) fn change_master_cases() -> Vec<Case> {
             status: TaskState::Failing,
             diagnosis: Some("binlog-off"),
             reason: "keeps no binary log",
+        },
+        Case {
+            name: "log-bin saved in the master's file, the master not restarted since",
+            start: World::pointed,
+            change: |w| {
+                w.master.log_bin = false;
+                w.master.binary_logs.clear();
+            },
+            task: "change-master",
+            status: TaskState::Failing,
+            diagnosis: Some("not-applied"),
+            reason: "sets log-bin, but the master runs with log_bin OFF: saved but not applied",
         },
         Case {
             name: "wrong password",
@@ -304,6 +354,93 @@ pub(super) fn change_master_cases() -> Vec<Case> {
             status: TaskState::Failing,
             diagnosis: Some("host-not-allowed"),
             reason: "is not allowed to connect",
+        },
+        Case {
+            name: "account for the slave's alias when names resolve, refused",
+            start: World::pointed,
+            change: |w| {
+                w.set_accounts(&[("replica", "slave")]);
+                w.master.skip_name_resolve = false;
+                let text = w.says(
+                    "error connecting to master 'replica@master:3306' - retry-time: 60  maximum-retries: 100000  message: Access denied for user 'replica'@'sqlcourse-day20-slave.sqlcourse-day20' (using password: YES)",
+                    "error connecting to source 'replica@master:3306' - retry-time: 60 retries: 1 message: Access denied for user 'replica'@'sqlcourse-day20-slave.sqlcourse-day20' (using password: YES)",
+                );
+                w.io_error(1045, text);
+            },
+            task: "change-master",
+            status: TaskState::Failing,
+            diagnosis: Some("account-host-name"),
+            reason: "sees the slave (172.18.0.3) as 'sqlcourse-day20-slave.sqlcourse-day20'",
+        },
+        Case {
+            name: "streaming, seen by name",
+            start: World::solved,
+            change: |w| {
+                w.set_accounts(&[("replica", "sqlcourse-day20-slave.sqlcourse-day20")]);
+                w.master.skip_name_resolve = false;
+                w.set("host", "172.18.0.1");
+                w.set("port", "13306");
+                w.master.binlog_dumps = vec!["sqlcourse-day20-slave.sqlcourse-day20:41234".into()];
+            },
+            task: "change-master",
+            status: TaskState::Done,
+            diagnosis: None,
+            reason: "",
+        },
+        Case {
+            name: "position inside an event, not started",
+            start: World::pointed,
+            change: |w| {
+                w.set("pos", "5");
+                w.position_starts_event = Some(false);
+            },
+            task: "change-master",
+            status: TaskState::Failing,
+            diagnosis: Some("position-mid-event"),
+            reason: "position 5 of 'mysql-bin.000001', which is inside an event of the master's binary log",
+        },
+        Case {
+            name: "position at an event, not started",
+            start: World::pointed,
+            change: |w| {
+                w.set("pos", "256");
+                w.position_starts_event = Some(true);
+            },
+            task: "change-master",
+            status: TaskState::Done,
+            diagnosis: None,
+            reason: "",
+        },
+        Case {
+            name: "position inside an event, as the IO thread reports it",
+            start: World::pointed,
+            change: |w| {
+                w.set("pos", "660");
+                let (errno, text) = if w.engine == Engine::MariaDb {
+                    (1236, "Got fatal error 1236 from master when reading data from binary log: 'binlog truncated in the middle of event; consider out of disk space on master; the first event 'mysql-bin.000001' at 660, the last event read from 'mysql-bin.000001' at 660, the last byte read from 'mysql-bin.000001' at 679.'")
+                } else {
+                    (13114, "Got fatal error 1236 from source when reading data from binary log: 'log event entry exceeded max_allowed_packet; Increase max_allowed_packet on source; the first event 'mysql-bin.000001' at 660, the last event read from 'mysql-bin.000001' at 4, the last byte read from 'mysql-bin.000001' at 4.'")
+                };
+                w.io_error(errno, text);
+                w.set("io", "No");
+            },
+            task: "change-master",
+            status: TaskState::Failing,
+            diagnosis: Some("position-mid-event"),
+            reason: "position 660 of 'mysql-bin.000001', which is inside an event",
+        },
+        Case {
+            name: "MariaDB's impossible position within the file",
+            start: World::pointed,
+            change: |w| {
+                w.set("pos", "5");
+                w.io_error(1236, "Got fatal error 1236 from master when reading data from binary log: 'Client requested master to start replication from impossible position; the first event 'mysql-bin.000001' at 5, the last event read from 'mysql-bin.000001' at 4, the last byte read from 'mysql-bin.000001' at 4.'");
+                w.set("io", "No");
+            },
+            task: "change-master",
+            status: TaskState::Failing,
+            diagnosis: Some("position-mid-event"),
+            reason: "inside an event",
         },
         Case {
             name: "master unreachable",
@@ -380,6 +517,57 @@ pub(super) fn replication_running_cases() -> Vec<Case> {
             reason: "not started on the slave yet",
         },
         Case {
+            name: "a position past the end, corrected, not restarted",
+            start: World::pointed,
+            change: |w| {
+                w.set("pos", "328");
+                w.position_starts_event = Some(true);
+                w.set("io", "No");
+                w.set("io_errno", "1236");
+                let text = w.says(
+                    "Got fatal error 1236 from master when reading data from binary log: 'Client requested master to start replication from position > file size'",
+                    "Got fatal error 1236 from source when reading data from binary log: 'Client requested source to start replication from position > file size'",
+                );
+                w.set("io_error", text);
+            },
+            task: "replication-running",
+            status: TaskState::Pending,
+            diagnosis: Some("replication-not-started"),
+            reason: "not started on the slave yet",
+        },
+        Case {
+            name: "a position past the end, as the IO thread reports it, not corrected",
+            start: World::pointed,
+            change: |w| {
+                w.set("pos", "3280");
+                w.set("io", "No");
+                w.set("io_errno", "1236");
+                let text = w.says(
+                    "Got fatal error 1236 from master when reading data from binary log: 'Client requested master to start replication from position > file size'",
+                    "Got fatal error 1236 from source when reading data from binary log: 'Client requested source to start replication from position > file size'",
+                );
+                w.set("io_error", text);
+            },
+            task: "change-master",
+            status: TaskState::Failing,
+            diagnosis: Some("position-past-end"),
+            reason: "starts at position 3280 of 'mysql-bin.000001', which is only 1199 bytes long",
+        },
+        Case {
+            name: "a position inside an event, corrected, not restarted",
+            start: World::pointed,
+            change: |w| {
+                w.set("pos", "344");
+                w.position_starts_event = Some(true);
+                w.set("io_errno", "1236");
+                w.set("io_error", "Got fatal error 1236 from master when reading data from binary log: 'bogus data in log event; the first event 'mysql-bin.000001' at 5, the last event read from 'mysql-bin.000001' at 5, the last byte read from 'mysql-bin.000001' at 24.'");
+            },
+            task: "replication-running",
+            status: TaskState::Pending,
+            diagnosis: Some("replication-not-started"),
+            reason: "not started on the slave yet",
+        },
+        Case {
             name: "done",
             start: World::solved,
             change: nothing,
@@ -422,6 +610,22 @@ pub(super) fn replication_running_cases() -> Vec<Case> {
             status: TaskState::Failing,
             diagnosis: Some("duplicate-entry"),
             reason: "SQL thread says: Error 'Duplicate entry '7'",
+        },
+        Case {
+            name: "an account change the slave cannot apply",
+            start: World::solved,
+            change: |w| {
+                w.set("sql", "No");
+                w.set("sql_errno", "1396");
+                w.set(
+                    "sql_error",
+                    "Error 'Operation ALTER USER failed for 'replica'@'%'' on query. Default database: ''. Query: 'ALTER USER 'replica'@'%' IDENTIFIED BY 'replica-pass2''",
+                );
+            },
+            task: "replication-running",
+            status: TaskState::Failing,
+            diagnosis: Some("account-change-failed"),
+            reason: "SQL thread says: Error 'Operation ALTER USER failed",
         },
         Case {
             name: "duplicate entry behind MySQL's coordinator message",
@@ -526,4 +730,18 @@ fn change_master() {
 #[test]
 fn replication_running() {
     run(&replication_running_cases());
+}
+
+/// Only the restart is missing: the hint says so, not to set what the file already has.
+#[test]
+fn a_saved_log_bin_asks_for_a_restart_only() {
+    for engine in Engine::ALL {
+        let mut w = World::pointed(engine);
+        w.master.log_bin = false;
+        w.master.binary_logs.clear();
+        let got = w.grade().into_iter().find(|t| t.id == "change-master").expect("graded");
+        let hint = got.hint.unwrap_or_default();
+        assert!(hint.contains("saved but not applied") && hint.contains("Restart the master"), "{hint}");
+        assert!(!hint.contains("Set log-bin"), "{hint}");
+    }
 }

@@ -143,6 +143,30 @@ pub(super) fn slave_config_cases() -> Vec<Case> {
             change: |w| w.slave_cnf = "[mysqld]\nserver-id = 1\n".into(),
             task: "slave-config",
             status: TaskState::Failing,
+            diagnosis: Some("server-id-taken"),
+            reason: "runs with server_id 1, the same as the master's",
+        },
+        Case {
+            name: "the master's id saved, not a replica yet",
+            start: World::solved,
+            change: |w| {
+                w.status_row = None;
+                w.slave_cnf = "[mysqld]\nserver-id = 1\n".into();
+            },
+            task: "slave-config",
+            status: TaskState::Failing,
+            diagnosis: Some("server-id-taken"),
+            reason: "which is the master's own server_id: restarting would not help",
+        },
+        Case {
+            name: "a replica back at the master's id",
+            start: World::solved,
+            change: |w| {
+                w.slave.server_id = 1;
+                w.slave_cnf = "[mysqld]\nserver-id = 1\n".into();
+            },
+            task: "slave-config",
+            status: TaskState::Failing,
             diagnosis: Some("equal-server-ids"),
             reason: "runs with server_id 1, the same as the master's",
         },

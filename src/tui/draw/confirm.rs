@@ -1,4 +1,5 @@
-//! The question before a reset throws the learner's work away, or a server is crashed.
+//! The questions over the panes: before a reset throws the learner's work away, before a
+//! server is crashed, and which file to edit when there are several.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -6,11 +7,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::tui::draw::pane;
+use crate::tui::effect::AfterEdit;
 use crate::tui::state::{App, Question};
 
 pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, question: &Question) {
     let theme = &app.theme;
-    let (title, mut lines, yes, no) = match question {
+    let yes_or_no = |yes: &'static str, no: &'static str| {
+        Line::from(vec![
+            Span::styled("y", theme.key()),
+            Span::raw(yes),
+            Span::styled("any other key", theme.key()),
+            Span::raw(no),
+        ])
+    };
+    let (title, mut lines, answer) = match question {
         Question::Reset => (
             " Reset the lab? ".to_owned(),
             vec![
@@ -18,8 +28,7 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, question: &Questio
                 Line::raw(format!("starting files in {}", app.workspace.root.display())),
                 Line::raw("(your edits are lost) and clears your progress."),
             ],
-            " reset    ",
-            " keep everything",
+            yes_or_no(" reset    ", " keep everything"),
         ),
         Question::Crash(server) => (
             format!(" Crash the {server}? "),
@@ -28,19 +37,42 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, question: &Questio
                 Line::raw("shutdown. Its data stays; r (restart) starts it again."),
                 Line::raw("The failover drill begins when the master dies."),
             ],
-            " crash    ",
-            " keep it running",
+            yes_or_no(" crash    ", " keep it running"),
         ),
+        Question::Edit(files) => {
+            let names: Vec<String> = files.iter().map(|f| app.workspace.shown(&f.file)).collect();
+            let name_width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+            let lines = files
+                .iter()
+                .zip(&names)
+                .enumerate()
+                .map(|(i, (edit, name))| {
+                    let then = match &edit.then {
+                        AfterEdit::Restart(server) => format!("then r restarts the {server}"),
+                        AfterEdit::RunApp => "then a runs the application".to_owned(),
+                    };
+                    Line::from(vec![
+                        Span::styled(format!("{}", i + 1), theme.key()),
+                        Span::raw(format!("  {name:name_width$}  ")),
+                        Span::styled(then, theme.muted()),
+                    ])
+                })
+                .collect();
+            let answer = Line::from(vec![
+                Span::styled(format!("1-{}", files.len()), theme.key()),
+                Span::raw(" open    "),
+                Span::styled("Enter", theme.key()),
+                Span::raw(" the first    "),
+                Span::styled("any other key", theme.key()),
+                Span::raw(" cancel"),
+            ]);
+            (" Edit which file? ".to_owned(), lines, answer)
+        }
     };
     lines.push(Line::default());
-    lines.push(Line::from(vec![
-        Span::styled("y", theme.key()),
-        Span::raw(yes),
-        Span::styled("any other key", theme.key()),
-        Span::raw(no),
-    ]));
+    lines.push(answer);
     let width = area.width.min(64);
-    let height = area.height.min(7);
+    let height = area.height.min(u16::try_from(lines.len() + 2).unwrap_or(u16::MAX));
     let popup = area.centered(Constraint::Length(width), Constraint::Length(height));
     frame.render_widget(Clear, popup);
     let block = pane(Line::from(title), true, theme);

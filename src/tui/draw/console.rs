@@ -18,10 +18,14 @@ pub fn draw_console(frame: &mut Frame, area: Rect, app: &App) {
     };
     let console = &app.console;
     let focused = app.focus == Pane::Console;
+    // Where the console takes the lesson's place, its title says how to get the lesson back.
+    let lesson_hidden = app.screen().is_some_and(|s| s.lesson.height == 0);
+    let back = if lesson_hidden { "· Esc: back to the lesson " } else { "" };
     let title = Line::from(vec![
         Span::raw(" SQL console · "),
         Span::styled(console.target.clone(), theme.current()),
         Span::raw(" "),
+        Span::styled(back, theme.muted()),
     ]);
     let transcript = &console.transcript;
     let height = usize::from(parts.results.height);
@@ -40,12 +44,13 @@ pub fn draw_console(frame: &mut Frame, area: Rect, app: &App) {
         transcript.window(transcript.scroll, height)
     };
     frame.render_widget(Paragraph::new(results), parts.results);
-    frame.render_widget(Paragraph::new(status(app, usize::from(parts.status.width))), parts.status);
 
     let view = console.input_view(usize::from(parts.input.width), theme);
     let rows = usize::from(parts.input.height).max(1);
-    // The input scrolls to keep the cursor's line in view.
+    // The input scrolls to keep the cursor's line in view; the rule above says what it hides.
     let first = view.cursor.0.saturating_sub(rows - 1);
+    let status = status(app, usize::from(parts.status.width), first);
+    frame.render_widget(Paragraph::new(status), parts.status);
     let lines: Vec<Line> = view.lines.into_iter().skip(first).take(rows).collect();
     frame.render_widget(Paragraph::new(lines), parts.input);
     if focused && !app.help {
@@ -79,8 +84,9 @@ fn introduction(app: &App, width: usize) -> Vec<Line<'static>> {
     lines
 }
 
-/// The rule above the input, with what is happening on it.
-fn status(app: &App, width: usize) -> Line<'static> {
+/// The rule above the input, with what is happening on it; `hidden` input lines scrolled
+/// off above the input (the prompt among them) are counted there.
+fn status(app: &App, width: usize, hidden: usize) -> Line<'static> {
     let console = &app.console;
     let theme = &app.theme;
     let (label, style): (String, Style) = if let Some(server) = console.cancelling.iter().next() {
@@ -89,6 +95,9 @@ fn status(app: &App, width: usize) -> Line<'static> {
         (format!("running on the {}… Ctrl-C cancels", console.target), theme.busy())
     } else if let Some(other) = console.running.iter().next() {
         (format!("running on the {}…", other), theme.busy())
+    } else if hidden > 0 {
+        let lines = if hidden == 1 { "1 line".to_owned() } else { format!("{hidden} lines") };
+        (format!("{lines} of input above, for the {}", console.target), theme.muted())
     } else if !console.prompt.is_blank() && !is_complete(console.prompt.text()) {
         ("end the statement with ; or \\G, then Enter".to_owned(), theme.muted())
     } else {

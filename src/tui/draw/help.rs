@@ -5,32 +5,35 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use crate::tui::draw::pane;
 use crate::tui::action::BINDINGS;
-use crate::tui::state::{App, Pane};
+use crate::tui::draw::pane;
+use crate::tui::state::App;
+use crate::tui::text::wrap::wrap;
+
+/// What the mouse does, after the keys.
+const MOUSE: (&str, &str) = ("wheel", "scroll the pane under it (Shift-drag: select text)");
 
 pub fn draw_help(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
-    let bindings: Vec<_> = BINDINGS.iter().filter(|b| b.works_in(app.focus)).collect();
-    let key_width = bindings.iter().map(|b| b.keys.chars().count()).max().unwrap_or(0).max(10);
-    let mut lines: Vec<Line> = bindings
+    let entries: Vec<(&str, &str)> = BINDINGS
         .iter()
-        .map(|b| {
-            Line::from(vec![
-                Span::styled(format!("{:key_width$}", b.keys), theme.key()),
-                Span::raw("  "),
-                Span::raw(b.help),
-            ])
-        })
+        .filter(|b| b.works_in(app.focus))
+        .map(|b| (b.keys, b.help))
+        .chain([MOUSE])
         .collect();
-    lines.push(Line::from(vec![
-        Span::styled(format!("{:key_width$}", "wheel"), theme.key()),
-        Span::raw("  scroll the pane under the pointer"),
-    ]));
-    lines.push(Line::from(vec![
-        Span::styled(format!("{:key_width$}", "Shift-drag"), theme.key()),
-        Span::raw("  select text (the mouse is captured for the wheel)"),
-    ]));
+    let key_width = entries.iter().map(|(keys, _)| keys.chars().count()).max().unwrap_or(0);
+    // Inside the border and its padding; a line too long for that wraps under its words.
+    let inner = usize::from(area.width.saturating_sub(4));
+    let words_width = inner.saturating_sub(key_width + 2).max(10);
+    let mut lines: Vec<Line> = Vec::new();
+    for (keys, help) in entries {
+        for (n, row) in wrap(&[Span::raw(help)], words_width).into_iter().enumerate() {
+            let keys = if n == 0 { keys } else { "" };
+            let lead =
+                vec![Span::styled(format!("{keys:key_width$}"), theme.key()), Span::raw("  ")];
+            lines.push(Line::from([lead, row].concat()));
+        }
+    }
     let content_width = lines.iter().map(Line::width).max().unwrap_or(0);
     let width = u16::try_from(content_width + 4).unwrap_or(area.width).min(area.width);
     // The footer line stays visible: it says how to close the help.
@@ -38,13 +41,7 @@ pub fn draw_help(frame: &mut Frame, area: Rect, app: &App) {
     let height = u16::try_from(lines.len() + 2).unwrap_or(area.height).min(area.height);
     let popup = area.centered(Constraint::Length(width), Constraint::Length(height));
     frame.render_widget(Clear, popup);
-    let title = match app.focus {
-        Pane::Lesson => " Keys: lesson ",
-        Pane::Tasks => " Keys: steps and tasks ",
-        Pane::Lab => " Keys: lab ",
-        Pane::Console => " Keys: SQL console ",
-        Pane::Output => " Keys: application ",
-    };
+    let title = format!(" Keys: {} ", app.focus.name());
     let block = pane(Line::from(title), true, theme);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }

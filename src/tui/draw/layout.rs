@@ -32,14 +32,18 @@ pub struct Screen {
 
 impl Screen {
     /// Splits the terminal; `None` when it is too small to use. `lab_rows` is how many lines
-    /// the lab pane wants inside its border; `work` whether the work pane is open.
-    pub fn of(area: Rect, lab_rows: u16, work: bool) -> Option<Screen> {
+    /// the lab pane wants inside its border; `work` whether the work pane is open;
+    /// `footer_rows` the footer's (the keys, and the lines of a notice too long for theirs).
+    pub fn of(area: Rect, lab_rows: u16, work: bool, footer_rows: u16) -> Option<Screen> {
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             return None;
         }
-        let [header, body, footer] =
-            Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)])
-                .areas(area);
+        let [header, body, footer] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(footer_rows.max(1)),
+        ])
+        .areas(area);
         let (lesson, tasks, lab) = if area.width >= SIDE_BY_SIDE {
             let side = (area.width * 35 / 100).clamp(40, 56);
             let [lesson, sidebar] =
@@ -134,18 +138,18 @@ mod tests {
 
     #[test]
     fn too_small_is_none() {
-        assert_eq!(Screen::of(Rect::new(0, 0, 59, 40), 4, false), None);
-        assert_eq!(Screen::of(Rect::new(0, 0, 200, 17), 4, true), None);
+        assert_eq!(Screen::of(Rect::new(0, 0, 59, 40), 4, false, 1), None);
+        assert_eq!(Screen::of(Rect::new(0, 0, 200, 17), 4, true, 1), None);
     }
 
     #[test]
     fn narrow_screens_stack_and_wide_screens_go_side_by_side() {
-        let s = Screen::of(Rect::new(0, 0, 80, 24), 4, false).expect("usable");
+        let s = Screen::of(Rect::new(0, 0, 80, 24), 4, false, 1).expect("usable");
         assert_eq!(s.lesson.width, 80);
         assert!(s.tasks.y > s.lesson.y && s.tasks.y == s.lab.y);
         assert_eq!(s.tasks.width + s.lab.width, 80);
 
-        let s = Screen::of(Rect::new(0, 0, 120, 40), 4, false).expect("usable");
+        let s = Screen::of(Rect::new(0, 0, 120, 40), 4, false, 1).expect("usable");
         assert_eq!(s.lesson.y, s.tasks.y);
         assert_eq!(s.lesson.width + s.tasks.width, 120);
         assert_eq!(s.lab.height, 6);
@@ -157,7 +161,7 @@ mod tests {
         for width in MIN_WIDTH..=260 {
             for height in [MIN_HEIGHT, 24, 40, 90] {
                 let area = Rect::new(0, 0, width, height);
-                let s = Screen::of(area, 5, false).expect("usable");
+                let s = Screen::of(area, 5, false, 1).expect("usable");
                 for pane in [s.header, s.lesson, s.tasks, s.lab, s.footer] {
                     assert!(
                         area.contains(pane.as_position()) && pane.right() <= width,
@@ -166,7 +170,7 @@ mod tests {
                     assert!(pane.height >= 1 && pane.width >= 10, "{width}x{height}: {pane:?}");
                 }
                 assert!(s.lesson_text().width <= MAX_TEXT_WIDTH && s.lesson_text().height >= 5);
-                let w = Screen::of(area, 5, true).expect("usable");
+                let w = Screen::of(area, 5, true, 2).expect("usable");
                 let work = w.work.expect("open");
                 assert!(area.contains(work.as_position()) && work.right() <= width);
                 assert_eq!(
@@ -183,11 +187,11 @@ mod tests {
 
     #[test]
     fn the_work_pane_goes_below_a_tall_lesson_and_over_a_short_one() {
-        let small = Screen::of(Rect::new(0, 0, 80, 24), 4, true).expect("usable");
-        let plain = Screen::of(Rect::new(0, 0, 80, 24), 4, false).expect("usable");
+        let small = Screen::of(Rect::new(0, 0, 80, 24), 4, true, 1).expect("usable");
+        let plain = Screen::of(Rect::new(0, 0, 80, 24), 4, false, 1).expect("usable");
         assert_eq!(small.work, Some(plain.lesson));
         assert_eq!(small.lesson.height, 0);
-        let large = Screen::of(Rect::new(0, 0, 120, 40), 4, true).expect("usable");
+        let large = Screen::of(Rect::new(0, 0, 120, 40), 4, true, 1).expect("usable");
         let work = large.work.expect("open");
         assert_eq!(large.lesson.bottom(), work.y);
         assert!(work.height > large.lesson.height);

@@ -2,10 +2,10 @@
 
 mod confirm;
 mod console;
-mod footer;
+pub(crate) mod footer;
 mod header;
 mod help;
-mod lab;
+pub(crate) mod lab;
 pub(crate) mod layout;
 mod lesson;
 mod output;

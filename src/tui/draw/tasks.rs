@@ -8,12 +8,14 @@ use ratatui::widgets::Paragraph;
 use crate::tui::draw::{pane, scrolled};
 use crate::tui::state::{App, Pane};
 use crate::grade::{TaskState, TaskStatus};
-use crate::tui::text::wrap::{truncate, wrap};
+use crate::tui::text::wrap::wrap;
 
 /// The pane's lines at a width, and the line each step starts on.
 pub struct TaskLines {
     pub lines: Vec<Line<'static>>,
     pub step_rows: Vec<usize>,
+    /// Each task's id and the line after its last (its reason and hint included).
+    pub task_ends: Vec<(String, usize)>,
 }
 
 /// Where task lines and their reasons start.
@@ -37,21 +39,18 @@ pub fn draw_tasks(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(visible), text);
 }
 
-/// Builds the pane's text for its size: every task with its id and whole title when that
-/// fits, else each task on one line, leaving room for a failing task's reason and hint.
+/// Builds the pane's text for its width: every task with its id (the lesson names tasks by
+/// it) and title, a failing task with its reason and hint. Titles wrap at words; nothing is
+/// cut; the pane scrolls.
 pub fn lines(app: &App, text: Rect) -> TaskLines {
-    let full = build(app, usize::from(text.width), false);
-    if full.lines.len() <= usize::from(text.height) {
-        full
-    } else {
-        build(app, usize::from(text.width), true)
-    }
+    build(app, usize::from(text.width))
 }
 
-fn build(app: &App, width: usize, compact: bool) -> TaskLines {
+fn build(app: &App, width: usize) -> TaskLines {
     let theme = &app.theme;
     let mut lines = Vec::new();
     let mut step_rows = Vec::new();
+    let mut task_ends = Vec::new();
     for (i, step) in app.day.lesson.steps.iter().enumerate() {
         step_rows.push(lines.len());
         let tasks: Vec<&TaskStatus> =
@@ -64,24 +63,23 @@ fn build(app: &App, width: usize, compact: bool) -> TaskLines {
         } else {
             (" ", ratatui::style::Style::new())
         };
-        let heading = truncate(&format!("{} {}", i + 1, step.title), width.saturating_sub(2));
-        lines.push(Line::from(vec![
-            Span::styled(mark, style),
-            Span::raw(" "),
-            Span::styled(heading, style),
-        ]));
+        let heading = Span::styled(format!("{} {}", i + 1, step.title), style);
+        for (n, row) in wrap(&[heading], width.saturating_sub(TASK_INDENT)).into_iter().enumerate() {
+            let lead = if n == 0 { Span::styled(format!("{mark} "), style) } else { Span::raw("  ") };
+            lines.push(Line::from([vec![lead], row].concat()));
+        }
         for task in tasks {
-            task_lines(&mut lines, task, width, compact, i == app.step, app);
+            task_lines(&mut lines, task, width, i == app.step, app);
+            task_ends.push((task.id.clone(), lines.len()));
         }
     }
-    TaskLines { lines, step_rows }
+    TaskLines { lines, step_rows, task_ends }
 }
 
 fn task_lines(
     lines: &mut Vec<Line<'static>>,
     task: &TaskStatus,
     width: usize,
-    compact: bool,
     current: bool,
     app: &App,
 ) {
@@ -92,16 +90,12 @@ fn task_lines(
         TaskState::Done => ("✓", theme.done()),
     };
     let room = width.saturating_sub(TEXT_INDENT);
-    let head = if compact {
-        wrap(&[Span::raw(truncate(&task.title, room))], room)
-    } else {
-        let head = [
-            Span::styled(task.id.clone(), theme.strong()),
-            Span::styled(" · ", theme.muted()),
-            Span::raw(task.title.clone()),
-        ];
-        wrap(&head, room)
-    };
+    let head = [
+        Span::styled(task.id.clone(), theme.strong()),
+        Span::styled(" · ", theme.muted()),
+        Span::raw(task.title.clone()),
+    ];
+    let head = wrap(&head, room);
     for (n, row) in head.into_iter().enumerate() {
         let lead = if n == 0 {
             vec![Span::raw(" ".repeat(TASK_INDENT)), Span::styled(mark, mark_style), Span::raw(" ")]
@@ -115,14 +109,16 @@ fn task_lines(
     if task.status != TaskState::Failing && !next_move {
         return;
     }
+    // The workspace is on screen (the lab pane, the lesson): its files go by their own names.
+    let shown = |text: &str| app.workspace.shown_in(text);
     let notes = [
         task.reason.as_ref().map(|r| {
             let style = if task.status == TaskState::Failing { theme.failing() } else { theme.muted() };
-            vec![Span::styled(r.clone(), style)]
+            vec![Span::styled(shown(r), style)]
         }),
         task.hint
             .as_ref()
-            .map(|h| vec![Span::styled("Hint: ", theme.strong()), Span::raw(h.clone())]),
+            .map(|h| vec![Span::styled("Hint: ", theme.strong()), Span::raw(shown(h))]),
     ];
     for note in notes.into_iter().flatten() {
         for row in wrap(&note, width.saturating_sub(TEXT_INDENT)) {

@@ -225,17 +225,20 @@ impl Console {
         Submit::Run(input)
     }
 
-    /// Records what an input gave back on `server`; returns the entry its echo starts.
-    pub fn finish(&mut self, server: &str, result: Result<Run, String>) -> usize {
+    /// Empties the input, keeping it in the history; false when there was none.
+    pub fn clear_input(&mut self) -> bool {
+        if self.prompt.is_blank() {
+            return false;
+        }
+        let input = self.prompt.take();
+        self.history.push(input.trim());
+        true
+    }
+
+    /// Records what an input gave back on `server`.
+    pub fn finish(&mut self, server: &str, result: Result<Run, String>) {
         self.running.remove(server);
         self.cancelling.remove(server);
-        let echo = format!("{server}> ");
-        let start = self
-            .transcript
-            .entries()
-            .iter()
-            .rposition(|e| matches!(e, Entry::Echo { prompt, .. } if *prompt == echo))
-            .unwrap_or(self.transcript.entries().len());
         match result {
             Ok(run) => self.transcript.push(Entry::Run(run)),
             Err(reason) => {
@@ -243,8 +246,6 @@ impl Console {
                 self.transcript.push(Entry::Text { text: String::new(), tone: Tone::Plain });
             }
         }
-        // Trimming old entries may have moved it; the newest entries are still the last.
-        start.min(self.transcript.entries().len().saturating_sub(1))
     }
 
     /// Rows the input takes at `width`, before it would scroll.
@@ -439,10 +440,7 @@ mod tests {
         let mut c = console();
         typed(&mut c, "SELECT 1;");
         c.edit(Edit::Enter);
-        assert_eq!(
-            c.finish("master", Err("cannot reach the master: the lab is not running".into())),
-            0
-        );
+        c.finish("master", Err("cannot reach the master: the lab is not running".into()));
         assert!(c.running.is_empty());
         let shown = text(&c.transcript.window(0, 10));
         assert_eq!(

@@ -17,16 +17,17 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use crate::tui::action::{Action, Edit, Scroll, help_key_action, key_action};
+use crate::tui::action::{Action, Edit, Scroll, bound_elsewhere, help_key_action, key_action};
 use crate::tui::state::console::{Console, Submit};
+use crate::tui::state::transcript::{Entry, Tone};
 use crate::tui::draw;
-use crate::tui::effect::{AfterEdit, Effect};
+use crate::tui::effect::{AfterEdit, Effect, FileEdit};
 use crate::tui::draw::layout::Screen;
 use crate::tui::text::markdown::{self, CodeBlock, Page};
 use crate::tui::state::output::Output;
 use crate::tui::draw::theme::Theme;
 use crate::tui::state::view::{ServerLife, ServerView};
-use crate::grade::TaskStatus;
+use crate::grade::{TaskState, TaskStatus};
 use crate::tui::text::wrap::truncate;
 use crate::course::content::Day;
 use crate::course::lesson::{Engine, Purpose};
@@ -45,6 +46,19 @@ pub enum Pane {
     Console,
     /// The application's output.
     Output,
+}
+
+impl Pane {
+    /// The pane as the screen names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pane::Lesson => "lesson",
+            Pane::Tasks => "steps and tasks",
+            Pane::Lab => "lab",
+            Pane::Console => "SQL console",
+            Pane::Output => "application",
+        }
+    }
 }
 
 /// What the work pane shows.
@@ -70,6 +84,8 @@ pub enum Question {
     Reset,
     /// Kill this server like a power cut.
     Crash(String),
+    /// Which of these files to open in the editor (a digit picks one, Enter the first).
+    Edit(Vec<FileEdit>),
 }
 
 /// Everything the screen shows.
@@ -88,6 +104,8 @@ pub struct App<'a> {
     pub confirm: Option<Question>,
     /// Set once the learner asked to leave.
     pub quit: bool,
+    /// A Ctrl-C on the console's empty input: the next one, right after, leaves.
+    quit_asked: bool,
     /// First line shown of the lesson and of the tasks pane.
     pub lesson_scroll: usize,
     pub tasks_scroll: usize,
@@ -96,6 +114,8 @@ pub struct App<'a> {
     pub engine: Engine,
     /// The latest message for the footer; a key press clears it.
     pub notice: Option<String>,
+    /// Warnings shown while the screen was open, said again once it closes.
+    pub warnings: Vec<String>,
     /// The lab's selected server, as an index into `servers`: the server that `e`, `x` (and
     /// the lab's other server keys) act on.
     pub server: usize,
@@ -105,6 +125,8 @@ pub struct App<'a> {
     pub output: Output,
     /// The code block chosen with `[` and `]` in this step, if one was.
     code_mark: Option<usize>,
+    /// The files the current step's blocks change (`file=SERVER`, `run=app`), in its order.
+    step_files: Vec<FileEdit>,
     effects: Vec<Effect>,
     pages: Pages,
 }
@@ -164,20 +186,24 @@ impl<'a> App<'a> {
             help: false,
             confirm: None,
             quit: false,
+            quit_asked: false,
             lesson_scroll: 0,
             tasks_scroll: 0,
             servers: ServerView::not_started(day),
             tasks: TaskStatus::all_pending(&day.spec),
             engine: Engine::default(),
             notice: None,
+            warnings: Vec::new(),
             server: 0,
             work: None,
             console: Console::new(first, theme),
             output: Output::new(theme),
             code_mark: None,
+            step_files: Vec::new(),
             effects: Vec::new(),
             pages: Pages::default(),
         };
+        app.step_files = app.files_of_step();
         app.refresh();
         app
     }
@@ -185,10 +211,16 @@ impl<'a> App<'a> {
     /// Applies one action; returns whether anything on screen changed.
     pub fn update(&mut self, action: Action) -> bool {
         let before = self.seen();
-        if action.is_input() {
+        let input = action.is_input();
+        if input {
             self.notice = None;
         }
+        let quit_asked = self.quit_asked;
         self.apply(action);
+        // Asked once, any other input (the second Ctrl-C has left already) forgets it.
+        if input && quit_asked {
+            self.quit_asked = false;
+        }
         self.refresh();
         self.seen() != before
     }
@@ -217,6 +249,17 @@ impl<'a> App<'a> {
                     (Some(Question::Crash(server)), false) => {
                         self.notice = Some(format!("crash cancelled: the {server} keeps running"));
                     }
+                    (Some(Question::Edit(files)), _) => {
+                        let picked = match key.code {
+                            KeyCode::Enter => Some(0),
+                            KeyCode::Char(c) => c.to_digit(10).and_then(|d| d.checked_sub(1)),
+                            _ => None,
+                        };
+                        match picked.and_then(|i| files.get(i as usize)) {
+                            Some(edit) => self.effects.push(Effect::Edit(edit.clone())),
+                            None => self.notice = Some("no file opened".to_owned()),
+                        }
+                    }
                     (None, _) => {}
                 }
             }
@@ -231,6 +274,24 @@ impl<'a> App<'a> {
                         self.apply(Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
                         let plain = KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT);
                         self.apply(Action::Key(plain));
+                    }
+                    // A key of another pane: say where it works.
+                    None if !self.help => {
+                        if let Some(binding) = bound_elsewhere(&key, self.focus) {
+                            let panes: Vec<&str> = binding.panes.iter().map(|p| p.name()).collect();
+                            self.notice = Some(format!(
+                                "{} is for the {} pane: {}. Tab moves there.",
+                                binding.keys,
+                                panes.join(" / "),
+                                binding.help
+                            ));
+                        } else if let Some(name) = unbound_name(&key) {
+                            // Silence would read as a frozen screen.
+                            self.notice = Some(format!(
+                                "{name} does nothing in the {} pane; ? lists its keys.",
+                                self.focus.name()
+                            ));
+                        }
                     }
                     None => {}
                 }
@@ -306,20 +367,35 @@ impl<'a> App<'a> {
                     self.pages.steps.clear();
                 }
                 let first_view = self.servers.is_empty();
+                let about = self.step_server().map(str::to_owned);
                 self.servers = servers;
+                // The lab installs the workspace: the application's files may be there now.
+                self.step_files = self.files_of_step();
                 self.server = self.server.min(self.servers.len().saturating_sub(1));
-                if first_view {
+                // The step moved on (its server crashed): so does the selection.
+                if first_view || self.step_server() != about.as_deref() {
                     self.follow_step_server();
                 }
             }
-            Action::Tasks(tasks) => self.tasks = tasks,
+            Action::Tasks(tasks) => {
+                let changed = tasks != self.tasks;
+                self.tasks = tasks;
+                // A task that fails below the pane's end: show its reason and hint, unless
+                // the learner is reading the pane.
+                if changed && self.focus != Pane::Tasks {
+                    self.tasks_scroll = self.tasks_row_from(Some(self.tasks_scroll));
+                }
+            }
             Action::Engine(engine) => self.engine = engine,
+            Action::LabReset { notice } => self.after_reset(notice),
             Action::Notice(text) => self.notice = Some(text),
+            Action::Warning(text) => {
+                self.notice = Some(text.clone());
+                self.warnings.push(text);
+            }
             Action::SqlDone { server, result } => {
-                self.refresh();
-                let entry = self.console.finish(&server, result);
-                let height = self.pane_height(Pane::Console);
-                self.console.transcript.show_from(entry, height);
+                // The result's end shows (clamp_scroll), unless the learner scrolled back.
+                self.console.finish(&server, result);
                 // The statement may have completed a task: grade now, not at the next round.
                 self.effects.push(Effect::Lab(Request::Recheck));
             }
@@ -333,6 +409,8 @@ impl<'a> App<'a> {
                 }
             }
             Action::AppFailed(reason) => {
+                // A run that could not start is a failed run, graded as one.
+                self.effects.push(Effect::Lab(Request::Recheck));
                 self.output.failed(&reason);
                 self.notice = Some(reason);
             }
@@ -341,24 +419,27 @@ impl<'a> App<'a> {
 
     /// The regions of the screen, or `None` when the terminal is too small.
     pub fn screen(&self) -> Option<Screen> {
-        Screen::of(self.area, self.lab_rows(), self.work.is_some())
+        Screen::of(self.area, self.lab_rows(), self.work.is_some(), self.footer_rows())
     }
 
     /// The regions of the screen with the work pane open, where it would be.
     fn work_screen(&self) -> Option<Screen> {
-        Screen::of(self.area, self.lab_rows(), true)
+        Screen::of(self.area, self.lab_rows(), true, self.footer_rows())
     }
 
-    /// Lines the lab pane wants: a line per server, one more for a reason or detail, then a
-    /// blank line and the workspace.
+    /// Rows the footer takes: a notice too long for the keys' line gets one of its own.
+    fn footer_rows(&self) -> u16 {
+        draw::footer::rows(self, self.area.width)
+    }
+
+    /// Lines the lab pane wants at its width: every server with replication's health in full,
+    /// then a blank line and the workspace; the pane shrinks that when the screen is short
+    /// (draw::lab).
     pub fn lab_rows(&self) -> u16 {
-        let extra = |s: &ServerView| {
-            usize::from(s.detail.is_some() || matches!(s.state, ServerLife::Failed(_)))
-        };
-        // Replication's health in full under each server; the pane shrinks it to a line per
-        // server, or none, when the screen is short (draw::lab).
-        let health = |s: &ServerView| s.health.as_ref().map_or(0, |h| h.lines.len());
-        let rows: usize = self.servers.iter().map(|s| 1 + extra(s) + health(s)).sum::<usize>() + 2;
+        // The lab pane's width does not depend on the rows it asks for.
+        let width = Screen::of(self.area, 0, self.work.is_some(), self.footer_rows())
+            .map_or(0, |s| s.lab_text().width);
+        let rows = draw::lab::wanted_rows(self, usize::from(width));
         u16::try_from(rows).unwrap_or(u16::MAX)
     }
 
@@ -372,18 +453,21 @@ impl<'a> App<'a> {
         self.pages.steps.get(&self.step).map_or(&[], |p| p.code.as_slice())
     }
 
-    /// The code block `y` and `v` act on: the one chosen with `[`/`]`, else the first one in
-    /// view (else the next one below, else the last).
+    /// The code block `y` and `v` act on: the one chosen with `[`/`]` while it is in view
+    /// (scrolled away, the learner means one they see), else the first one wholly in view,
+    /// else the first one partly in view (else the next one below, else the last).
     pub fn code_target(&self) -> Option<&CodeBlock> {
         let blocks = self.code_blocks();
-        if let Some(chosen) = self.code_mark.and_then(|i| blocks.get(i)) {
-            return Some(chosen);
-        }
         let top = self.lesson_scroll;
         let bottom = top + self.pane_height(Pane::Lesson).max(1);
+        let in_view = |b: &&CodeBlock| b.lines.end > top && b.lines.start < bottom;
+        if let Some(chosen) = self.code_mark.and_then(|i| blocks.get(i)).filter(in_view) {
+            return Some(chosen);
+        }
         blocks
             .iter()
-            .find(|b| b.lines.end > top && b.lines.start < bottom)
+            .find(|b| b.lines.start >= top && b.lines.end <= bottom)
+            .or_else(|| blocks.iter().find(in_view))
             .or_else(|| blocks.iter().find(|b| b.lines.start >= top))
             .or(blocks.last())
     }
@@ -437,19 +521,64 @@ impl<'a> App<'a> {
             self.step = step;
             self.lesson_scroll = 0;
             self.code_mark = None;
+            self.step_files = self.files_of_step();
             self.follow_step_server();
             self.refresh();
             self.tasks_scroll = self.tasks_step_row();
         }
     }
 
-    /// Where the current step starts in the tasks pane.
+    /// A fresh lab has every task to do: back to the first step that teaches one.
+    fn after_reset(&mut self, notice: String) {
+        self.tasks = TaskStatus::all_pending(&self.day.spec);
+        // The console's past results are the old lab's: say where the fresh one begins.
+        if !self.console.transcript.is_empty() {
+            self.console.transcript.push(Entry::Text {
+                text: "── The lab was reset here: what is above ran on the servers before. ──".to_owned(),
+                tone: Tone::Muted,
+            });
+            let height = self.pane_height(Pane::Console);
+            self.console.transcript.scroll_to_end(height);
+        }
+        let steps = &self.day.lesson.steps;
+        let Some(first) = steps.iter().position(|s| !s.tasks.is_empty()) else {
+            self.notice = Some(notice);
+            return;
+        };
+        self.go_to(first);
+        let title = &steps[first].title;
+        self.notice = Some(format!(
+            "{notice} Back to step {}/{}, {title}: its task is the first to do.",
+            first + 1,
+            steps.len()
+        ));
+    }
+
+    /// Where the tasks pane shows the current step from: its start, or, when one of its
+    /// tasks fails below what the pane then holds, as far down as shows that task's reason
+    /// and hint in full.
     fn tasks_step_row(&self) -> usize {
+        self.tasks_row_from(None)
+    }
+
+    /// As [`Self::tasks_step_row`], from where the pane is now: it moves only when the
+    /// failing task's end is below it.
+    fn tasks_row_from(&self, now: Option<usize>) -> usize {
         let Some(screen) = self.screen() else {
             return 0;
         };
-        let list = draw::tasks::lines(self, screen.tasks_text());
-        list.step_rows.get(self.step).copied().unwrap_or(0)
+        let text = screen.tasks_text();
+        let list = draw::tasks::lines(self, text);
+        let start = list.step_rows.get(self.step).copied().unwrap_or(0);
+        let from = now.unwrap_or(start);
+        let Some(step) = self.day.lesson.steps.get(self.step) else { return from };
+        let failing = self.tasks.iter().find(|t| t.status == TaskState::Failing && step.tasks.contains(&t.id));
+        let end = failing.and_then(|t| list.task_ends.iter().find(|(id, _)| *id == t.id)).map(|(_, end)| *end);
+        let height = usize::from(text.height);
+        match end {
+            Some(end) if end > from + height => start.max(end - height),
+            _ => from,
+        }
     }
 
     /// The panes on screen, in the order Tab visits them.
@@ -485,10 +614,19 @@ impl<'a> App<'a> {
         }
     }
 
-    /// Ctrl-C: cancels what the console runs; with nothing running, leaves.
+    /// Ctrl-C: cancels what the console runs. In the console it clears the input, as the
+    /// server's client does, and leaves only when pressed twice on an empty line; elsewhere
+    /// it leaves.
     fn interrupt(&mut self) {
         if self.console.running.is_empty() {
-            self.quit = true;
+            if self.focus != Pane::Console || self.quit_asked {
+                self.quit = true;
+            } else if self.console.clear_input() {
+                self.notice = Some("input cleared (↑ brings it back); Esc closes the console".to_owned());
+            } else {
+                self.quit_asked = true;
+                self.notice = Some("Ctrl-C again quits sqlcourse; Esc closes the console".to_owned());
+            }
             return;
         }
         let servers: Vec<String> = self.console.running.iter().cloned().collect();
@@ -501,40 +639,97 @@ impl<'a> App<'a> {
         self.server = self.server.saturating_add_signed(step).min(last);
     }
 
-    /// Opens the file the step is about: the application's file its `run=app` block changes,
-    /// else the selected server's config file.
+    /// Opens the file to edit: the one there is, or asks which when there are several.
     fn edit_config(&mut self) {
-        if let Some(file) = self.step_app_file() {
-            self.effects.push(Effect::Edit { file, then: AfterEdit::RunApp });
-            return;
-        }
-        let Some(server) = self.selected_server().map(str::to_owned) else {
-            return;
-        };
-        match self.workspace.config_file(self.day, &server) {
-            Some(file) => self.effects.push(Effect::Edit { file, then: AfterEdit::Restart(server) }),
-            None => self.notice = Some(format!("the {server} has no config file in this lab")),
+        let mut files = self.edit_choices();
+        match files.len() {
+            0 => self.notice = Some("no file to edit here: select a server first".to_owned()),
+            1 => self.effects.extend(files.pop().map(Effect::Edit)),
+            _ => self.confirm = Some(Question::Edit(files)),
         }
     }
 
-    /// The application file this step's Python changes, when it has such a block.
-    pub fn step_app_file(&self) -> Option<PathBuf> {
-        let step = self.day.lesson.steps.get(self.step)?;
-        let block = step.blocks.iter().find(|b| b.purpose == Some(Purpose::App))?;
-        self.workspace.app_file_assigning(self.day, &block.text)
-    }
-
-    /// A step about one server's config file selects that server (`e`, `r` and `x` then act
-    /// on it), so the step says which server without the learner looking for it.
-    fn follow_step_server(&mut self) {
-        let Some(step) = self.day.lesson.steps.get(self.step) else { return };
-        let server = step.blocks.iter().find_map(|b| match &b.purpose {
-            Some(Purpose::Config { server }) => Some(server.as_str()),
-            _ => None,
+    /// What `e` offers: the files the step's blocks change, then the selected server's
+    /// config file.
+    pub fn edit_choices(&self) -> Vec<FileEdit> {
+        let selected = self.selected_server().and_then(|server| {
+            let file = self.workspace.config_file(self.day, server)?;
+            Some(FileEdit { file, then: AfterEdit::Restart(server.to_owned()) })
         });
-        if let Some(at) = server.and_then(|name| self.servers.iter().position(|s| s.name == name)) {
+        // The step's own files first (Enter takes the first), then the selected server's.
+        let mut files: Vec<FileEdit> = Vec::new();
+        for edit in self.step_files.iter().cloned().chain(selected) {
+            add_once(&mut files, edit);
+        }
+        files
+    }
+
+    /// The files the current step's blocks change: a server's config file (`file=SERVER`),
+    /// the application's file its Python assigns in (`run=app`).
+    fn files_of_step(&self) -> Vec<FileEdit> {
+        let Some(step) = self.day.lesson.steps.get(self.step) else { return Vec::new() };
+        let mut files: Vec<FileEdit> = Vec::new();
+        for block in &step.blocks {
+            let edit = match &block.purpose {
+                Some(Purpose::Config { server }) => {
+                    self.workspace.config_file(self.day, server).map(|file| FileEdit {
+                        file,
+                        then: AfterEdit::Restart(server.clone()),
+                    })
+                }
+                Some(Purpose::App) => self
+                    .workspace
+                    .app_file_assigning(self.day, &block.text)
+                    .map(|file| FileEdit { file, then: AfterEdit::RunApp }),
+                _ => None,
+            };
+            if let Some(edit) = edit {
+                add_once(&mut files, edit);
+            }
+        }
+        files
+    }
+
+    /// A step selects the server it is about now (`step_server`), so `e`, `r`, `x` and `K`
+    /// act where the step asks.
+    fn follow_step_server(&mut self) {
+        let at = self
+            .step_server()
+            .and_then(|name| self.servers.iter().position(|s| s.name == name));
+        if let Some(at) = at {
             self.server = at;
         }
+    }
+
+    /// The server of the step's first config file to edit or server to crash; a crash is
+    /// passed over once its server is down, for the step's next server.
+    fn step_server(&self) -> Option<&str> {
+        let step = self.day.lesson.steps.get(self.step)?;
+        let down = |name: &str| {
+            let view = self.servers.iter().find(|s| s.name == name);
+            view.is_some_and(|s| matches!(s.state, ServerLife::Failed(_) | ServerLife::Stopped))
+        };
+        step.blocks.iter().find_map(|b| match &b.purpose {
+            Some(Purpose::Config { server }) => Some(server.as_str()),
+            Some(Purpose::Shell) => crashed_by(&b.text).filter(|server| !down(server)),
+            _ => None,
+        })
+    }
+
+    /// The actions the current step's blocks ask for, whose keys the footer keeps in view:
+    /// `a` for the application's code, `K` for a crash.
+    pub fn step_actions(&self) -> Vec<Action> {
+        let Some(step) = self.day.lesson.steps.get(self.step) else { return Vec::new() };
+        let mut actions = Vec::new();
+        for block in &step.blocks {
+            let action = match &block.purpose {
+                Some(Purpose::App) => Some(Action::RunApp),
+                Some(Purpose::Shell) if crashed_by(&block.text).is_some() => Some(Action::Crash),
+                _ => None,
+            };
+            actions.extend(action.filter(|a| !actions.contains(a)));
+        }
+        actions
     }
 
     /// Selects the next server, after the last the first.
@@ -605,7 +800,12 @@ impl<'a> App<'a> {
         };
         if !matches!(block.lang.as_str(), "sql" | "mysql" | "mariadb") {
             let lang = if block.lang.is_empty() { "not SQL" } else { block.lang.as_str() };
-            self.notice = Some(format!("that block is {lang}, not for the console: y copies it"));
+            self.notice = Some(format!("that block is {lang}, not for the console: y copies it, ] marks the next block"));
+            return;
+        }
+        // A block the lesson marks as not for this lab (another program's, a wrong example).
+        if block.purpose == Some(Purpose::NoRun) {
+            self.notice = Some("that block is not for this lab's servers, as the lesson says: y copies it".to_owned());
             return;
         }
         self.open(Work::Console);
@@ -614,8 +814,18 @@ impl<'a> App<'a> {
         } else {
             self.console.prompt.insert(&block.text);
         }
-        self.notice =
-            Some(format!("Enter runs it on the {} (Ctrl-T: other server)", self.console.target));
+        // A block for one server goes to that server, whichever the console was last on.
+        let switched = match block.purpose {
+            Some(Purpose::Sql { server }) if server != self.console.target => {
+                self.console.target = server;
+                "; the console switched to it for this block"
+            }
+            _ => "",
+        };
+        self.notice = Some(format!(
+            "Enter runs it on the {}{switched} (Ctrl-T: other server)",
+            self.console.target
+        ));
     }
 
     fn run_app(&mut self) {
@@ -668,10 +878,7 @@ impl<'a> App<'a> {
             Pane::Tasks => self.tasks_scroll = self.tasks_scroll.saturating_add_signed(lines),
             Pane::Lab => {}
             Pane::Console => self.console.transcript.scroll_by(lines, height),
-            Pane::Output => {
-                self.output.transcript.scroll_by(lines, height);
-                self.output.follow = self.output.transcript.at_end(height);
-            }
+            Pane::Output => self.output.transcript.scroll_by(lines, height),
         }
         self.clamp_scroll();
     }
@@ -701,9 +908,6 @@ impl<'a> App<'a> {
         let console = self.pane_height(Pane::Console);
         self.console.transcript.clamp(console);
         let output = self.pane_height(Pane::Output);
-        if self.output.follow {
-            self.output.transcript.scroll_to_end(output);
-        }
         self.output.transcript.clamp(output);
     }
 
@@ -782,5 +986,34 @@ impl<'a> App<'a> {
             output_running: o.running,
             output_exit: o.exit,
         }
+    }
+}
+
+/// The server a shell block crashes (`sqlcourse DAY crash SERVER`), the command `K` stands for.
+fn crashed_by(script: &str) -> Option<&str> {
+    script.lines().find_map(|line| match line.split_whitespace().collect::<Vec<_>>()[..] {
+        ["sqlcourse", _, "crash", server] => Some(server),
+        _ => None,
+    })
+}
+
+/// Adds a file to edit unless it is there already.
+fn add_once(files: &mut Vec<FileEdit>, edit: FileEdit) {
+    if !files.iter().any(|f| f.file == edit.file) {
+        files.push(edit);
+    }
+}
+
+/// How the notice names a key no pane binds: a letter, a sign or a function key; other keys
+/// (with Ctrl, arrows a pane does not use) pass unremarked.
+fn unbound_name(key: &KeyEvent) -> Option<String> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return None;
+    }
+    match key.code {
+        KeyCode::Char(' ') => None,
+        KeyCode::Char(c) => Some(c.to_string()),
+        KeyCode::F(n) => Some(format!("F{n}")),
+        _ => None,
     }
 }

@@ -11,13 +11,11 @@ pub struct Output {
     pub running: bool,
     /// How the last run ended: `Some(None)` when a signal stopped it.
     pub exit: Option<Option<i32>>,
-    /// Follow new lines while the end is on screen.
-    pub follow: bool,
 }
 
 impl Output {
     pub fn new(theme: Theme) -> Self {
-        Output { transcript: Transcript::new(theme), running: false, exit: None, follow: true }
+        Output { transcript: Transcript::new(theme), running: false, exit: None }
     }
 
     /// Clears the last run's output for a new run of `command`.
@@ -25,7 +23,6 @@ impl Output {
         self.transcript.clear();
         self.running = true;
         self.exit = None;
-        self.follow = true;
         self.transcript.push(Entry::Echo { prompt: "$ ".into(), text: command.into(), sql: false });
     }
 

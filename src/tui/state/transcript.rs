@@ -10,7 +10,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::tui::text::highlight::highlight;
 use crate::tui::draw::theme::Theme;
-use crate::tui::text::wrap::{hard_wrap, wrap};
+use crate::tui::text::wrap::{soft_wrap, wrap};
 use crate::sql::{
     DEFAULT_MAX_COLUMN_WIDTH, Outcome, Run, StatementResult, Table, summary, vertical_lines,
 };
@@ -71,11 +71,12 @@ pub struct Transcript {
     width: usize,
     /// Blocks in order, each with the line it starts on.
     blocks: Vec<(usize, Block)>,
-    /// The line each entry starts on.
-    entry_lines: Vec<usize>,
     total: usize,
     /// The first line on screen.
     pub scroll: usize,
+    /// Keep the end in view as entries arrive: until the reader scrolls back, and again once
+    /// they scroll to the end.
+    follow: bool,
 }
 
 impl Transcript {
@@ -85,9 +86,9 @@ impl Transcript {
             entries: Vec::new(),
             width: 0,
             blocks: Vec::new(),
-            entry_lines: Vec::new(),
             total: 0,
             scroll: 0,
+            follow: true,
         }
     }
 
@@ -133,9 +134,9 @@ impl Transcript {
     pub fn clear(&mut self) {
         self.entries.clear();
         self.blocks.clear();
-        self.entry_lines.clear();
         self.total = 0;
         self.scroll = 0;
+        self.follow = true;
     }
 
     /// Lays the entries out for a new width; nothing happens when it is the same.
@@ -145,31 +146,29 @@ impl Transcript {
         }
         self.width = width;
         self.blocks.clear();
-        self.entry_lines.clear();
         self.total = 0;
         for index in 0..self.entries.len() {
             self.lay_out(index);
         }
     }
 
-    /// The line entry `index` starts on.
-    pub fn entry_line(&self, index: usize) -> Option<usize> {
-        self.entry_lines.get(index).copied()
-    }
-
-    /// Moves by `lines`, staying within what `height` rows can show.
+    /// Moves by `lines`, staying within what `height` rows can show; following the end again
+    /// when that is where it lands.
     pub fn scroll_by(&mut self, lines: isize, height: usize) {
-        self.scroll = self.scroll.saturating_add_signed(lines);
-        self.clamp(height);
+        self.scroll = self.scroll.saturating_add_signed(lines).min(self.last_start(height));
+        self.follow = self.at_end(height);
     }
 
+    /// Keeps the scroll within what `height` rows can show, at the end while following.
     pub fn clamp(&mut self, height: usize) {
-        self.scroll = self.scroll.min(self.total.saturating_sub(height));
+        let last = self.last_start(height);
+        self.scroll = if self.follow { last } else { self.scroll.min(last) };
     }
 
-    /// Scrolls so the end shows.
+    /// Scrolls so the end shows, and follows it from now on.
     pub fn scroll_to_end(&mut self, height: usize) {
-        self.scroll = self.total.saturating_sub(height);
+        self.follow = true;
+        self.scroll = self.last_start(height);
     }
 
     /// Whether the end is on screen.
@@ -177,11 +176,9 @@ impl Transcript {
         self.scroll + height >= self.total
     }
 
-    /// Shows entry `index` and what follows it: all of it when it fits, else from its start.
-    pub fn show_from(&mut self, index: usize, height: usize) {
-        let start = self.entry_line(index).unwrap_or(0);
-        self.scroll =
-            if self.total - start <= height { self.total.saturating_sub(height) } else { start };
+    /// The first line shown when the end is at the bottom of `height` rows.
+    fn last_start(&self, height: usize) -> usize {
+        self.total.saturating_sub(height)
     }
 
     /// The lines from `start`, at most `height` of them, each no wider than the layout's width.
@@ -257,7 +254,6 @@ impl Transcript {
 
     /// Appends the layout of entry `index`.
     fn lay_out(&mut self, index: usize) {
-        self.entry_lines.push(self.total);
         let blocks = match &self.entries[index] {
             Entry::Echo { prompt, text, sql } => vec![Block::Lines(self.echo(prompt, text, *sql))],
             // Messages wrap at words; program output keeps its spacing.
@@ -291,7 +287,7 @@ impl Transcript {
                 StatementResult::Rows(set) if !set.rows.is_empty() => {
                     if outcome.statement.vertical {
                         for line in vertical_lines(set, 0..set.rows.len()) {
-                            for row in hard_wrap(&[Span::raw(line)], self.width) {
+                            for row in soft_wrap(&[Span::raw(line)], self.width) {
                                 lines.push(Line::from(row));
                             }
                         }
@@ -348,7 +344,7 @@ impl Transcript {
             spans.extend(
                 tokens.into_iter().map(|(t, s)| Span::styled(s.to_owned(), self.theme.token(t))),
             );
-            lines.extend(hard_wrap(&spans, self.width).into_iter().map(Line::from));
+            lines.extend(soft_wrap(&spans, self.width).into_iter().map(Line::from));
         }
         lines
     }
@@ -362,9 +358,9 @@ impl Transcript {
     }
 
     fn wrapped(&self, text: &str, style: Style) -> Vec<Line<'static>> {
-        // Output keeps its spacing; only lines too long for the pane are cut onto the next.
+        // Output keeps its spacing; only lines too long for the pane break, at a space.
         text.split('\n')
-            .flat_map(|line| hard_wrap(&[Span::styled(line.to_owned(), style)], self.width))
+            .flat_map(|line| soft_wrap(&[Span::styled(line.to_owned(), style)], self.width))
             .map(Line::from)
             .collect()
     }
@@ -448,7 +444,6 @@ mod tests {
             ]
         );
         assert_eq!(t.len(), 10);
-        assert_eq!(t.entry_line(1), Some(2));
     }
 
     #[test]
@@ -520,7 +515,7 @@ mod tests {
     }
 
     #[test]
-    fn scrolling_stays_inside_and_a_new_entry_shows_from_its_start_when_long() {
+    fn scrolling_stays_inside_and_the_end_is_followed_until_scrolled_back() {
         let mut t = transcript(40);
         for n in 0..5 {
             t.push(Entry::Text { text: format!("line {n}"), tone: Tone::Plain });
@@ -529,11 +524,17 @@ mod tests {
         assert_eq!(t.scroll, 2);
         assert!(t.at_end(3));
         t.push(Entry::Run(rows(20, false)));
-        t.show_from(5, 10);
-        assert_eq!(t.scroll, 5, "a long result shows from its start");
-        t.push(Entry::Text { text: "short".into(), tone: Tone::Plain });
-        t.show_from(6, 10);
-        assert!(t.at_end(10), "a short one shows with the end");
+        t.clamp(10);
+        assert!(t.at_end(10), "a long result shows its end: {}", t.scroll);
+        t.scroll_by(-4, 10);
+        let back = t.scroll;
+        t.push(Entry::Text { text: "newer".into(), tone: Tone::Plain });
+        t.clamp(10);
+        assert_eq!(t.scroll, back, "scrolled back, it stays where the reader is");
+        t.scroll_by(100, 10);
+        t.push(Entry::Text { text: "newest".into(), tone: Tone::Plain });
+        t.clamp(10);
+        assert!(t.at_end(10), "back at the end, it follows again");
     }
 
     #[test]

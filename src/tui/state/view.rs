@@ -30,14 +30,15 @@ pub enum ServerLife {
 }
 
 impl ServerView {
-    /// Every server of a day, not started, on its default port: the lab before it is up.
+    /// Every server of a day, not started: the lab before it is seen. No port yet: the lab
+    /// may publish a server elsewhere than its default, and only the lab knows.
     pub fn not_started(day: &Day) -> Vec<ServerView> {
         let servers = day.spec.servers.iter();
         servers
             .map(|s| ServerView {
                 name: s.name.clone(),
                 state: ServerLife::NotStarted,
-                port: Some(s.port),
+                port: None,
                 detail: None,
                 health: None,
             })

@@ -9,7 +9,7 @@
 
 use std::io::Write;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -21,6 +21,13 @@ use signal_hook::low_level::siginfo::{Cause, Origin};
 
 /// The process id of the program that has the terminal (the editor), 0 when none.
 static CHILD: AtomicU32 = AtomicU32::new(0);
+
+/// When the terminal was last handed back, in milliseconds since `clock()` began (0: never).
+static HANDED_BACK_AT: AtomicU64 = AtomicU64::new(0);
+
+/// A keyboard signal typed at the editor may be read here only after the editor has already
+/// ended of it and the terminal is back: for this long it is still the editor's.
+const LATE_KEYBOARD_SIGNAL: Duration = Duration::from_secs(1);
 
 /// How long a program handed the terminal gets to end on the signal before it is killed.
 const CHILD_GRACE: Duration = Duration::from_secs(3);
@@ -54,12 +61,25 @@ pub fn handed_to(pid: u32) {
 
 /// The program that had the terminal has ended.
 pub fn handed_back() {
+    HANDED_BACK_AT.store(since_start().max(1), Ordering::SeqCst);
     CHILD.store(0, Ordering::SeqCst);
 }
 
-/// A Ctrl-C or Ctrl-\ typed while the editor has the terminal reached the editor too.
+/// Milliseconds since the first call.
+fn since_start() -> u64 {
+    static START: OnceLock<Instant> = OnceLock::new();
+    let start = START.get_or_init(Instant::now);
+    u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// A Ctrl-C or Ctrl-\ typed while the editor has the terminal reached the editor too. The
+/// screen keeps the terminal raw, where those keys are no signals, so one from the keyboard
+/// read just after the editor ended was typed at the editor.
 fn left_to_the_child(origin: &Origin) -> bool {
-    CHILD.load(Ordering::SeqCst) != 0
+    let back_at = HANDED_BACK_AT.load(Ordering::SeqCst);
+    let just_back = back_at != 0
+        && Duration::from_millis(since_start().saturating_sub(back_at)) < LATE_KEYBOARD_SIGNAL;
+    (CHILD.load(Ordering::SeqCst) != 0 || just_back)
         && matches!(origin.signal, SIGINT | SIGQUIT)
         && matches!(origin.cause, Cause::Kernel)
 }

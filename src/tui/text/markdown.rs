@@ -13,8 +13,8 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::tui::text::highlight::highlight;
 use crate::tui::draw::theme::Theme;
-use crate::tui::text::wrap::{Row, hard_wrap, width as spans_width, wrap};
-use crate::course::lesson::{Engine, markdown_options};
+use crate::tui::text::wrap::{Row, soft_wrap, width as spans_width, wrap};
+use crate::course::lesson::{Engine, Info, Purpose, markdown_options};
 
 /// A rendered text: its lines, and where its code blocks are in them.
 #[derive(Debug, Default)]
@@ -33,6 +33,8 @@ pub struct CodeBlock {
     pub bar: usize,
     /// The language its fence names (`sql`), lower case; empty when none.
     pub lang: String,
+    /// What its fence says it is for (`on=slave`: SQL for the slave), when it says.
+    pub purpose: Option<Purpose>,
     /// The code as written, without its final line break.
     pub text: String,
 }
@@ -335,7 +337,7 @@ impl<'t> Renderer<'t> {
                 .into_iter()
                 .map(|(token, text)| Span::styled(text.to_owned(), self.theme.token(token)))
                 .collect();
-            for row in hard_wrap(&spans, width) {
+            for row in soft_wrap(&spans, width) {
                 let mut out = vec![Span::styled(CODE_BAR, self.theme.frame())];
                 out.extend(row);
                 self.emit(out);
@@ -347,6 +349,8 @@ impl<'t> Renderer<'t> {
             lines: first..self.lines.len(),
             bar: self.containers.len(),
             lang: lang.to_ascii_lowercase(),
+            // The lesson was checked when it loaded: a word it does not know cannot be here.
+            purpose: Info::parse(info).ok().and_then(|i| i.purpose),
             text: code.strip_suffix('\n').unwrap_or(code).to_owned(),
         });
         self.gap = true;
@@ -643,12 +647,19 @@ mod tests {
     }
 
     #[test]
-    fn code_blocks_are_highlighted_barred_and_hard_wrapped() {
-        let md = "```sql\nSHOW VARIABLES LIKE 'server_id';\n\n  SELECT 1;\n```";
+    fn code_blocks_are_highlighted_barred_and_wrapped_at_spaces() {
+        let md = "```sql\nSHOW VARIABLES LIKE 'server_id';\n\n  SELECT 1;\nVALUES_ARE_TOO_LONG_FOR_IT\n```";
         let lines = render(md, 20, Engine::MariaDb, &COLOR).lines;
         assert_eq!(
             text(&lines),
-            ["│ SHOW VARIABLES LIK", "│ E 'server_id';", "│", "│   SELECT 1;"]
+            [
+                "│ SHOW VARIABLES",
+                "│ LIKE 'server_id';",
+                "│",
+                "│   SELECT 1;",
+                "│ VALUES_ARE_TOO_LON",
+                "│ G_FOR_IT"
+            ]
         );
         assert_eq!(style_of(&lines, "SHOW"), COLOR.token(super::super::highlight::Token::Keyword));
         assert_eq!(

@@ -92,6 +92,48 @@ pub fn hard_wrap(spans: &[Span<'_>], width: usize) -> Vec<Row> {
     rows
 }
 
+/// Cuts styled text into lines of at most `width` columns, keeping its spacing (code and
+/// the server's output stay as written), at a space where the line has one: the space the
+/// line breaks at is not drawn. A word is cut only when no line can hold it.
+pub fn soft_wrap(spans: &[Span<'_>], width: usize) -> Vec<Row> {
+    let width = width.max(1);
+    let chars: Vec<(Style, char)> =
+        spans.iter().flat_map(|s| s.content.chars().map(move |c| (s.style, c))).collect();
+    let mut rows = Vec::new();
+    let mut start = 0;
+    while start < chars.len() {
+        let mut end = start;
+        let mut used = 0;
+        while end < chars.len() && (end == start || used + char_width(chars[end].1) <= width) {
+            used += char_width(chars[end].1);
+            end += 1;
+        }
+        // A space breaks the line only after some text on it, not in its indentation.
+        let text_before = |i: usize| chars[start..i].iter().any(|(_, c)| *c != ' ');
+        let (cut, next) = if end == chars.len() {
+            (end, end)
+        } else if chars[end].1 == ' ' && text_before(end) {
+            (end, end + 1)
+        } else {
+            // The line's last such space; without one the word is too long: cut it.
+            match (start + 1..end).rev().find(|&i| chars[i].1 == ' ' && text_before(i)) {
+                Some(space) => (space, space + 1),
+                None => (end, end),
+            }
+        };
+        let mut row = RowBuilder::default();
+        for (style, c) in &chars[start..cut] {
+            row.push(*style, *c);
+        }
+        rows.push(row.take());
+        start = next;
+    }
+    if rows.is_empty() {
+        rows.push(Vec::new());
+    }
+    rows
+}
+
 /// The width of styled text in columns.
 pub fn width(spans: &[Span<'_>]) -> usize {
     spans.iter().map(Span::width).sum()
@@ -182,6 +224,20 @@ mod tests {
     fn hard_wrap_keeps_spaces() {
         let rows = hard_wrap(&[Span::raw("  SELECT  1")], 5);
         assert_eq!(plain(&rows), ["  SEL", "ECT  ", "1"]);
+    }
+
+    #[test]
+    fn soft_wrap_breaks_at_spaces_and_keeps_the_rest_of_the_spacing() {
+        let wrap = |text: &str, width| plain(&soft_wrap(&[Span::raw(text)], width));
+        assert_eq!(wrap("INSERT INTO t VALUES ('four');", 24), ["INSERT INTO t VALUES", "('four');"]);
+        assert_eq!(wrap("    SELECT  1,  2", 12), ["    SELECT ", "1,  2"]);
+        assert_eq!(
+            wrap("Note (Code 4190): the value of 'Using_Gtid' changed", 30),
+            ["Note (Code 4190): the value of", "'Using_Gtid' changed"]
+        );
+        assert_eq!(wrap("abcdefghij xy", 4), ["abcd", "efgh", "ij", "xy"], "a long word is cut");
+        assert_eq!(wrap("        abcdefgh", 6), ["      ", "  abcd", "efgh"], "no text to break after");
+        assert_eq!(wrap("", 5), [""]);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::grade::grader::{Grader, record_progress};
@@ -17,7 +17,7 @@ use crate::lab::endpoint::Endpoint;
 use crate::probe::snapshot::Snapshot;
 use crate::tui::action::Action;
 use crate::tui::state::view::{ServerLife, ServerView};
-use crate::learner::workspace::Workspace;
+use crate::learner::workspace::{Workspace, modified};
 use crate::learner::progress::Progress;
 
 /// How often the servers are watched and graded while the screen is open.
@@ -38,12 +38,67 @@ pub enum Request {
     Reset,
 }
 
+impl Request {
+    /// What the lab's thread is doing while it carries the request out, for the learner
+    /// (`restarting the master`); `None` for a re-check, which changes nothing.
+    fn doing(&self) -> Option<String> {
+        match self {
+            Request::Recheck => None,
+            Request::Restart(server) => Some(format!("restarting the {server}")),
+            Request::Crash(server) => Some(format!("stopping the {server}")),
+            Request::Reset => Some("resetting the lab".to_owned()),
+        }
+    }
+}
+
+/// The lifecycle operation the lab's thread carries out now, and whether the screen is
+/// closing. A quit must not cut an operation short: Docker stops a server being restarted
+/// and never starts it again when the process asking for the restart goes away. So the
+/// screen waits for the operation under way, and the thread starts none once it closes.
+#[derive(Default)]
+struct Activity {
+    state: Mutex<ActivityState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct ActivityState {
+    doing: Option<String>,
+    closing: bool,
+}
+
+impl Activity {
+    /// Marks an operation begun until the guard is dropped (also by a panic); `None`, and
+    /// nothing begun, when the screen is closing.
+    fn begin(&self, doing: String) -> Option<Busy<'_>> {
+        let mut state = self.state.lock().ok()?;
+        if state.closing {
+            return None;
+        }
+        state.doing = Some(doing);
+        Some(Busy(self))
+    }
+}
+
+/// An operation under way; dropping it ends it.
+struct Busy<'a>(&'a Activity);
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut state) = self.0.state.lock() {
+            state.doing = None;
+        }
+        self.0.changed.notify_all();
+    }
+}
+
 /// The screen's hold on the lab: requests go in, and the servers as last seen come out.
 #[derive(Clone)]
 pub struct LabHandle {
     slug: String,
     requests: Sender<Request>,
     servers: Arc<Mutex<Vec<ServerInfo>>>,
+    activity: Arc<Activity>,
 }
 
 impl LabHandle {
@@ -52,7 +107,27 @@ impl LabHandle {
     pub fn with_servers(slug: &str, servers: Vec<ServerInfo>) -> (LabHandle, Receiver<Request>) {
         let (requests, inbox) = std::sync::mpsc::channel();
         let servers = Arc::new(Mutex::new(servers));
-        (LabHandle { slug: slug.to_owned(), requests, servers }, inbox)
+        let activity = Arc::default();
+        (LabHandle { slug: slug.to_owned(), requests, servers, activity }, inbox)
+    }
+
+    /// The screen is closing: no further operation starts. Returns the one under way, if
+    /// any, which [`LabHandle::until_idle`] then waits for.
+    pub fn close(&self) -> Option<String> {
+        let mut state = self.activity.state.lock().ok()?;
+        state.closing = true;
+        state.doing.clone()
+    }
+
+    /// Waits until the lab's thread carries out no operation.
+    pub fn until_idle(&self) {
+        let Ok(state) = self.activity.state.lock() else {
+            return;
+        };
+        let _idle = self
+            .activity
+            .changed
+            .wait_while(state, |s| s.doing.is_some());
     }
 
     /// Asks the lab for something; false when the lab's thread has gone.
@@ -63,12 +138,20 @@ impl LabHandle {
     /// A server as last seen running, or why it cannot be reached.
     pub fn running(&self, server: &str) -> anyhow::Result<(ServerInfo, Endpoint)> {
         let servers = self.servers.lock().map_err(|_| anyhow::anyhow!("the lab's thread failed"))?;
-        let info = servers.iter().find(|s| s.name == server && s.state.is_running());
+        let known = servers.iter().find(|s| s.name == server);
+        let info = known.filter(|s| s.state.is_running());
+        let slug = &self.slug;
         match info.and_then(|s| Some((s.clone(), s.endpoint.clone()?))) {
             Some(found) => Ok(found),
+            // A crashed or stopped server stays down when the lab comes up again: only a
+            // restart starts it.
+            None if known.is_some_and(|s| matches!(s.state, ContainerState::Exited { .. })) => {
+                anyhow::bail!(
+                    "the {server} is down (crashed or stopped; `sqlcourse {slug} up` leaves it down): select it and press r (or run `sqlcourse {slug} restart {server}`) to start it"
+                )
+            }
             None => anyhow::bail!(
-                "the {server} is not running yet (see the lab pane; `sqlcourse {} up` starts the lab)",
-                self.slug
+                "the {server} is not running yet (see the lab pane; `sqlcourse {slug} up` starts the lab)"
             ),
         }
     }
@@ -78,9 +161,12 @@ impl LabHandle {
 pub fn start(day: Day, workspace: Workspace, choice: ServerChoice, screen: Sender<Action>) -> LabHandle {
     let (handle, inbox) = LabHandle::with_servers(&day.spec.slug, Vec::new());
     let servers = Arc::clone(&handle.servers);
+    let activity = Arc::clone(&handle.activity);
     let spawned = std::thread::Builder::new()
         .name("lab".to_owned())
-        .spawn(move || Watcher::new(day, workspace, screen, servers).run(choice, &inbox));
+        .spawn(move || {
+            Watcher::new(day, workspace, screen, servers).run(choice, &inbox, &activity);
+        });
     if let Err(e) = spawned {
         // Without the thread the lesson is still readable; the lab pane stays "not started".
         eprintln!("sqlcourse: cannot start the lab's thread: {e}");
@@ -100,6 +186,11 @@ struct Watcher {
     /// Tasks already written to the progress file, so a round touches the file (and warns
     /// about it) only when a task is newly done.
     recorded: Mutex<BTreeSet<String>>,
+    /// Port moves told during the operation under way, repeated in its closing notice.
+    moved: Mutex<Vec<String>>,
+    /// When the progress file last changed as this thread saw it: it is checked again only
+    /// after a change, not every round.
+    progress_changed: Mutex<Option<std::time::SystemTime>>,
 }
 
 impl Watcher {
@@ -110,10 +201,19 @@ impl Watcher {
         servers: Arc<Mutex<Vec<ServerInfo>>>,
     ) -> Self {
         let views = Mutex::new(ServerView::not_started(&day));
-        Watcher { day, workspace, screen, views, servers, recorded: Mutex::default() }
+        Watcher {
+            day,
+            workspace,
+            screen,
+            views,
+            servers,
+            recorded: Mutex::default(),
+            moved: Mutex::default(),
+            progress_changed: Mutex::default(),
+        }
     }
 
-    fn run(self, choice: ServerChoice, inbox: &Receiver<Request>) {
+    fn run(self, choice: ServerChoice, inbox: &Receiver<Request>, activity: &Activity) {
         let runtime = match tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -133,10 +233,28 @@ impl Watcher {
                 return self.notice(reason);
             }
         };
+        if let Err(taken) = lab.ensure_ours() {
+            // Another user's lab: the lesson stays readable, and nothing of the lab is touched.
+            let said = first_line(&format!("{taken:#}"));
+            if let Ok(mut views) = self.views.lock() {
+                for view in views.iter_mut() {
+                    view.state = ServerLife::Failed("another user's lab".to_owned());
+                    view.port = None;
+                }
+                let _ = self.screen.send(Action::Lab(views.clone()));
+            }
+            self.notice(said.clone());
+            while inbox.recv().is_ok() {
+                self.notice(said.clone());
+            }
+            return;
+        }
         let progress = |event: LabEvent| self.on_event(event);
         if let Err(e) = runtime.block_on(lab.up(&progress)) {
             self.failed(&e);
         }
+        // Told as it happened, and no closing notice covers it.
+        self.take_moved();
         let mut grader = Grader::new(self.day.clone(), self.workspace.clone());
         let mut next = Instant::now();
         loop {
@@ -146,17 +264,32 @@ impl Watcher {
                 }
                 next = Instant::now() + ROUND;
             }
-            match inbox.recv_timeout(next.saturating_duration_since(Instant::now())) {
-                Ok(Request::Recheck) => next = Instant::now(),
-                Ok(Request::Restart(server)) => {
+            let request = match inbox.recv_timeout(next.saturating_duration_since(Instant::now())) {
+                Ok(request) => request,
+                Err(RecvTimeoutError::Timeout) => continue,
+                // The screen closed: stop watching.
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
+            let busy = match request.doing() {
+                Some(doing) => match activity.begin(doing) {
+                    Some(busy) => Some(busy),
+                    // The screen is closing: an operation not yet begun is dropped, so the
+                    // servers stay as they are.
+                    None => return,
+                },
+                None => None,
+            };
+            match request {
+                Request::Recheck => next = Instant::now(),
+                Request::Restart(server) => {
                     if let Err(e) = runtime.block_on(lab.restart(&server, &progress)) {
                         self.failed(&e);
                     } else {
-                        self.notice(format!("The {server} restarted with its config file."));
+                        self.closing(format!("The {server} restarted with its config file."));
                     }
                     next = Instant::now();
                 }
-                Ok(Request::Crash(server)) => {
+                Request::Crash(server) => {
                     match runtime.block_on(lab.crash(&server)) {
                         Ok(()) => self.notice(format!(
                             "The {server} is down, like after a power cut (its data is kept; r starts it again)."
@@ -165,16 +298,20 @@ impl Watcher {
                     }
                     next = Instant::now();
                 }
-                Ok(Request::Reset) => {
+                Request::Reset => {
                     self.notice("Resetting the lab…".to_owned());
                     let reset = runtime
                         .block_on(lab.reset(&progress))
                         .and_then(|_| Progress::clear(&self.day.spec.slug));
                     match reset {
-                        Ok(()) => self.notice(
-                            "The lab is fresh: starting files restored, progress cleared."
-                                .to_owned(),
-                        ),
+                        Ok(()) => {
+                            let mut told = self.take_moved();
+                            told.push(
+                                "The lab is fresh: starting files restored, progress cleared."
+                                    .to_owned(),
+                            );
+                            let _ = self.screen.send(Action::LabReset { notice: told.join(" ") });
+                        }
                         Err(e) => self.failed(&e),
                     }
                     grader = Grader::new(self.day.clone(), self.workspace.clone());
@@ -183,29 +320,58 @@ impl Watcher {
                     }
                     next = Instant::now();
                 }
-                Err(RecvTimeoutError::Timeout) => {}
-                // The screen closed: stop watching.
-                Err(RecvTimeoutError::Disconnected) => return,
             }
+            drop(busy);
         }
     }
 
     /// Watches and grades once; false when the screen has gone.
     fn round(&self, runtime: &tokio::runtime::Runtime, lab: &Lab, grader: &mut Grader) -> bool {
-        let servers = match runtime.block_on(lab.servers()) {
+        let mut servers = runtime.block_on(lab.servers());
+        let detached = |s: &ServerInfo| s.state == ContainerState::Detached;
+        if servers.as_ref().is_ok_and(|all| all.iter().any(detached)) {
+            // Cut off from the lab network: nothing reaches it until it is back on it.
+            let progress = |event: LabEvent| self.on_event(event);
+            if let Err(e) = runtime.block_on(lab.reattach_all(&progress)) {
+                self.notice(first_line(&format!("{e:#}")));
+            }
+            servers = runtime.block_on(lab.servers());
+        }
+        let mut servers = match servers {
             Ok(servers) => servers,
             Err(e) => {
                 self.notice(first_line(&format!("{e:#}")));
                 return true;
             }
         };
+        // The console connects with these at once (a reset changes the password): they are
+        // shared before the slower look at host names that only grading needs.
         if let Ok(mut shared) = self.servers.lock() {
             shared.clone_from(&servers);
         }
+        runtime.block_on(lab.fill_host_names(&mut servers));
         let (report, snapshot) = grader.round_seen(&servers);
         self.show_servers(&servers, &snapshot);
+        if let Some(warning) = self.progress_gone_bad() {
+            // The file was set aside: the tasks seen done go into a fresh one below.
+            if let Ok(mut recorded) = self.recorded.lock() {
+                recorded.clear();
+            }
+            let _ = self.screen.send(Action::Warning(warning));
+        }
         self.record(&report.tasks);
         self.screen.send(Action::Tasks(report.tasks)).is_ok()
+    }
+
+    /// The warning when the progress file went bad since it was last looked at.
+    fn progress_gone_bad(&self) -> Option<String> {
+        let changed = Progress::file(&self.day.spec.slug).and_then(|file| modified(&file));
+        let mut seen = self.progress_changed.lock().ok()?;
+        if *seen == changed {
+            return None;
+        }
+        *seen = changed;
+        Progress::check(&self.day.spec.slug)
     }
 
     /// Writes newly done tasks to the progress file.
@@ -218,7 +384,7 @@ impl Watcher {
         }
         recorded.extend(fresh);
         if let Some(warning) = record_progress(&self.day.spec.slug, tasks) {
-            self.notice(warning);
+            let _ = self.screen.send(Action::Warning(warning));
         }
     }
 
@@ -229,7 +395,7 @@ impl Watcher {
         for info in servers {
             let Some(view) = views.iter_mut().find(|v| v.name == info.name) else { continue };
             view.port = match info.state {
-                ContainerState::Foreign => None,
+                ContainerState::Foreign | ContainerState::OtherOwner(_) => None,
                 _ => info.port.or(view.port),
             };
             view.state = match (&info.state, &view.state) {
@@ -242,7 +408,11 @@ impl Watcher {
                     ServerLife::Failed(reason.clone())
                 }
                 (ContainerState::Exited { code: 0 }, _) => ServerLife::Stopped,
-                // SIGKILL: `crash`, or the kernel out of memory.
+                // SIGKILL: the failover drill's `crash` (recorded), or the kernel out of memory.
+                (ContainerState::Exited { code: 137 }, _) if self.workspace.is_crashed(&info.name) => {
+                    view.detail = Some("crashed for the drill, like a power cut; r starts it again".to_owned());
+                    ServerLife::Stopped
+                }
                 (ContainerState::Exited { code: 137 }, _) => {
                     ServerLife::Failed("killed (exit 137); r starts it again".to_owned())
                 }
@@ -284,6 +454,14 @@ impl Watcher {
             }
             LabEvent::Recovered(what) => {
                 self.notice(format!("Recovered: {what}."));
+                return;
+            }
+            LabEvent::PortsMoved(moved) => {
+                let told = moved.to_string();
+                if let Ok(mut kept) = self.moved.lock() {
+                    kept.push(told.clone());
+                }
+                self.notice(told);
                 return;
             }
             LabEvent::Removing(what) => {
@@ -353,6 +531,18 @@ impl Watcher {
 
     fn notice(&self, text: String) {
         let _ = self.screen.send(Action::Notice(text));
+    }
+
+    /// A lab operation's closing notice, after the port moves told during it, which it would
+    /// otherwise replace (they come first: the line may be too short for both).
+    fn closing(&self, text: String) {
+        let mut told = self.take_moved();
+        told.push(text);
+        self.notice(told.join(" "));
+    }
+
+    fn take_moved(&self) -> Vec<String> {
+        self.moved.lock().map(|mut kept| std::mem::take(&mut *kept)).unwrap_or_default()
     }
 }
 

@@ -75,7 +75,8 @@ fn run(
     session: &mut Option<(Session, Endpoint)>,
     input: &str,
 ) -> Result<crate::sql::Run, String> {
-    let (_, endpoint) = lab.running(server).map_err(|e| format!("{e:#}"))?;
+    let (_, endpoint) =
+        lab.running(server).map_err(|e| format!("{e:#}; Ctrl-T sends the input to the other server"))?;
     if session.as_ref().is_some_and(|(_, connected)| *connected != endpoint) {
         *session = None;
     }

@@ -1,7 +1,7 @@
 //! The lesson screen in a real terminal: `sqlcourse day20` in a tmux window of its own, keys
 //! sent as a learner types them, the screen read back as drawn.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -23,6 +23,22 @@ impl Tmux {
 
     /// As [`Tmux::start`], with more environment for the program (`EDITOR`).
     pub fn start_with(lab: &TestLab, width: u16, height: u16, extra: &[(&str, String)]) -> Option<Tmux> {
+        Tmux::launch(lab, width, height, extra, None)
+    }
+
+    /// As [`Tmux::start`], with what the program prints on stderr (after the screen is
+    /// gone) kept in a file instead of on the terminal.
+    pub fn start_with_stderr(lab: &TestLab, width: u16, height: u16, stderr: &Path) -> Option<Tmux> {
+        Tmux::launch(lab, width, height, &[], Some(stderr))
+    }
+
+    fn launch(
+        lab: &TestLab,
+        width: u16,
+        height: u16,
+        extra: &[(&str, String)],
+        stderr: Option<&Path>,
+    ) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
             assert!(!std::env::var("CI").is_ok_and(|v| v == "true"), "CI=true and no tmux");
             eprintln!("skipped: tmux is not installed");
@@ -46,13 +62,18 @@ impl Tmux {
             args.extend(["-e".to_owned(), format!("{key}={value}")]);
         }
         // The test's own wrapper records the exit status; the program gets no shell input.
+        let script = match stderr {
+            Some(_) => r#""$0" day20 2>"$2"; echo $? > "$1""#,
+            None => r#""$0" day20; echo $? > "$1""#,
+        };
         args.extend([
             "sh".to_owned(),
             "-c".to_owned(),
-            r#""$0" day20; echo $? > "$1""#.to_owned(),
+            script.to_owned(),
             env!("CARGO_BIN_EXE_sqlcourse").to_owned(),
             tmux.status_file.display().to_string(),
         ]);
+        args.extend(stderr.map(|f| f.display().to_string()));
         tmux.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
         // OSC 52 from the program lands in a tmux buffer, where the test reads the clipboard.
         tmux.run(&["set-option", "-g", "set-clipboard", "on"]);
@@ -111,6 +132,20 @@ impl Tmux {
             None => text.to_owned(),
         };
         self.run(&["send-keys", "-t", "lesson", "-l", "--", &text]);
+    }
+
+    /// Opens the console (`c`) on `server`, switching with Ctrl-T when it is on the other one.
+    /// The pane's title decides, not the input line: a frame read half drawn can show a line
+    /// of the transcript as the last prompt, and one switch too many goes back.
+    pub fn open_console(&self, server: &str) {
+        self.keys(&["c"]);
+        let title = format!("SQL console · {server} ");
+        let screen = self.until_with(|s| s.contains("SQL console · "), "the console", Duration::from_secs(10));
+        if !screen.contains(&title) {
+            self.keys(&["C-t"]);
+        }
+        let prompt = format!("{server}>");
+        self.until_with(|s| s.contains(&title) && input_line(s) == prompt, &prompt, Duration::from_secs(10));
     }
 
     /// Pastes text as a terminal does (bracketed, so the program sees one paste).
@@ -186,9 +221,18 @@ pub fn input_line(screen: &str) -> String {
     rest[..rest.find('┃').unwrap_or(rest.len())].trim_end().to_owned()
 }
 
-/// The last line: the key reminders, the selected server and the notice.
-pub fn footer(screen: &str) -> &str {
-    screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("")
+/// The footer: the selected server and the key reminders, and the notice after them or on
+/// the lines above (where the panes' bottom border is otherwise), its lines joined into one.
+pub fn footer(screen: &str) -> String {
+    let mut lines = screen.lines().rev().skip_while(|l| l.trim().is_empty());
+    let keys = lines.next().unwrap_or("");
+    let mut notice: Vec<&str> =
+        lines.take_while(|l| !l.trim_start().starts_with(['╰', '┗', '└'])).map(str::trim).collect();
+    if notice.is_empty() {
+        return keys.to_owned();
+    }
+    notice.reverse();
+    format!("{}\n{keys}", notice.join(" "))
 }
 
 /// The text of the pane whose title is `title` (`Steps and tasks`), its wrapped lines joined
