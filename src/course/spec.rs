@@ -228,6 +228,14 @@ pub enum ConfigItem {
 }
 
 impl LabSpec {
+    /// The server whose death begins the lab's failover drill, when it has one.
+    pub fn drill_source(&self) -> Option<&str> {
+        self.tasks.iter().find_map(|t| match &t.check {
+            Check::Failover { source, .. } => Some(source.as_str()),
+            _ => None,
+        })
+    }
+
     /// The canary's table, `schema.table`, when the lab declares one.
     pub fn canary_table(&self) -> Option<&str> {
         self.seed.as_ref()?.canary.as_deref().filter(|name| schema_table(name).is_some())

@@ -1180,6 +1180,7 @@ fn the_footer_keeps_the_keys_the_step_asks_for() {
         // The step's first move is crashing the master: K offers the master.
         app.update(key(KeyCode::Char('K')));
         assert!(screen(&app).contains("Crash the master?"), "{}", screen(&app));
+        assert!(screen(&app).contains("The failover drill begins when the master dies."), "{}", screen(&app));
         app.update(key(KeyCode::Char('n')));
         // Once the master is down, the step is about the slave: the selection moves there.
         let mut servers = ServerView::not_started(&day);
@@ -1278,6 +1279,8 @@ fn lab_keys_ask_the_lab_and_reset_asks_first() {
     app.update(key(KeyCode::Char('K')));
     assert_eq!(app.confirm, Some(Question::Crash("slave".into())));
     assert!(screen(&app).contains("Crash the slave?"), "{}", screen(&app));
+    // The drill is about the master: the question says so, and how to select it.
+    assert!(screen(&app).contains("The drill crashes the master, not the slave: s selects it."), "{}", screen(&app));
     assert!(app.take_effects().is_empty(), "nothing happens before the answer");
     app.update(key(KeyCode::Char('n')));
     assert!(app.take_effects().is_empty(), "any key but y keeps it running");

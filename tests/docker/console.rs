@@ -171,7 +171,8 @@ fn ctrl_c_cancels_a_running_statement_and_quits_only_when_idle_and_pressed_twice
     screen.settle();
     let took = cancelled.elapsed();
     println!("cancel to result on screen: {took:?}");
-    assert!(took < Duration::from_secs(2), "cancel took {took:?}");
+    // SLEEP(30) ends by itself after 30 s: well under that is the cancel, on a busy machine too.
+    assert!(took < Duration::from_secs(10), "cancel took {took:?}");
     let shown = screen.text();
     assert!(shown.contains("ERROR 1317 (70100): Query execution was interrupted"), "{shown}");
     assert!(shown.contains("1 statement not run after the cancel."), "{shown}");

@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::common::tmux::Tmux;
+use crate::common::tmux::{SCREEN_WAIT, Tmux};
 
 use bollard::query_parameters::{
     KillContainerOptions, ListContainersOptionsBuilder, RemoveContainerOptionsBuilder,
@@ -157,7 +157,7 @@ fn a_port_taken_while_the_lab_was_stopped_moves_the_server_and_keeps_its_data() 
 }
 
 #[test]
-fn a_container_killed_from_outside_is_seen_within_two_seconds_and_restart_recovers() {
+fn a_container_killed_from_outside_is_seen_by_the_next_check_and_restart_recovers() {
     let Some(lab) = TestLab::new("killed") else { return };
     lab.ok(&["up"]);
     lab.sql("master").query_drop("CREATE DATABASE learner").expect("create");
@@ -168,17 +168,21 @@ fn a_container_killed_from_outside_is_seen_within_two_seconds_and_restart_recove
     let master = lab.container("master");
     lab.block_on(lab.docker.kill_container(&master, None::<KillContainerOptions>))
         .expect("kill the master");
-    let killed = Instant::now();
-    let seen = loop {
-        let (_, tasks) = check(&lab);
-        let master = task(&tasks, "master-config").clone();
-        if master["diagnosis"] == "server-down" {
-            break master;
-        }
-        assert!(killed.elapsed() < Duration::from_secs(2), "not seen in 2 s: {master:#}");
-    };
-    eprintln!("killed master seen after {:?}", killed.elapsed());
-    assert!(killed.elapsed() < Duration::from_secs(2));
+    // Docker's kill may return before the container has stopped; the first check after it
+    // has must see it down, however busy the machine is.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while lab
+        .block_on(lab.docker.inspect_container(&master, None))
+        .ok()
+        .and_then(|c| c.state?.running)
+        == Some(true)
+    {
+        assert!(Instant::now() < deadline, "the killed container still runs");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let (_, tasks) = check(&lab);
+    let seen = task(&tasks, "master-config").clone();
+    assert_eq!(seen["diagnosis"], "server-down", "the next check sees it: {seen:#}");
     assert_eq!(seen["status"], "failing");
     let reason = seen["reason"].as_str().expect("a reason");
     assert!(reason.contains("the master is not answering") && reason.contains("exited"), "{reason}");
@@ -588,7 +592,7 @@ fn a_progress_file_that_goes_bad_while_the_screen_is_open_is_warned_of_there_and
     let progress = lab.data_home().join("sqlcourse/progress/day20.json");
     std::fs::create_dir_all(progress.parent().expect("a folder")).expect("mkdir");
     std::fs::write(&progress, "{\"completed\": {\"master-config\": tru").expect("spoil it");
-    let screen = tmux.until("your progress file", Duration::from_secs(5));
+    let screen = tmux.until("your progress file", SCREEN_WAIT);
     assert!(screen.contains("could not be read"), "{screen}");
     assert!(
         !progress.exists() || Progress::load_from(&progress).warning.is_none(),

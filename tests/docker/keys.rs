@@ -15,7 +15,7 @@ use sqlcourse::tui::action::BINDINGS;
 use sqlcourse::tui::state::Pane;
 
 use crate::common::TestLab;
-use crate::common::tmux::{Tmux, footer, input_line};
+use crate::common::tmux::{SCREEN_WAIT, Tmux, footer, input_line};
 
 /// How long a lab operation (restart, reset, the app's first run) may take on a busy machine.
 /// The editor's run and the screen's return, on a machine busy with other labs.
@@ -86,7 +86,7 @@ impl<'a> Keys<'a> {
     fn step_to(&self, tmux: &Tmux, title: &str) {
         for _ in 0..10 {
             self.press(Pane::Lesson, "next / previous step", "n");
-            let shown = tmux.until_with(|s| s.contains("Step "), "a step", Duration::from_secs(5));
+            let shown = tmux.until_with(|s| s.contains("Step "), "a step", SCREEN_WAIT);
             if shown.contains(title) {
                 return;
             }
@@ -150,29 +150,29 @@ fn every_key_of_the_key_table_on_a_real_lab() {
 
     // Scrolling the lesson.
     keys.press(Pane::Lesson, "scroll a line", "Down");
-    let line_down = lesson_top(&tmux.until_with(|s| lesson_top(s) != top, "scrolled a line", Duration::from_secs(5)));
+    let line_down = lesson_top(&tmux.until_with(|s| lesson_top(s) != top, "scrolled a line", SCREEN_WAIT));
     keys.press(Pane::Lesson, "scroll a line", "Up");
-    tmux.until_with(|s| lesson_top(s) == top, "back at the top", Duration::from_secs(5));
+    tmux.until_with(|s| lesson_top(s) == top, "back at the top", SCREEN_WAIT);
     keys.press(Pane::Lesson, "scroll a page", "NPage");
-    let page = lesson_top(&tmux.until_with(|s| lesson_top(s) != top && lesson_top(s) != line_down, "a page down", Duration::from_secs(5)));
+    let page = lesson_top(&tmux.until_with(|s| lesson_top(s) != top && lesson_top(s) != line_down, "a page down", SCREEN_WAIT));
     keys.press(Pane::Lesson, "scroll a page", "PPage");
-    tmux.until_with(|s| lesson_top(s) == top, "a page up", Duration::from_secs(5));
+    tmux.until_with(|s| lesson_top(s) == top, "a page up", SCREEN_WAIT);
     keys.press(Pane::Lesson, "scroll a page", "Space");
-    tmux.until_with(|s| lesson_top(s) == page, "Space scrolls a page", Duration::from_secs(5));
+    tmux.until_with(|s| lesson_top(s) == page, "Space scrolls a page", SCREEN_WAIT);
     keys.press(Pane::Lesson, "top / bottom", "End");
-    tmux.until_with(|s| s.contains("↑ end ┛") && lesson_top(s) != top, "the bottom", Duration::from_secs(5));
+    tmux.until_with(|s| s.contains("↑ end ┛") && lesson_top(s) != top, "the bottom", SCREEN_WAIT);
     keys.press(Pane::Lesson, "top / bottom", "Home");
-    tmux.until_with(|s| lesson_top(s) == top && s.contains("top ↓ ┛"), "the top", Duration::from_secs(5));
+    tmux.until_with(|s| lesson_top(s) == top && s.contains("top ↓ ┛"), "the top", SCREEN_WAIT);
 
     // The help, from the lesson.
     keys.press(Pane::Lesson, "this help", "?");
     tmux.until_shown("Keys: lesson");
     tmux.keys(&["Escape"]);
-    tmux.until_with(|s| !s.contains("Keys: lesson"), "the help closed", Duration::from_secs(5));
+    tmux.until_with(|s| !s.contains("Keys: lesson"), "the help closed", SCREEN_WAIT);
     keys.press(Pane::Lesson, "this help", "F1");
     tmux.until_shown("Keys: lesson");
     tmux.keys(&["F1"]);
-    tmux.until_with(|s| !s.contains("Keys: lesson"), "the help closed", Duration::from_secs(5));
+    tmux.until_with(|s| !s.contains("Keys: lesson"), "the help closed", SCREEN_WAIT);
 
     // Code blocks of "Configure the master": copy, mark, paste into the console.
     keys.step_to(&tmux, "Step 3/12: Configure the master");
@@ -183,10 +183,10 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     keys.press(Pane::Lesson, "mark the previous / next code block", "]");
     keys.press(Pane::Lesson, "mark the previous / next code block", "]");
     keys.press(Pane::Lesson, "copy the marked code block", "y");
-    tmux.until_with(|_| tmux.clipboard().is_some_and(|c| c.contains("SHOW BINARY LOGS;")), "the SQL block copied", Duration::from_secs(5));
+    tmux.until_with(|_| tmux.clipboard().is_some_and(|c| c.contains("SHOW BINARY LOGS;")), "the SQL block copied", SCREEN_WAIT);
     keys.press(Pane::Lesson, "mark the previous / next code block", "[");
     keys.press(Pane::Lesson, "copy the marked code block", "y");
-    tmux.until_with(|_| tmux.clipboard().is_some_and(|c| c.contains("server-id = 1")), "the ini block copied again", Duration::from_secs(5));
+    tmux.until_with(|_| tmux.clipboard().is_some_and(|c| c.contains("server-id = 1")), "the ini block copied again", SCREEN_WAIT);
     keys.press(Pane::Lesson, "mark the previous / next code block", "]");
     keys.press(Pane::Lesson, "put the marked SQL into the console", "v");
     tmux.until_shown("master> SHOW VARIABLES LIKE 'server_id';");
@@ -198,12 +198,12 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     tmux.type_text("junk");
     tmux.until_shown("master> junk");
     keys.press(Pane::Console, "cut the word before", "C-u");
-    tmux.until_with(|s| !s.contains("master> junk"), "the input cut", Duration::from_secs(5));
+    tmux.until_with(|s| !s.contains("master> junk"), "the input cut", SCREEN_WAIT);
     keys.press(Pane::Console, "put back what was cut last", "C-y");
     tmux.until_shown("master> junk");
     keys.press(Pane::Console, "back / on a word", "M-b");
     keys.press(Pane::Console, "cut the word before", "C-k");
-    tmux.until_with(|s| !s.contains("master> junk"), "the input cut to its end", Duration::from_secs(5));
+    tmux.until_with(|s| !s.contains("master> junk"), "the input cut to its end", SCREEN_WAIT);
     tmux.type_text("SELEC 2");
     keys.press(Pane::Console, "move in the input", "Home");
     for _ in 0..5 {
@@ -224,11 +224,11 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     tmux.type_text("two");
     tmux.until_shown("(search `two`)");
     keys.press(Pane::Console, "search earlier inputs", "C-g");
-    tmux.until_with(|s| !s.contains("(search `two`)"), "the search given up", Duration::from_secs(5));
+    tmux.until_with(|s| !s.contains("(search `two`)"), "the search given up", SCREEN_WAIT);
     keys.press(Pane::Console, "line above / below", "Up");
     tmux.until_shown("master> SELECT 2 AS two;");
     keys.press(Pane::Console, "line above / below", "Down");
-    tmux.until_with(|s| input_line(s) == "master>", "the history's end: an empty input", Duration::from_secs(5));
+    tmux.until_with(|s| input_line(s) == "master>", "the history's end: an empty input", SCREEN_WAIT);
     tmux.type_text("SELECT 3 + 4");
     keys.press(Pane::Console, "new line", "M-Enter");
     tmux.type_text("AS seven");
@@ -246,9 +246,9 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     let end = tmux.until_shown("300 rows in set");
     assert!(end.contains("| 300 |"), "{end}");
     keys.press(Pane::Console, "scroll the results", "PPage");
-    let earlier = tmux.until_with(|s| !s.contains("300 rows in set"), "an earlier page", Duration::from_secs(5));
+    let earlier = tmux.until_with(|s| !s.contains("300 rows in set"), "an earlier page", SCREEN_WAIT);
     keys.press(Pane::Console, "scroll the results", "NPage");
-    tmux.until_with(|s| s != earlier && s.contains("300 rows in set"), "the end again", Duration::from_secs(5));
+    tmux.until_with(|s| s != earlier && s.contains("300 rows in set"), "the end again", SCREEN_WAIT);
     tmux.paste("SELECT SLEEP(30);");
     keys.press(Pane::Console, "run the input", "Enter");
     tmux.until_shown("running on the master… Ctrl-C cancels");
@@ -263,9 +263,9 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     keys.press(Pane::Console, "this help", "F1");
     tmux.until_shown("Keys: SQL console");
     tmux.keys(&["F1"]);
-    tmux.until_with(|s| !s.contains("Keys: SQL console"), "the help closed", Duration::from_secs(5));
+    tmux.until_with(|s| !s.contains("Keys: SQL console"), "the help closed", SCREEN_WAIT);
     keys.press(Pane::Console, "close this pane", "Escape");
-    tmux.until_with(|s| !s.contains("master> "), "the console closed", Duration::from_secs(5));
+    tmux.until_with(|s| !s.contains("master> "), "the console closed", SCREEN_WAIT);
 
     // Panes and the selected server.
     keys.press(Pane::Lesson, "next / previous pane", "Tab");
@@ -277,13 +277,13 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     tmux.until_shown("┏ Lab");
     assert!(footer(&tmux.screen()).contains("▸ master"), "{}", tmux.screen());
     keys.press(Pane::Lab, "choose a server", "Down");
-    tmux.until_with(|s| footer(s).contains("▸ slave"), "the slave selected", Duration::from_secs(5));
+    tmux.until_with(|s| footer(s).contains("▸ slave"), "the slave selected", SCREEN_WAIT);
     keys.press(Pane::Lab, "choose a server", "Up");
-    tmux.until_with(|s| footer(s).contains("▸ master"), "the master selected", Duration::from_secs(5));
+    tmux.until_with(|s| footer(s).contains("▸ master"), "the master selected", SCREEN_WAIT);
     keys.press(Pane::Lab, "select the other server", "s");
-    tmux.until_with(|s| footer(s).contains("▸ slave"), "s selects the other server", Duration::from_secs(5));
+    tmux.until_with(|s| footer(s).contains("▸ slave"), "s selects the other server", SCREEN_WAIT);
     keys.press(Pane::Lab, "select the other server", "s");
-    tmux.until_with(|s| footer(s).contains("▸ master"), "and back", Duration::from_secs(5));
+    tmux.until_with(|s| footer(s).contains("▸ master"), "and back", SCREEN_WAIT);
 
     // The editor, a restart, the server's own client.
     keys.press(Pane::Lab, "edit a file of the step", "e");
@@ -322,9 +322,13 @@ fn every_key_of_the_key_table_on_a_real_lab() {
 
     // A crash asks first; declining leaves the server running.
     keys.press(Pane::Lesson, "crash the selected server", "K");
-    tmux.until_shown("This kills the");
+    let asked = tmux.until_shown("This kills the");
+    // The step is the slave's: the question says the drill is the master's, and how to get there.
+    assert!(footer(&asked).contains("▸ slave"), "{asked}");
+    assert!(asked.contains("Crash the slave?"), "{asked}");
+    assert!(asked.contains("The drill crashes the master, not the slave: s selects it."), "{asked}");
     tmux.keys(&["n"]);
-    tmux.until_with(|s| !s.contains("This kills the"), "the question closed", Duration::from_secs(5));
+    tmux.until_with(|s| !s.contains("This kills the"), "the question closed", SCREEN_WAIT);
     tmux.until_with(ready, "both servers still ready", Duration::from_secs(10));
 
     // Checking, the application, a reset.
@@ -340,7 +344,7 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     tmux.keys(&["Escape"]);
     tmux.until_shown("no file opened");
     keys.press(Pane::Output, "close this pane", "Escape");
-    tmux.until_with(|s| !s.contains("Reader: 127.0.0.1:"), "the output closed", Duration::from_secs(5));
+    tmux.until_with(|s| !s.contains("Reader: 127.0.0.1:"), "the output closed", SCREEN_WAIT);
 
     keys.press(Pane::Lesson, "reset the lab", "R");
     tmux.until_shown("This removes both servers and their data");
@@ -354,7 +358,7 @@ fn every_key_of_the_key_table_on_a_real_lab() {
     let fresh = tmux.until("| after the reset |", Duration::from_secs(30));
     assert!(!fresh.contains("ERROR 2003"), "{fresh}");
     keys.press(Pane::Console, "close this pane", "Escape");
-    tmux.until_with(|s| !s.contains("master> "), "the console closed", Duration::from_secs(5));
+    tmux.until_with(|s| !s.contains("master> "), "the console closed", SCREEN_WAIT);
     no_secret(&tmux.screen());
 
     keys.press(Pane::Lesson, "quit", "q");

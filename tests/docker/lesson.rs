@@ -26,7 +26,7 @@ use sqlcourse::course::lesson::{CodeBlock, Engine, Purpose};
 use sqlcourse::course::template;
 use sqlcourse::learner::workspace::{Workspace, assigned_names};
 
-use crate::common::tmux::{Tmux, footer, input_line};
+use crate::common::tmux::{SCREEN_WAIT, Tmux, footer, input_line};
 use crate::common::{TestLab, check, text};
 
 const SLOW: Duration = Duration::from_secs(120);
@@ -162,7 +162,7 @@ impl Learner<'_> {
         );
         self.read.extend(result_values(&screen));
         self.tmux.keys(&["Escape"]);
-        self.tmux.until_with(|s| !s.contains(&format!("{prompt} ")), "the console closed", Duration::from_secs(5));
+        self.tmux.until_with(|s| !s.contains(&format!("{prompt} ")), "the console closed", SCREEN_WAIT);
     }
 
     /// Runs a shell block as written, with this lab's environment and the course's binary.

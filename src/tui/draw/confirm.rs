@@ -30,15 +30,23 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, question: &Questio
             ],
             yes_or_no(" reset    ", " keep everything"),
         ),
-        Question::Crash(server) => (
-            format!(" Crash the {server}? "),
-            vec![
-                Line::raw(format!("This kills the {server} at once, like a power cut: no clean")),
-                Line::raw("shutdown. Its data stays; r (restart) starts it again."),
-                Line::raw("The failover drill begins when the master dies."),
-            ],
-            yes_or_no(" crash    ", " keep it running"),
-        ),
+        Question::Crash(server) => {
+            let drill = match app.day.spec.drill_source() {
+                Some(source) if source == server => format!("The failover drill begins when the {source} dies."),
+                Some(source) => format!("The drill crashes the {source}, not the {server}: s selects it."),
+                None => String::new(),
+            };
+            let lines = [
+                format!("This kills the {server} at once, like a power cut: no clean"),
+                "shutdown. Its data stays; r (restart) starts it again.".to_owned(),
+                drill,
+            ];
+            (
+                format!(" Crash the {server}? "),
+                lines.into_iter().filter(|l| !l.is_empty()).map(Line::raw).collect(),
+                yes_or_no(" crash    ", " keep it running"),
+            )
+        }
         Question::Edit(files) => {
             let names: Vec<String> = files.iter().map(|f| app.workspace.shown(&f.file)).collect();
             let name_width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
