@@ -404,7 +404,8 @@ impl Lab {
                 _ => {}
             }
         }
-        let options = RemoveContainerOptionsBuilder::default().force(true).build();
+        // Anonymous volumes (an image's VOLUME not covered by the lab's mounts) go with it.
+        let options = RemoveContainerOptionsBuilder::default().force(true).v(true).build();
         match self.docker.remove_container(name, Some(options)).await {
             Ok(()) => Ok(()),
             Err(e) if is_not_found(&e) => Ok(()),

@@ -268,7 +268,7 @@ mv {DATA}/mysql {DATA}/{PENDING} && touch {COMPLETE}"#
 
     /// Removes a copy's container and volume (only ever one carrying the copy's label).
     async fn remove_seeded(&self, name: &str) {
-        let options = RemoveContainerOptionsBuilder::default().force(true).build();
+        let options = RemoveContainerOptionsBuilder::default().force(true).v(true).build();
         let ours = |labels: Option<&HashMap<String, String>>| labels.is_some_and(|l| l.contains_key(LABEL));
         if let Ok(c) = self.docker.inspect_container(name, None).await
             && ours(c.config.as_ref().and_then(|c| c.labels.as_ref()))

@@ -475,7 +475,7 @@ fn reset_refuses_before_removing_anything_when_a_lookalike_is_in_the_way() {
     let master = lab.server("master");
     assert_eq!(master["state"], "foreign", "{master}");
     assert!(master["port"].is_null(), "{master}");
-    let force = RemoveContainerOptionsBuilder::default().force(true).build();
+    let force = RemoveContainerOptionsBuilder::default().force(true).v(true).build();
     lab.block_on(lab.docker.remove_container(&lookalike, Some(force))).expect("remove it");
 
     // A network named like the lab's, not the lab's.

@@ -215,7 +215,8 @@ impl TestLab {
                 let options =
                     ListContainersOptionsBuilder::default().all(true).filters(&by(key)).build();
                 for c in docker.list_containers(Some(options)).await.unwrap_or_default() {
-                    let force = RemoveContainerOptionsBuilder::default().force(true).build();
+                    // With its anonymous volumes: a container made without the lab's mounts has some.
+                    let force = RemoveContainerOptionsBuilder::default().force(true).v(true).build();
                     let _ = docker.remove_container(&c.id.unwrap_or_default(), Some(force)).await;
                 }
             }
