@@ -378,6 +378,11 @@ pub fn is_not_found(err: &bollard::errors::Error) -> bool {
     matches!(err, bollard::errors::Error::DockerResponseServerError { status_code: 404, .. })
 }
 
+/// Whether a Docker error is about a name two networks share (see `Lab::one_network`).
+pub fn is_ambiguous(message: &str) -> bool {
+    message.contains("is ambiguous")
+}
+
 /// Whether a Docker error is "already exists" (or "already in that state").
 pub fn is_conflict(err: &bollard::errors::Error) -> bool {
     matches!(err, bollard::errors::Error::DockerResponseServerError { status_code: 409 | 304, .. })

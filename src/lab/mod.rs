@@ -411,8 +411,10 @@ impl Lab {
         self.day.spec.engine(engine)?;
         let specs = &self.day.spec.servers;
         let image = ImageChoice::default();
-        // The network takes longest to make of what comes first: it is made meanwhile. A
-        // missing server needs the image and the initialised data directory, and a port.
+        // The network takes longest to make of what comes first: it is made meanwhile, and
+        // only the servers' starts wait for it. A missing server needs the image and the
+        // initialised data directory, and a port.
+        let network = self.make_network();
         let prepared = async {
             let password = self.password_and_files(progress).await?;
             let found: Vec<Option<ContainerInspectResponse>> =
@@ -444,25 +446,29 @@ impl Lab {
             let ports = self.choose_ports(&preferred).await?;
             Ok::<_, anyhow::Error>((password, found, ports))
         };
-        let (prepared, network) = tokio::join!(prepared, self.ensure_network());
-        let (password, found, ports) = prepared?;
-        network?;
-        let (image, password) = (&image, &password);
-        let results =
-            join_all(specs.iter().zip(found).zip(ports).map(|((spec, container), port)| async move {
-                // A server crashed for the failover drill stays down until `restart`: reopening
-                // the lesson must not bring a dead master back writable.
-                if container.is_some() && self.workspace.is_crashed(&spec.name) {
-                    return Ok(());
-                }
-                self.workspace.set_crashed(&spec.name, false)?;
-                if container.is_some() {
-                    self.reattach(spec, progress).await?;
-                }
-                self.bring_up(spec, engine, container, port, image, password, progress).await
-            }))
-            .await;
-        first_error(results)?;
+        let servers = async {
+            let (password, found, ports) = prepared.await?;
+            let (image, password, network) = (&image, &password, &network);
+            let results =
+                join_all(specs.iter().zip(found).zip(ports).map(|((spec, container), port)| async move {
+                    // A server crashed for the failover drill stays down until `restart`:
+                    // reopening the lesson must not bring a dead master back writable.
+                    if container.is_some() && self.workspace.is_crashed(&spec.name) {
+                        return Ok(());
+                    }
+                    self.workspace.set_crashed(&spec.name, false)?;
+                    if container.is_some() {
+                        objects::network_made(network).await?;
+                        self.reattach(spec, progress).await?;
+                    }
+                    self.bring_up(spec, engine, container, port, image, password, network, progress).await
+                }))
+                .await;
+            first_error(results)
+        };
+        let (servers, network) = tokio::join!(servers, network.clone());
+        servers?;
+        network.map_err(anyhow::Error::msg)?;
         let servers = self.servers().await?;
         self.follow_ports(&servers, progress)?;
         Ok(servers)
@@ -510,7 +516,9 @@ impl Lab {
             Err(e) if ports::is_port_taken(&e.to_string()) => {
                 let stopped = self.inspect(&spec.name).await?;
                 let image = ImageChoice::default();
-                self.bring_up(spec, engine, stopped, spec.port, &image, &password, progress).await?
+                // `reattach` above made sure of the network.
+                self.bring_up(spec, engine, stopped, spec.port, &image, &password, &objects::network_there(), progress)
+                    .await?
             }
             Err(e) => return Err(e),
         }
@@ -721,6 +729,7 @@ impl Lab {
         port: u16,
         image: &ImageChoice,
         password: &str,
+        network: &objects::NetworkMade<'_>,
         progress: &OnEvent<'_>,
     ) -> anyhow::Result<()> {
         let running = container
@@ -729,7 +738,7 @@ impl Lab {
             .and_then(|s| s.running)
             .unwrap_or(false);
         match container {
-            None => self.create_and_start(spec, engine, port, image, password, progress).await?,
+            None => self.create_and_start(spec, engine, port, image, password, network, progress).await?,
             Some(_) if running => {}
             Some(c) => {
                 progress(LabEvent::Starting(spec.name.clone()));
@@ -742,7 +751,7 @@ impl Lab {
                     self.remove_container(&name, false).await?;
                     let port = objects::host_port(&c).unwrap_or(spec.port);
                     let port = self.choose_ports(&[Some(port)]).await?[0];
-                    self.create_and_start(spec, engine, port, image, password, progress).await?;
+                    self.create_and_start(spec, engine, port, image, password, network, progress).await?;
                 }
             }
         }

@@ -16,13 +16,13 @@ use bollard::query_parameters::{
     ListVolumesOptionsBuilder, LogsOptionsBuilder, RemoveContainerOptionsBuilder,
     RestartContainerOptionsBuilder, StopContainerOptionsBuilder, WaitContainerOptionsBuilder,
 };
-use futures_util::StreamExt;
-use futures_util::future::join_all;
+use futures_util::future::{BoxFuture, Shared, join_all};
+use futures_util::{FutureExt, StreamExt};
 
 use crate::lab::names::ENGINE_LABEL;
 use crate::lab::seeded::Seeded;
 use crate::lab::{HOST, ImageChoice, Lab, LabEvent, OnEvent, first_error, ports, secret, supervise, tls};
-use crate::lab::docker::{is_conflict, is_not_found};
+use crate::lab::docker::{is_ambiguous, is_conflict, is_not_found};
 use crate::dialect::engine::Engine;
 use crate::course::spec::ServerSpec;
 
@@ -32,6 +32,20 @@ pub(super) const SQL_PORT: &str = "3306/tcp";
 pub(super) const DATA_DIR: &str = "/var/lib/mysql";
 /// The folder the image reads extra config files from (the learner's folder is mounted here).
 pub const CONFIG_DIR: &str = "/etc/mysql/conf.d";
+/// The lab network being made: a container can be created, and its files copied in, before
+/// its network exists; only its start waits for it.
+pub(super) type NetworkMade<'a> = Shared<BoxFuture<'a, Result<(), String>>>;
+
+/// A network known to be there.
+pub(super) fn network_there() -> NetworkMade<'static> {
+    futures_util::future::ready(Ok(())).boxed().shared()
+}
+
+/// Waits until the network is made.
+pub(super) async fn network_made(network: &NetworkMade<'_>) -> anyhow::Result<()> {
+    network.clone().await.map_err(anyhow::Error::msg)
+}
+
 /// Seconds a server gets to shut down cleanly before it is killed: a small lab's server
 /// stops well within this, and a restart must feel instant.
 const STOP_SECONDS: i32 = 2;
@@ -86,6 +100,11 @@ impl Lab {
     }
 
     /// Creates the lab's network unless it exists (refusing one the lab did not create).
+    /// [`Lab::ensure_network`], to be awaited by the starts that need it.
+    pub(super) fn make_network(&self) -> NetworkMade<'_> {
+        async { self.ensure_network().await.map_err(|e| format!("{e:#}")) }.boxed().shared()
+    }
+
     pub(super) async fn ensure_network(&self) -> anyhow::Result<()> {
         let name = self.names.network();
         match self.docker.inspect_network(&name, None).await {
@@ -94,6 +113,7 @@ impl Lab {
                 "a network named {name} exists that this lab did not create; remove it, or set SQLCOURSE_LAB_NAME to use another name"
             ),
             Err(e) if is_not_found(&e) => {}
+            Err(e) if is_ambiguous(&e.to_string()) => return self.one_network().await,
             Err(e) => anyhow::bail!("cannot look up the network {name}: {e}"),
         }
         let request = NetworkCreateRequest {
@@ -103,11 +123,55 @@ impl Lab {
             ..Default::default()
         };
         match self.docker.create_network(request).await {
-            Ok(_) => Ok(()),
+            Ok(_) => {}
             // Another `up` made it meanwhile.
-            Err(e) if is_conflict(&e) => Ok(()),
-            Err(e) => Err(anyhow::anyhow!("cannot create the network {name}: {e}")),
+            Err(e) if is_conflict(&e) => {}
+            Err(e) => anyhow::bail!("cannot create the network {name}: {e}"),
         }
+        self.one_network().await
+    }
+
+    /// Docker makes a second network of the same name when two creations cross (an `up`
+    /// killed while its request was under way, then the next `up`), and then starts no
+    /// container on that name. Keeps one of the lab's, the one a container is on or else the
+    /// oldest, and removes the others.
+    pub(super) async fn one_network(&self) -> anyhow::Result<()> {
+        let name = self.names.network();
+        let mut filters = self.names.filter();
+        filters.insert("name".to_owned(), vec![name.clone()]);
+        let options = ListNetworksOptionsBuilder::default().filters(&filters).build();
+        let listed = self
+            .docker
+            .list_networks(Some(options))
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot list the lab's networks: {}", message(&e)))?;
+        // The name filter matches parts of names too.
+        let mut ours: Vec<_> = listed
+            .into_iter()
+            .filter(|n| n.name.as_deref() == Some(name.as_str()) && self.names.owns(n.labels.as_ref()))
+            .filter_map(|n| Some((n.id?, n.created.unwrap_or_default())))
+            .collect();
+        if ours.len() < 2 {
+            return Ok(());
+        }
+        let mut in_use = Vec::new();
+        for (id, _) in &ours {
+            let used = self.docker.inspect_network(id, None).await.ok().and_then(|n| n.containers);
+            in_use.push(used.is_some_and(|c| !c.is_empty()));
+        }
+        let keep = in_use.iter().position(|&u| u).unwrap_or_else(|| {
+            (0..ours.len()).min_by(|&a, &b| ours[a].1.cmp(&ours[b].1)).unwrap_or(0)
+        });
+        ours.swap_remove(keep);
+        for (id, _) in ours {
+            match self.docker.remove_network(&id).await {
+                Err(e) if !is_not_found(&e) => {
+                    anyhow::bail!("the lab has two networks named {name}; cannot remove {id}: {}", message(&e))
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     /// Puts a server's container back on the lab network under its name, when it is not
@@ -174,6 +238,7 @@ impl Lab {
         mut port: u16,
         image: &ImageChoice,
         password: &str,
+        network: &NetworkMade<'_>,
         progress: &OnEvent<'_>,
     ) -> anyhow::Result<()> {
         let seeded = self.choose_seeded(image, engine, progress).await;
@@ -182,7 +247,15 @@ impl Lab {
         let name = self.names.container(&spec.name);
         for attempt in 0..3 {
             progress(LabEvent::Creating(spec.name.clone()));
-            self.create_container(spec, engine, image, seeded, port, password).await?;
+            let created = self.create_container(spec, engine, image, seeded, port, password).await;
+            // An engine that wants the network at creation gets it first, then a second try.
+            if created.is_err() && network.peek().is_none() {
+                network_made(network).await?;
+                self.create_container(spec, engine, image, seeded, port, password).await?;
+            } else {
+                created?;
+            }
+            network_made(network).await?;
             progress(LabEvent::Starting(spec.name.clone()));
             match self.start_container(&name).await {
                 Ok(()) => return Ok(()),
@@ -190,6 +263,8 @@ impl Lab {
                     self.remove_container(&name, false).await?;
                     port = self.choose_ports(&[None]).await?[0];
                 }
+                // A second network of the lab's name appeared after the first was checked.
+                Err(e) if attempt < 2 && is_ambiguous(&e.to_string()) => self.one_network().await?,
                 Err(e) => return Err(e),
             }
         }
