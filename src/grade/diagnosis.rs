@@ -172,6 +172,9 @@ diagnoses! {
     RejoinOldCoordinates => "rejoin-old-coordinates",
     /// The old source runs again but replicates from nobody yet.
     RejoinNotAReplica => "rejoin-not-a-replica",
+    /// The old source replicates and refuses writes, but its config file does not keep it
+    /// read-only: its next restart makes it writable beside the promoted server.
+    RejoinReadOnlyNotInConfig => "rejoin-read-only-not-in-config",
 }
 
 impl serde::Serialize for Diagnosis {

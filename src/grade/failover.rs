@@ -306,7 +306,19 @@ pub(super) fn rejoin(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
         );
     }
     match replication::source(ctx, replica, source) {
-        Verdict::Done => replication::flow(ctx, replica, source),
+        Verdict::Done => match replication::flow(ctx, replica, source) {
+            Verdict::Done if read_only_line(ctx.config_text(source), old).is_none() => Verdict::Failing(
+                Note::new(
+                    Diagnosis::RejoinReadOnlyNotInConfig,
+                    format!(
+                        "the {source} replicates from the {replica} and refuses writes for now, but {} does not keep it read-only: its next restart makes it writable again",
+                        ctx.config_path(source)
+                    ),
+                )
+                .with_all(&values),
+            ),
+            flow => flow,
+        },
         // Pointed at nobody yet: the way back is GTID positioning, not the coordinates that
         // first pointed the slave at it.
         Verdict::Pending(note) if note.diagnosis == Some(Diagnosis::NotAReplica) => Verdict::Pending(

@@ -333,6 +333,14 @@ fn each_wrong_move_of_the_rejoin_gets_its_own_hint() {
 
     run(&lab, "master", REJOIN_BY_GTID);
     until_done(&lab, "rejoin");
+    // Read-only by SET GLOBAL only: the file would make it writable at its next restart.
+    edit_config(&lab, "master", "[mysqld]\nserver-id = 1\nlog-bin = mysql-bin\n");
+    let got = until_diagnosis(&lab, "rejoin", "rejoin-read-only-not-in-config");
+    assert_eq!(got["status"], "failing", "{got:#}");
+    assert!(got["reason"].as_str().is_some_and(|r| r.contains("/master/my.cnf does not keep it read-only")), "{got:#}");
+    assert!(got["hint"].as_str().is_some_and(|h| h.contains("Add read_only = 1 under [mysqld] in ") && h.contains("/master/my.cnf and save")), "{got:#}");
+    edit_config(&lab, "master", REJOIN_CNF);
+    until_done(&lab, "rejoin");
     let (code, tasks) = check(&lab);
     assert_eq!(code, 0, "{tasks:#?}");
 }

@@ -491,6 +491,15 @@ pub(super) fn rejoin_cases() -> Vec<Case> {
             reason: "the master runs again, but replicates from nobody yet",
         },
         Case {
+            name: "rejoined, read-only by SET GLOBAL only: the file would make it writable at its next restart",
+            start: World::rejoined,
+            change: |w| w.master_cnf = w.master_cnf.lines().filter(|l| !l.contains("read_only")).collect::<Vec<_>>().join("\n"),
+            task: "rejoin",
+            status: TaskState::Failing,
+            diagnosis: Some("rejoin-read-only-not-in-config"),
+            reason: "does not keep it read-only: its next restart makes it writable again",
+        },
+        Case {
             name: "pointed with the old master's own coordinates",
             start: World::rejoined,
             change: |w| {
