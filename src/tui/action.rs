@@ -389,7 +389,7 @@ pub static BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: "s",
-        help: "select the other server (e, r and x act on it)",
+        help: "select the other server (c, e, r and x act on it)",
         footer: footer(5, "s", "server"),
         panes: READING,
         map: &[(KeyCode::Char('s'), NONE, Action::CycleServer)],

@@ -1461,6 +1461,27 @@ fn a_finished_statement_and_an_ended_application_run_are_graded_at_once() {
 
 mod console_keys;
 
+/// One selection: the console opens on the server the footer shows, and Ctrl-T in it moves
+/// the footer's selection too, so `c`, `e`, `r` and `x` never act on different servers.
+#[test]
+fn the_console_opens_on_the_selected_server_and_ctrl_t_moves_the_selection() {
+    let (day, ws) = (fixture_day(), workspace());
+    let mut app = app(&day, &ws, 120, 40);
+    assert_eq!(app.selected_server(), Some("master"));
+    app.update(key(KeyCode::Char('c')));
+    assert_eq!(app.console.target, "master");
+    app.update(ctrl('t'));
+    assert_eq!(app.console.target, "slave");
+    app.update(key(KeyCode::Esc));
+    assert!(footer_line(&app).contains("▸ slave"), "{}", footer_line(&app));
+    // The learner selects the master again: the console follows when it opens.
+    app.update(key(KeyCode::Char('s')));
+    assert_eq!(app.selected_server(), Some("master"));
+    app.update(key(KeyCode::Char('c')));
+    assert_eq!(app.console.target, "master");
+    assert!(screen(&app).contains("SQL console · master"), "{}", screen(&app));
+}
+
 #[test]
 fn the_console_on_a_crashed_server_says_how_to_start_it() {
     use crate::lab::{ContainerState, ServerInfo};

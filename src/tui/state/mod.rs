@@ -347,7 +347,13 @@ impl<'a> App<'a> {
                 None => self.notice = Some("this step has no code to copy".to_owned()),
             },
             Action::PasteCode => self.paste_code(),
-            Action::OpenConsole => self.open(Work::Console),
+            Action::OpenConsole => {
+                // One selection: the console opens on the server the footer shows.
+                if let Some(server) = self.selected_server().map(str::to_owned) {
+                    self.aim_console(server);
+                }
+                self.open(Work::Console);
+            }
             Action::SwitchTarget => self.switch_target(),
             Action::Edit(edit) => self.edit(edit),
             Action::RunApp => self.run_app(),
@@ -741,11 +747,22 @@ impl<'a> App<'a> {
 
     fn switch_target(&mut self) {
         let names: Vec<&str> = self.servers.iter().map(|s| s.name.as_str()).collect();
-        if let Some(at) = names.iter().position(|n| *n == self.console.target) {
-            self.console.target = names[(at + 1) % names.len()].to_owned();
-        } else if let Some(first) = names.first() {
-            self.console.target = (*first).to_owned();
+        let next = match names.iter().position(|n| *n == self.console.target) {
+            Some(at) => names[(at + 1) % names.len()],
+            None => names.first().copied().unwrap_or_default(),
+        };
+        if !next.is_empty() {
+            self.aim_console(next.to_owned());
         }
+    }
+
+    /// Sends the console's input to `server` and selects it in the lab pane, so that the
+    /// console, the footer and the keys that act on a server agree.
+    fn aim_console(&mut self, server: String) {
+        if let Some(at) = self.servers.iter().position(|s| s.name == server) {
+            self.server = at;
+        }
+        self.console.target = server;
     }
 
     fn edit(&mut self, edit: Edit) {
@@ -816,9 +833,10 @@ impl<'a> App<'a> {
         }
         // A block for one server goes to that server, whichever the console was last on.
         let switched = match block.purpose {
-            Some(Purpose::Sql { server }) if server != self.console.target => {
-                self.console.target = server;
-                "; the console switched to it for this block"
+            Some(Purpose::Sql { server }) => {
+                let switched = server != self.console.target;
+                self.aim_console(server);
+                if switched { "; the console switched to it for this block" } else { "" }
             }
             _ => "",
         };
