@@ -22,8 +22,9 @@ pub enum FileChange {
 pub struct Editor {
     program: String,
     args: Vec<String>,
-    /// Found on `PATH` because neither `VISUAL` nor `EDITOR` is set.
-    fallback: bool,
+    /// Found on `PATH` because neither `VISUAL` nor `EDITOR` is set: then the editor to name
+    /// in `export EDITOR=…`, one this machine has.
+    fallback: Option<&'static str>,
 }
 
 impl Editor {
@@ -46,10 +47,13 @@ impl Editor {
         }
         let dirs: Vec<PathBuf> =
             path.map(|p| std::env::split_paths(p).collect()).unwrap_or_default();
+        let found = |name: &str| dirs.iter().any(|dir| is_executable(&dir.join(name)));
+        // `editor` and `sensible-editor` may ask which editor first: name a plain one.
+        let named = FALLBACKS[2..].iter().copied().find(|n| found(n)).unwrap_or("nano");
         FALLBACKS
             .iter()
-            .find(|name| dirs.iter().any(|dir| is_executable(&dir.join(name))))
-            .map(|name| Editor { program: (*name).to_owned(), args: Vec::new(), fallback: true })
+            .find(|n| found(n))
+            .map(|name| Editor { program: (*name).to_owned(), args: Vec::new(), fallback: Some(named) })
             .context("no text editor found: set EDITOR, for example `export EDITOR=nano`")
     }
 
@@ -60,7 +64,7 @@ impl Editor {
             .with_context(|| format!("`{command}` has an unclosed quote"))?
             .into_iter();
         let program = words.next().with_context(|| format!("`{command}` names no program"))?;
-        Ok(Editor { program, args: words.collect(), fallback: false })
+        Ok(Editor { program, args: words.collect(), fallback: None })
     }
 
     /// The command as it would be typed, for messages.
@@ -79,8 +83,8 @@ impl Editor {
             "Editing {shown} with {}: save and quit it to come back to the lesson.",
             self.command_line()
         );
-        if self.fallback {
-            line.push_str(" No $VISUAL or $EDITOR is set; `export EDITOR=nano` (or another) chooses one.");
+        if let Some(named) = self.fallback {
+            line.push_str(&format!(" No $VISUAL or $EDITOR is set; `export EDITOR={named}` (or another) chooses one."));
         }
         line
     }
@@ -156,7 +160,7 @@ mod tests {
             .expect("resolves");
         assert_eq!(
             editor,
-            Editor { program: "code".into(), args: vec!["-w".into()], fallback: false }
+            Editor { program: "code".into(), args: vec!["-w".into()], fallback: None }
         );
     }
 
@@ -199,6 +203,17 @@ mod tests {
             "Editing master/my.cnf with nano: save and quit it to come back to the lesson. \
              No $VISUAL or $EDITOR is set; `export EDITOR=nano` (or another) chooses one."
         );
+        // Debian's `editor` may ask which editor first: the line names one this machine has.
+        for name in ["editor", "vim"] {
+            let file = dir.path().join(name);
+            std::fs::write(&file, "").expect("write");
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        }
+        std::fs::remove_file(dir.path().join("nano")).expect("no nano");
+        let editor = Editor::resolve(vars(&[]), Some(dir.path().as_os_str())).expect("resolves");
+        assert_eq!(editor.command_line(), "editor");
+        assert!(editor.opening("master/my.cnf").ends_with("`export EDITOR=vim` (or another) chooses one."));
         let chosen = Editor::resolve(vars(&[("EDITOR", "vim")]), None).expect("resolves");
         assert_eq!(
             chosen.opening("master/my.cnf"),
