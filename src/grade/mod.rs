@@ -279,6 +279,12 @@ impl<'a> Ctx<'a> {
 
     /// Where the learner's own programs reach one server: the port it publishes (its default
     /// until it is seen).
+    /// The application's routing ports, for its hints: where the writer and the reader are.
+    fn route_ports(&self, writer: &str, reader: &str) -> Vec<(&'static str, String)> {
+        let port = |name: &str| self.spec.server(name).map_or(0, |s| self.published_port(s)).to_string();
+        vec![("writer_port", port(writer)), ("reader_port", port(reader))]
+    }
+
     fn published_port(&self, server: &ServerSpec) -> u16 {
         let place = self.snapshot.servers.get(&server.name).and_then(|s| s.place.as_ref());
         place.and_then(|p| p.published).unwrap_or(server.port)

@@ -239,11 +239,17 @@ fn note(
                 .with("server", server)
                 .with("port", port)
                 .with("running", running(ctx)),
-                None => Note::new(
-                    Diagnosis::AppConnectionRefused,
-                    format!("{failed}: nothing answers on a port settings.py names on {host}"),
-                )
-                .with("ports", &ports),
+                None => {
+                    let named = match unserved_port(ctx, host) {
+                        Some(at) => format!(
+                            "nothing answers on {host}:{}, which {} names ({} line {})",
+                            at.port, at.name, at.file, at.line
+                        ),
+                        None => format!("nothing answers on a port settings.py names on {host}"),
+                    };
+                    Note::new(Diagnosis::AppConnectionRefused, format!("{failed}: {named}"))
+                        .with("ports", &ports)
+                }
             },
         },
         Crash::LoginRefused { user, message } => {
@@ -277,6 +283,33 @@ fn note(
         }
         Crash::Other { line } => Note::new(Diagnosis::AppCrashed, format!("{failed}: {line}")),
     }
+}
+
+/// A line of the application's settings that reaches `host` on a port no server of the lab
+/// publishes.
+struct UnservedPort<'a> {
+    port: u16,
+    /// What the line sets (`READER_URL`), else the line itself.
+    name: String,
+    file: &'a str,
+    /// 1-based.
+    line: usize,
+}
+
+fn unserved_port<'a>(ctx: &Ctx<'a>, host: &str) -> Option<UnservedPort<'a>> {
+    let live: Vec<u16> = ctx.spec.servers.iter().map(|s| ctx.published_port(s)).collect();
+    let after_host = format!("{host}:");
+    let files = ctx.spec.files.iter().filter(|f| f.template);
+    files.filter_map(|f| Some((f.to.as_str(), ctx.files.text(&f.to)?))).find_map(|(file, text)| {
+        text.lines().enumerate().find_map(|(at, line)| {
+            let code = line.split('#').next().unwrap_or_default();
+            let (_, rest) = code.split_once(&after_host)?;
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            let port: u16 = digits.parse().ok().filter(|p| !live.contains(p))?;
+            let name = code.split_once('=').map_or(code, |(name, _)| name).trim().to_owned();
+            Some(UnservedPort { port, name, file, line: at + 1 })
+        })
+    })
 }
 
 /// A server that is down while the application's settings name its port.

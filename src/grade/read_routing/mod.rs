@@ -28,7 +28,7 @@ pub(super) fn check(ctx: &Ctx<'_>, writer: &str, reader: &str) -> Verdict {
         RoutingVerdict::Done(_) => Verdict::Done,
         RoutingVerdict::NotRun(finding) => Verdict::Pending(note(finding)),
         RoutingVerdict::Failing(findings) => match findings.into_iter().next() {
-            Some(finding) => Verdict::Failing(note(finding)),
+            Some(finding) => Verdict::Failing(note(finding).with_all(&ctx.route_ports(writer, reader))),
             None => Verdict::Done,
         },
     }

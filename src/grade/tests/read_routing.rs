@@ -265,7 +265,20 @@ pub(super) fn read_routing_cases() -> Vec<Case> {
             task: "read-routing",
             status: TaskState::Failing,
             diagnosis: Some("app-connection-refused"),
-            reason: "nothing answers on a port settings.py names on 127.0.0.1",
+            reason: "nothing answers on 127.0.0.1:40001, which READER_URL names (app/settings.py line 3)",
+        },
+        Case {
+            name: "the reads sent to the port inside the containers, 3306",
+            start: World::solved,
+            change: |w| {
+                w.routing = Some(Ok(RoutingFacts::default()));
+                w.app_run = Some(crashed(REFUSED));
+                w.settings = Some(SETTINGS_ON_40001.replace("40001", "3306"));
+            },
+            task: "read-routing",
+            status: TaskState::Failing,
+            diagnosis: Some("app-connection-refused"),
+            reason: "nothing answers on 127.0.0.1:3306, which READER_URL names (app/settings.py line 3)",
         },
         Case {
             name: "any other failure: its exit status and last error line",
