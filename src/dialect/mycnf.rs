@@ -80,6 +80,17 @@ impl OptionFile {
         }
     }
 
+    /// The last line, in a section the server reads, whose option is a letter or two off `name`
+    /// (`log_bn` for `log-bin`): a typo, which the server refuses at its next start.
+    pub fn misspelt(&self, name: &str) -> Option<&OptionLine> {
+        let name = normalize(name);
+        self.lines
+            .iter()
+            .rev()
+            .filter(|l| is_server_section(&l.section, self.engine))
+            .find(|l| l.name != name && l.name.len() >= 4 && edits(&l.name, &name) <= 2)
+    }
+
     /// Whether an option is switched off by a later `skip-NAME` / `disable-NAME` in a section
     /// the server reads (`skip-log-bin`).
     pub fn switched_off(&self, name: &str) -> bool {
@@ -92,6 +103,22 @@ impl OptionFile {
             .find(|l| l.name == name || off_names.contains(&l.name))
             .is_some_and(|l| l.name != name)
     }
+}
+
+/// The edits (a letter added, dropped or changed) that turn `a` into `b`.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// Sections the engine's server itself reads.
@@ -140,6 +167,16 @@ fn unquote(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_typo_of_an_option_is_found_and_a_right_or_far_name_is_not() {
+        let file = OptionFile::parse("[mysqld]\nserver-id = 1\nlog_bn = mysql-bin\nlog-error = x\n[client]\nlog-bim\n", Engine::MariaDb);
+        assert_eq!(file.misspelt("log-bin").map(|l| (l.name.as_str(), l.line)), Some(("log_bn", 3)));
+        assert_eq!(file.misspelt("server_id"), None, "spelt right");
+        assert_eq!(file.misspelt("read_only"), None, "nothing close");
+        assert_eq!(edits("log_bin", "log_error"), 5);
+        assert_eq!(edits("serverid", "server_id"), 1);
+    }
+
     use super::*;
 
     fn value<'a>(file: &'a OptionFile, name: &str) -> Option<&'a str> {

@@ -33,6 +33,8 @@ diagnoses! {
     ServerDown => "server-down",
     /// A required setting is not in the server's config file.
     ConfigMissing => "config-missing",
+    /// A required setting is not in the file, but a line names an option a letter or two off it.
+    ConfigMisspelt => "config-misspelt",
     /// The setting is in the file, but under a section the server does not read.
     ConfigWrongSection => "config-wrong-section",
     /// The setting's value in the file is not one the server takes.

@@ -44,6 +44,22 @@ pub(super) fn check(
 
     let missing: Vec<&str> =
         items.iter().filter(|(_, s)| *s == Item::Missing).map(|(i, _)| option_name(*i)).collect();
+    if let Some((setting, line)) = missing.iter().find_map(|s| Some((*s, file.misspelt(s)?))) {
+        let written = line.name.as_str();
+        return Verdict::Failing(
+            Note::new(
+                Diagnosis::ConfigMisspelt,
+                format!(
+                    "{setting} is not set in {config}: line {} says {written}, which is not {setting} (a typo? the server stops at an option it does not know)",
+                    line.line
+                ),
+            )
+            .with_all(&base)
+            .with("setting", setting)
+            .with("written", written)
+            .with("line", line.line),
+        );
+    }
     if !missing.is_empty() {
         let note = Note::new(Diagnosis::ConfigMissing, String::new())
             .with_all(&base)

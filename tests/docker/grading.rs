@@ -152,6 +152,12 @@ fn each_wrong_move_gets_its_own_hint() {
     let got = until_diagnosis(&lab, "master-config", "config-missing");
     assert!(got["reason"].as_str().is_some_and(|r| r.starts_with("log-bin is not set")), "{got:#}");
 
+    // log-bin misspelt: named before the restart that the server would not survive.
+    edit_config(&lab, "master", "[mysqld]\nserver-id = 1\nlog_bn = mysql-bin\n");
+    let got = until_diagnosis(&lab, "master-config", "config-misspelt");
+    assert!(got["reason"].as_str().is_some_and(|r| r.contains("line 3 says log_bn, which is not log-bin")), "{got:#}");
+    assert!(got["hint"].as_str().is_some_and(|h| h.contains("says log_bn: write log-bin there")), "{got:#}");
+
     // Config edited but not restarted.
     edit_config(&lab, "master", MASTER_CNF);
     let got = until_diagnosis(&lab, "master-config", "not-applied");

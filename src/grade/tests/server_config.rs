@@ -32,6 +32,15 @@ pub(super) fn master_config_cases() -> Vec<Case> {
             reason: "log-bin is not set",
         },
         Case {
+            name: "log-bin misspelt as log_bn, before the restart that would stop the server",
+            start: World::fresh,
+            change: |w| w.master_cnf = "[mysqld]\nserver-id = 1\nlog_bn = mysql-bin\n".into(),
+            task: "master-config",
+            status: TaskState::Failing,
+            diagnosis: Some("config-misspelt"),
+            reason: "log-bin is not set in /home/learner/sqlcourse/day20/master/my.cnf: line 3 says log_bn, which is not log-bin",
+        },
+        Case {
             name: "config edited but not restarted",
             start: World::fresh,
             change: |w| {
