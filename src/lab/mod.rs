@@ -461,7 +461,8 @@ impl Lab {
                         objects::network_made(network).await?;
                         self.reattach(spec, progress).await?;
                     }
-                    self.bring_up(spec, engine, container, port, image, password, network, progress).await
+                    let making = objects::Making { engine, image, password, network };
+                    self.bring_up(spec, container, port, &making, progress).await
                 }))
                 .await;
             first_error(results)
@@ -517,8 +518,9 @@ impl Lab {
                 let stopped = self.inspect(&spec.name).await?;
                 let image = ImageChoice::default();
                 // `reattach` above made sure of the network.
-                self.bring_up(spec, engine, stopped, spec.port, &image, &password, &objects::network_there(), progress)
-                    .await?
+                let network = objects::network_there();
+                let making = objects::Making { engine, image: &image, password: &password, network: &network };
+                self.bring_up(spec, stopped, spec.port, &making, progress).await?
             }
             Err(e) => return Err(e),
         }
@@ -720,25 +722,22 @@ impl Lab {
     }
 
     /// Creates or starts one server as needed, then waits until it is ready.
-    #[allow(clippy::too_many_arguments)]
     async fn bring_up(
         &self,
         spec: &ServerSpec,
-        engine: Engine,
         container: Option<ContainerInspectResponse>,
         port: u16,
-        image: &ImageChoice,
-        password: &str,
-        network: &objects::NetworkMade<'_>,
+        making: &objects::Making<'_, '_>,
         progress: &OnEvent<'_>,
     ) -> anyhow::Result<()> {
+        let (engine, password) = (making.engine, making.password);
         let running = container
             .as_ref()
             .and_then(|c| c.state.as_ref())
             .and_then(|s| s.running)
             .unwrap_or(false);
         match container {
-            None => self.create_and_start(spec, engine, port, image, password, network, progress).await?,
+            None => self.create_and_start(spec, port, making, progress).await?,
             Some(_) if running => {}
             Some(c) => {
                 progress(LabEvent::Starting(spec.name.clone()));
@@ -751,7 +750,7 @@ impl Lab {
                     self.remove_container(&name, false).await?;
                     let port = objects::host_port(&c).unwrap_or(spec.port);
                     let port = self.choose_ports(&[Some(port)]).await?[0];
-                    self.create_and_start(spec, engine, port, image, password, network, progress).await?;
+                    self.create_and_start(spec, port, making, progress).await?;
                 }
             }
         }

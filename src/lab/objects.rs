@@ -36,6 +36,15 @@ pub const CONFIG_DIR: &str = "/etc/mysql/conf.d";
 /// its network exists; only its start waits for it.
 pub(super) type NetworkMade<'a> = Shared<BoxFuture<'a, Result<(), String>>>;
 
+/// What every server one `up` makes shares: the engine, the image chosen once for all, the
+/// root password, and the network being made.
+pub(super) struct Making<'a, 'n> {
+    pub engine: Engine,
+    pub image: &'a ImageChoice,
+    pub password: &'a str,
+    pub network: &'a NetworkMade<'n>,
+}
+
 /// A network known to be there.
 pub(super) fn network_there() -> NetworkMade<'static> {
     futures_util::future::ready(Ok(())).boxed().shared()
@@ -234,13 +243,11 @@ impl Lab {
     pub(super) async fn create_and_start(
         &self,
         spec: &ServerSpec,
-        engine: Engine,
         mut port: u16,
-        image: &ImageChoice,
-        password: &str,
-        network: &NetworkMade<'_>,
+        making: &Making<'_, '_>,
         progress: &OnEvent<'_>,
     ) -> anyhow::Result<()> {
+        let Making { engine, image, password, network } = *making;
         let seeded = self.choose_seeded(image, engine, progress).await;
         let image = self.choose_image(image, engine, progress).await?;
         self.ensure_volume(&spec.name, engine).await?;
