@@ -1170,6 +1170,9 @@ fn the_footer_keeps_the_keys_the_step_asks_for() {
         let mut app = app(&day, &ws, width, height);
         let footer = footer_line(&app);
         assert!(!footer.contains("K crash"), "K only where a step crashes a server: {footer}");
+        // A step with config lines takes effect at a restart: r is among its keys.
+        go_to_step(&mut app, "Configure the master");
+        assert!(footer_line(&app).contains("r restart"), "{}", footer_line(&app));
         go_to_step(&mut app, "Send reads to the slave");
         let footer = footer_line(&app);
         assert!(footer.contains("a run app") && !footer.contains("K crash"), "{footer}");

@@ -730,6 +730,8 @@ impl<'a> App<'a> {
         for block in &step.blocks {
             let action = match &block.purpose {
                 Some(Purpose::App) => Some(Action::RunApp),
+                // Config lines take effect at a restart.
+                Some(Purpose::Config { .. }) => Some(Action::Restart),
                 Some(Purpose::Shell) if crashed_by(&block.text).is_some() => Some(Action::Crash),
                 _ => None,
             };
