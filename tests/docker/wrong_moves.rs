@@ -582,3 +582,32 @@ fn an_account_change_the_slave_cannot_apply_is_named_and_its_skip_works() {
     slave.query_drop("START SLAVE").expect("starts");
     until_done(&lab, "replication-running");
 }
+
+/// The master's file saved, then the slave restarted by mistake: the notice says the master's
+/// file still waits for a restart of its own, and how to give it one.
+#[test]
+fn restarting_the_other_server_says_which_file_still_waits() {
+    let Some(lab) = TestLab::new("wrongrestart") else { return };
+    lab.ok(&["up"]);
+    let Some(tmux) = Tmux::start(&lab, 120, 40) else { return };
+    tmux.until_with(|s| s.contains("master  ● ready") && s.contains("slave   ● ready"), "ready", SLOW);
+    std::fs::write(lab.config_file("master"), "[mysqld]\nserver-id = 1\nlog-bin = mysql-bin\n").expect("edit");
+    tmux.until_with(|s| footer(s).contains("▸ master"), "the master selected", SLOW);
+    tmux.keys(&["s"]);
+    tmux.until_with(|s| footer(s).contains("▸ slave"), "the slave selected", SLOW);
+    tmux.keys(&["r"]);
+    let screen = tmux.until("The slave restarted with its config file.", SLOW);
+    let said = screen.lines().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join(" ");
+    let said = said.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        said.contains("master/my.cnf is saved but not applied: s selects the master, then r restarts it."),
+        "{screen}"
+    );
+    // Restarting the right one says nothing more.
+    tmux.keys(&["s"]);
+    tmux.until_with(|s| footer(s).contains("▸ master"), "the master selected", SLOW);
+    tmux.keys(&["r"]);
+    let screen = tmux.until("The master restarted with its config file.", SLOW);
+    assert!(!screen.contains("saved but not applied"), "{screen}");
+    tmux.keys(&["q"]);
+}

@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use crate::grade::grader::{Grader, record_progress};
 use crate::course::content::Day;
+use crate::course::spec::Check;
+use crate::grade::diagnosis::Diagnosis;
 use crate::grade::{TaskState, TaskStatus};
 use crate::lab::{ContainerState, Lab, LabEvent, ServerChoice, ServerFailed, ServerInfo};
 use crate::lab::endpoint::Endpoint;
@@ -259,7 +261,7 @@ impl Watcher {
         let mut next = Instant::now();
         loop {
             if Instant::now() >= next {
-                if !self.round(&runtime, &lab, &mut grader) {
+                if self.round(&runtime, &lab, &mut grader).is_none() {
                     return;
                 }
                 next = Instant::now() + ROUND;
@@ -284,10 +286,21 @@ impl Watcher {
                 Request::Restart(server) => {
                     if let Err(e) = runtime.block_on(lab.restart(&server, &progress)) {
                         self.failed(&e);
+                        next = Instant::now();
                     } else {
-                        self.closing(format!("The {server} restarted with its config file."));
+                        // Graded at once, so that the notice can name a file still waiting for
+                        // a restart of its own server (the learner restarted the other one).
+                        let Some(tasks) = self.round(&runtime, &lab, &mut grader) else { return };
+                        next = Instant::now() + ROUND;
+                        let mut told = format!("The {server} restarted with its config file.");
+                        for other in self.waiting_for_restart(&tasks).iter().filter(|o| **o != server) {
+                            let file = self.day.spec.server(other).map_or("", |s| s.config.to.as_str());
+                            told.push_str(&format!(
+                                " {file} is saved but not applied: s selects the {other}, then r restarts it."
+                            ));
+                        }
+                        self.closing(told);
                     }
-                    next = Instant::now();
                 }
                 Request::Crash(server) => {
                     match runtime.block_on(lab.crash(&server)) {
@@ -326,7 +339,28 @@ impl Watcher {
     }
 
     /// Watches and grades once; false when the screen has gone.
-    fn round(&self, runtime: &tokio::runtime::Runtime, lab: &Lab, grader: &mut Grader) -> bool {
+    /// The servers whose config file holds a saved change they run without.
+    fn waiting_for_restart(&self, tasks: &[TaskStatus]) -> Vec<String> {
+        let mut servers: Vec<String> = tasks
+            .iter()
+            .filter(|t| t.diagnosis == Some(Diagnosis::NotApplied))
+            .filter_map(|t| match &self.day.spec.tasks.iter().find(|s| s.id == t.id)?.check {
+                Check::ServerConfig { server, .. } => Some(server.clone()),
+                _ => None,
+            })
+            .collect();
+        servers.dedup();
+        servers
+    }
+
+    /// One grading round: the servers and the tasks go to the screen. The tasks, or `None`
+    /// when the screen has closed.
+    fn round(
+        &self,
+        runtime: &tokio::runtime::Runtime,
+        lab: &Lab,
+        grader: &mut Grader,
+    ) -> Option<Vec<TaskStatus>> {
         let mut servers = runtime.block_on(lab.servers());
         let detached = |s: &ServerInfo| s.state == ContainerState::Detached;
         if servers.as_ref().is_ok_and(|all| all.iter().any(detached)) {
@@ -341,7 +375,7 @@ impl Watcher {
             Ok(servers) => servers,
             Err(e) => {
                 self.notice(first_line(&format!("{e:#}")));
-                return true;
+                return Some(Vec::new());
             }
         };
         // The console connects with these at once (a reset changes the password): they are
@@ -360,7 +394,7 @@ impl Watcher {
             let _ = self.screen.send(Action::Warning(warning));
         }
         self.record(&report.tasks);
-        self.screen.send(Action::Tasks(report.tasks)).is_ok()
+        self.screen.send(Action::Tasks(report.tasks.clone())).ok().map(|()| report.tasks)
     }
 
     /// The warning when the progress file went bad since it was last looked at.
