@@ -357,6 +357,13 @@ pub(super) fn flow(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
             Some(d @ (Diagnosis::EqualServerIds | Diagnosis::DuplicateEntry | Diagnosis::AccountChangeFailed)) => d,
             _ => Diagnosis::ReplicaError,
         };
+        // The replica's own id already saved in its file: the restart is all that is missing
+        // (the threads start again with the server).
+        if diagnosis == Diagnosis::EqualServerIds
+            && let Some(note) = server_config::unapplied(ctx, replica, ConfigItem::ServerId)
+        {
+            return Verdict::Failing(note);
+        }
         let detail = diagnosis::quoted_detail(error, diagnosis).unwrap_or_default();
         return Verdict::Failing(
             Note::new(diagnosis, format!("the {replica}'s {thread} thread says: {}", error.trim()))

@@ -581,6 +581,7 @@ pub(super) fn replication_running_cases() -> Vec<Case> {
             start: World::solved,
             change: |w| {
                 w.slave.server_id = 1;
+                w.slave_cnf = "[mysqld]\nserver-id = 1\n".into();
                 w.set("io", "No");
                 let (errno, text) = if w.engine == Engine::MariaDb {
                     ("1593", "Fatal error: The slave I/O thread stops because master and slave have equal MariaDB server ids; these ids must be different for replication to work (or the --replicate-same-server-id option must be used on slave but this does not always make sense; please check the manual before using it).")
@@ -594,6 +595,25 @@ pub(super) fn replication_running_cases() -> Vec<Case> {
             status: TaskState::Failing,
             diagnosis: Some("equal-server-ids"),
             reason: "IO thread says: Fatal error",
+        },
+        Case {
+            name: "equal server ids, the slave's own id saved in its file but not applied",
+            start: World::solved,
+            change: |w| {
+                w.slave.server_id = 1;
+                w.set("io", "No");
+                let (errno, text) = if w.engine == Engine::MariaDb {
+                    ("1593", "Fatal error: The slave I/O thread stops because master and slave have equal MariaDB server ids; these ids must be different for replication to work (or the --replicate-same-server-id option must be used on slave but this does not always make sense; please check the manual before using it).")
+                } else {
+                    ("13117", "Fatal error: The replica I/O thread stops because source and replica have equal MySQL server ids; these ids must be different for replication to work (or the --replicate-same-server-id option must be used on replica but this does not always make sense; please check the manual before using it).")
+                };
+                w.set("io_errno", errno);
+                w.set("io_error", text);
+            },
+            task: "replication-running",
+            status: TaskState::Failing,
+            diagnosis: Some("not-applied"),
+            reason: "saved but not applied",
         },
         Case {
             name: "duplicate entry",
