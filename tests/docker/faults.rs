@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::common::tmux::{SCREEN_WAIT, Tmux};
+use crate::common::tmux::{SCREEN_WAIT, Tmux, pane_text};
 
 use bollard::query_parameters::{
     KillContainerOptions, ListContainersOptionsBuilder, RemoveContainerOptionsBuilder,
@@ -413,6 +413,9 @@ fn the_lesson_in_a_40_by_10_terminal_says_so_and_recovers_when_enlarged() {
     assert_eq!(std::fs::read(lab.config_file("master")).expect("config"), config);
 }
 
+/// A server start that fails takes its time to fail (the server's own start, then its exit).
+const SLOW_START: Duration = Duration::from_secs(60);
+
 #[test]
 fn a_config_that_stops_the_server_is_shown_on_the_screen_as_the_command_line_shows_it() {
     let Some(lab) = TestLab::new("badcnf") else { return };
@@ -429,13 +432,24 @@ fn a_config_that_stops_the_server_is_shown_on_the_screen_as_the_command_line_sho
 
     let Some(tmux) = Tmux::start(&lab, 220, 40) else { return };
     tmux.until_shown("Step 1/");
+    // Opening the lesson starts the stopped master, which fails; then `r`, which fails the
+    // same way. Each is waited for, so that no restart is still queued when the file is fixed.
+    tmux.until_with(|s| s.contains("the server says"), "the failed start", SLOW_START);
     tmux.run(&["send-keys", "-t", "lesson", "r"]);
-    let screen = tmux.until_shown("the server says");
+    tmux.until_shown("restarting the master…");
+    let screen = tmux.until_with(
+        |s| s.contains("the server says") && !s.contains("restarting the master…"),
+        "the failed restart",
+        SLOW_START,
+    );
     assert!(screen.contains(&format!("master/my.cnf:{line}: foo-bar = 1")), "{screen}");
     assert!(screen.contains("unknown variable 'foo-bar=1'"), "{screen}");
     assert!(!screen.contains("exited with code"), "only the code: {screen}");
-    // Fixed, `r` brings it back.
+    // Fixed: the lab pane stops quoting the old line, and `r` brings it back.
     std::fs::write(&config, &good).expect("fix the config");
+    let told = format!("stopped by master/my.cnf:{line}, edited since: r starts it");
+    let edited = tmux.until_with(|s| pane_text(s, "Lab ").contains(&told), &told, SCREEN_WAIT);
+    assert!(!pane_text(&edited, "Lab ").contains("foo-bar = 1"), "{edited}");
     tmux.run(&["send-keys", "-t", "lesson", "r"]);
     tmux.until_shown("restarted with its config file");
     tmux.until_shown("master  ● ready");

@@ -14,7 +14,7 @@ use crate::course::content::Day;
 use crate::course::spec::Check;
 use crate::grade::diagnosis::Diagnosis;
 use crate::grade::{TaskState, TaskStatus};
-use crate::lab::{ContainerState, Lab, LabEvent, ServerChoice, ServerFailed, ServerInfo};
+use crate::lab::{ContainerState, Lab, LabEvent, Offending, ServerChoice, ServerFailed, ServerInfo};
 use crate::lab::endpoint::Endpoint;
 use crate::probe::snapshot::Snapshot;
 use crate::tui::action::Action;
@@ -193,6 +193,8 @@ struct Watcher {
     /// When the progress file last changed as this thread saw it: it is checked again only
     /// after a change, not every round.
     progress_changed: Mutex<Option<std::time::SystemTime>>,
+    /// The config line each server last refused to start with, to tell when it has changed.
+    refused: Mutex<Vec<(String, Offending)>>,
 }
 
 impl Watcher {
@@ -212,6 +214,7 @@ impl Watcher {
             recorded: Mutex::default(),
             moved: Mutex::default(),
             progress_changed: Mutex::default(),
+            refused: Mutex::default(),
         }
     }
 
@@ -439,7 +442,7 @@ impl Watcher {
                 (ContainerState::Restarting, _) => ServerLife::Starting,
                 (ContainerState::Running, _) => ServerLife::Ready,
                 (ContainerState::Exited { .. }, ServerLife::Failed(reason)) => {
-                    ServerLife::Failed(reason.clone())
+                    ServerLife::Failed(self.since_refused(&info.name).unwrap_or_else(|| reason.clone()))
                 }
                 (ContainerState::Exited { code: 0 }, _) => ServerLife::Stopped,
                 // SIGKILL: the failover drill's `crash` (recorded), or the kernel out of memory.
@@ -454,6 +457,9 @@ impl Watcher {
             };
             if view.state == ServerLife::Ready {
                 view.detail = None;
+                if let Ok(mut refused) = self.refused.lock() {
+                    refused.retain(|(server, _)| *server != info.name);
+                }
             }
             view.health = snapshot.health(&info.name);
         }
@@ -510,6 +516,20 @@ impl Watcher {
         }
     }
 
+    /// What the lab pane says of a server stopped by a config line once that line has been
+    /// edited: the old line is not the file any more.
+    fn since_refused(&self, server: &str) -> Option<String> {
+        let refused = self.refused.lock().ok()?;
+        let (_, o) = refused.iter().find(|(s, _)| s == server)?;
+        let now = std::fs::read_to_string(&o.file).ok();
+        let line = now.as_deref().and_then(|text| text.lines().nth(o.line - 1)).map(str::trim);
+        if line == Some(o.text.trim()) {
+            return None;
+        }
+        let file = o.file.strip_prefix(&self.workspace.root).unwrap_or(&o.file);
+        Some(format!("stopped by {}:{}, edited since: r starts it", file.display(), o.line))
+    }
+
     /// Shows why a lab operation failed: on its server when it names one, with what the
     /// command line says too (the learner's line the server refused, and the server's words).
     fn failed(&self, error: &anyhow::Error) {
@@ -518,6 +538,10 @@ impl Watcher {
                 let server = &failed.server;
                 let (state, notice) = match &failed.offending {
                     Some(o) => {
+                        if let Ok(mut refused) = self.refused.lock() {
+                            refused.retain(|(s, _)| s != server);
+                            refused.push((server.clone(), o.clone()));
+                        }
                         let file = o.file.strip_prefix(&self.workspace.root).unwrap_or(&o.file);
                         let line = format!("{}:{}: {}", file.display(), o.line, o.text.trim());
                         let notice = format!(
