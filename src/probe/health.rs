@@ -139,6 +139,11 @@ fn replica(
     let mut lines = Lines::default();
     lines.push(format!("{threads} · {lag}"), format!("{threads_short} · {lag}"));
     for (word, c) in [("received", &received), ("applied ", &applied)] {
+        // No binlog file yet: the IO thread has never read from its source.
+        if c.file.is_empty() {
+            lines.push_same(format!("{} nothing yet", word.trim_end()));
+            continue;
+        }
         lines.push(
             format!("{word} {}{}", at(c), versus(c, at)),
             format!("{} {}{}", word.trim_end(), at_short(c), versus(c, at_short)),
@@ -287,6 +292,23 @@ mod tests {
         let mut plain = facts(false);
         plain.replica = Some(running);
         assert_eq!(of(&plain, None, 0.0).lines.len(), 3, "no binary log, no line for it");
+    }
+
+    #[test]
+    fn a_replica_that_never_read_from_its_source_says_so_rather_than_an_empty_file() {
+        let never = status(&[
+            ("Slave_IO_Running", "Connecting"),
+            ("Slave_SQL_Running", "Yes"),
+            ("Master_Log_File", ""),
+            ("Read_Master_Log_Pos", "4"),
+            ("Relay_Master_Log_File", ""),
+            ("Exec_Master_Log_Pos", "4"),
+        ]);
+        let mut pointed = facts(true);
+        pointed.replica = Some(never);
+        let h = of(&pointed, Some(&facts(true)), 0.0);
+        assert_eq!(h.lines[1..3], ["received nothing yet", "applied nothing yet"], "{:?}", h.lines);
+        assert_eq!(h.narrow[1..3], ["received nothing yet", "applied nothing yet"], "{:?}", h.narrow);
     }
 
     #[test]
