@@ -22,6 +22,9 @@ pub struct Health {
     /// The last of `lines` is the replica's last error.
     #[serde(skip)]
     pub ends_with_error: bool,
+    /// It replicates from a source: what is written on it directly, the source never gets.
+    #[serde(skip)]
+    pub replicating: bool,
 }
 
 /// The health of a running server. `source` is the server it replicates from, when that one
@@ -98,7 +101,14 @@ fn master(facts: &ServerFacts) -> Health {
     // the replicas' summaries give theirs.
     let at = facts.current.as_ref().map_or(short, |c| format!("binlog at {}", c.position));
     let summary = format!("{at}{count}{ro}");
-    Health { summary, lines: lines.full, narrow: lines.narrow, trouble: false, ends_with_error: false }
+    Health {
+        summary,
+        lines: lines.full,
+        narrow: lines.narrow,
+        trouble: false,
+        ends_with_error: false,
+        replicating: false,
+    }
 }
 
 /// `mysql-bin.000002` → `.000002`: the number is what changes.
@@ -175,7 +185,7 @@ fn replica(
         || status.sql_running != ThreadState::Yes
         || status.last_error().is_some();
     let ends_with_error = status.last_error().is_some();
-    Health { summary, lines: lines.full, narrow: lines.narrow, trouble, ends_with_error }
+    Health { summary, lines: lines.full, narrow: lines.narrow, trouble, ends_with_error, replicating: true }
 }
 
 /// Seconds from a server timestamp (`251201 20:10:03`, the server's clock in UTC, as the

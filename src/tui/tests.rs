@@ -1312,6 +1312,7 @@ fn watched(app: &mut App) {
             trouble,
             // The slave's, the one in trouble, ends with its error.
             ends_with_error: trouble,
+            replicating: name == "slave",
         }),
     };
     app.update(Action::Lab(vec![
@@ -1625,4 +1626,39 @@ fn where_the_console_hides_the_lesson_its_title_says_how_to_get_it_back() {
     console_with_result(&mut large);
     let shown = screen(&large);
     assert!(shown.contains("Step 1/7") && !shown.contains("back to the lesson"), "{shown}");
+}
+
+/// A write run on the slave while it replicates: the notice says the master never gets it and
+/// what it leads to; a read, or a write on the master, says nothing of the kind.
+#[test]
+fn a_write_on_a_replicating_slave_is_told_at_once() {
+    use crate::sql::Done;
+    let (day, _dir, ws) = shipped_day();
+    let mut app = app(&day, &ws, 120, 40);
+    watched(&mut app);
+    let ran = |text: &str, result: StatementResult| Run {
+        outcomes: vec![Outcome {
+            statement: Statement { text: text.into(), vertical: false },
+            elapsed: Duration::from_micros(900),
+            result,
+        }],
+        ..Run::default()
+    };
+    let insert = "INSERT INTO demo.hello (note) VALUES ('on the slave')";
+    let done = || StatementResult::Done(Done { affected_rows: 1, ..Done::default() });
+    app.update(Action::SqlDone { server: "slave".into(), result: Ok(ran(insert, done())) });
+    let told = app.notice.clone().unwrap_or_default();
+    assert!(told.starts_with("That write went to the slave only: replication carries changes from the master to it, never back"), "{told}");
+    assert!(told.ends_with("Writes belong on the master."), "{told}");
+    assert!(told.contains("Duplicate entry"), "{told}");
+    for (server, text) in [("slave", "SELECT * FROM demo.hello"), ("master", insert)] {
+        app.notice = None;
+        app.update(Action::SqlDone { server: server.into(), result: Ok(ran(text, done())) });
+        assert!(!app.notice.clone().unwrap_or_default().contains("went to the"), "{server}: {text}");
+    }
+    // Refused (read_only, for an account without SUPER): nothing was written.
+    app.notice = None;
+    let refused = SqlError { code: 1290, state: "HY000".into(), message: "read-only".into() };
+    app.update(Action::SqlDone { server: "slave".into(), result: Ok(ran(insert, StatementResult::Failed(refused))) });
+    assert!(!app.notice.clone().unwrap_or_default().contains("went to the"));
 }

@@ -32,6 +32,8 @@ use crate::tui::text::wrap::truncate;
 use crate::course::content::Day;
 use crate::course::lesson::{Engine, Purpose};
 use crate::course::template::fill;
+use crate::probe::statement::{Kind, classify};
+use crate::sql::StatementResult;
 use crate::tui::workers::lab::Request;
 use crate::learner::app_run::AppEvent;
 use crate::learner::workspace::Workspace;
@@ -400,6 +402,23 @@ impl<'a> App<'a> {
                 self.warnings.push(text);
             }
             Action::SqlDone { server, result } => {
+                if let Ok(run) = &result
+                    && self.replicating(&server)
+                    && run.outcomes.iter().any(|o| {
+                        !matches!(o.result, StatementResult::Failed(_))
+                            && classify("Query", &o.statement.text) == Kind::Write
+                    })
+                {
+                    let source = self.day.spec.tasks.iter().find_map(|t| {
+                        t.check.flow().filter(|(_, replica)| *replica == server).map(|(source, _)| source)
+                    });
+                    let source = source.map_or_else(|| "its source".to_owned(), |s| format!("the {s}"));
+                    self.notice = Some(format!(
+                        "That write went to the {server} only: replication carries changes from {source} to it, never back, \
+                         and a later change there of the same row or name stops its SQL thread (Duplicate entry). \
+                         Writes belong on {source}."
+                    ));
+                }
                 // The result's end shows (clamp_scroll), unless the learner scrolled back.
                 self.console.finish(&server, result);
                 // The statement may have completed a task: grade now, not at the next round.
@@ -476,6 +495,11 @@ impl<'a> App<'a> {
             .or_else(|| blocks.iter().find(in_view))
             .or_else(|| blocks.iter().find(|b| b.lines.start >= top))
             .or(blocks.last())
+    }
+
+    /// Whether the server replicates from another, as the last probe round saw it.
+    fn replicating(&self, server: &str) -> bool {
+        self.servers.iter().any(|s| s.name == server && s.health.as_ref().is_some_and(|h| h.replicating))
     }
 
     /// The server selected in the lab pane.
