@@ -580,16 +580,8 @@ pub(super) fn replication_running_cases() -> Vec<Case> {
             name: "equal server ids",
             start: World::solved,
             change: |w| {
-                w.slave.server_id = 1;
+                equal_ids(w);
                 w.slave_cnf = "[mysqld]\nserver-id = 1\n".into();
-                w.set("io", "No");
-                let (errno, text) = if w.engine == Engine::MariaDb {
-                    ("1593", "Fatal error: The slave I/O thread stops because master and slave have equal MariaDB server ids; these ids must be different for replication to work (or the --replicate-same-server-id option must be used on slave but this does not always make sense; please check the manual before using it).")
-                } else {
-                    ("13117", "Fatal error: The replica I/O thread stops because source and replica have equal MySQL server ids; these ids must be different for replication to work (or the --replicate-same-server-id option must be used on replica but this does not always make sense; please check the manual before using it).")
-                };
-                w.set("io_errno", errno);
-                w.set("io_error", text);
             },
             task: "replication-running",
             status: TaskState::Failing,
@@ -599,17 +591,7 @@ pub(super) fn replication_running_cases() -> Vec<Case> {
         Case {
             name: "equal server ids, the slave's own id saved in its file but not applied",
             start: World::solved,
-            change: |w| {
-                w.slave.server_id = 1;
-                w.set("io", "No");
-                let (errno, text) = if w.engine == Engine::MariaDb {
-                    ("1593", "Fatal error: The slave I/O thread stops because master and slave have equal MariaDB server ids; these ids must be different for replication to work (or the --replicate-same-server-id option must be used on slave but this does not always make sense; please check the manual before using it).")
-                } else {
-                    ("13117", "Fatal error: The replica I/O thread stops because source and replica have equal MySQL server ids; these ids must be different for replication to work (or the --replicate-same-server-id option must be used on replica but this does not always make sense; please check the manual before using it).")
-                };
-                w.set("io_errno", errno);
-                w.set("io_error", text);
-            },
+            change: equal_ids,
             task: "replication-running",
             status: TaskState::Failing,
             diagnosis: Some("not-applied"),
@@ -764,4 +746,17 @@ fn a_saved_log_bin_asks_for_a_restart_only() {
         assert!(hint.contains("saved but not applied") && hint.contains("Restart the master"), "{hint}");
         assert!(!hint.contains("Set log-bin"), "{hint}");
     }
+}
+
+/// The slave running with the master's id, its IO thread stopped on the engine's error.
+fn equal_ids(w: &mut World) {
+    w.slave.server_id = 1;
+    w.set("io", "No");
+    let (errno, text) = if w.engine == Engine::MariaDb {
+        ("1593", "Fatal error: The slave I/O thread stops because master and slave have equal MariaDB server ids; these ids must be different for replication to work (or the --replicate-same-server-id option must be used on slave but this does not always make sense; please check the manual before using it).")
+    } else {
+        ("13117", "Fatal error: The replica I/O thread stops because source and replica have equal MySQL server ids; these ids must be different for replication to work (or the --replicate-same-server-id option must be used on replica but this does not always make sense; please check the manual before using it).")
+    };
+    w.set("io_errno", errno);
+    w.set("io_error", text);
 }
