@@ -131,13 +131,14 @@ impl Lab {
             labels: Some(self.names.labels()),
             ..Default::default()
         };
+        // A twin made by a crossing creation is mended when a lookup or a start meets it, so
+        // that the usual `up` does not wait on a list of networks.
         match self.docker.create_network(request).await {
-            Ok(_) => {}
+            Ok(_) => Ok(()),
             // Another `up` made it meanwhile.
-            Err(e) if is_conflict(&e) => {}
-            Err(e) => anyhow::bail!("cannot create the network {name}: {e}"),
+            Err(e) if is_conflict(&e) => Ok(()),
+            Err(e) => Err(anyhow::anyhow!("cannot create the network {name}: {e}")),
         }
-        self.one_network().await
     }
 
     /// Docker makes a second network of the same name when two creations cross (an `up`
