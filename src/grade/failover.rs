@@ -6,6 +6,7 @@
 //! `RESET SLAVE ALL` erased it.
 
 use crate::course::spec::Check;
+use crate::dialect::engine::Engine;
 use crate::dialect::mycnf::{OptionFile, Setting};
 use crate::grade::diagnosis::{self, Diagnosis};
 use crate::grade::read_routing::crash;
@@ -61,7 +62,7 @@ pub(super) fn failover(ctx: &Ctx<'_>, source: &str, replica: &str) -> Verdict {
         );
     }
     if !missing.is_empty() {
-        let held = spans(&missing);
+        let held = spans(&missing, new.engine);
         return Verdict::Failing(
             note(
                 Diagnosis::PromotedLost,
@@ -196,8 +197,8 @@ fn split_brain(
     old: &ServerFacts,
     new: &ServerFacts,
 ) -> Verdict {
-    let on_old = spans(&gaps(&old.failover, &new.failover));
-    let on_new = spans(&[(new.failover.origin.as_str(), 0, own(new))]);
+    let on_old = spans(&gaps(&old.failover, &new.failover), old.engine);
+    let on_new = spans(&[(new.failover.origin.as_str(), 0, own(new))], new.engine);
     Verdict::Failing(
         Note::new(
             Diagnosis::SplitBrain,
@@ -227,12 +228,14 @@ fn gaps<'a>(has: &'a FailoverFacts, other: &FailoverFacts) -> Vec<(&'a str, u64,
 }
 
 /// Gaps in words, by GTID sequence numbers: `3 transactions (server 1 #8–#10)`.
-fn spans(gaps: &[(&str, u64, u64)]) -> String {
-    // With none of an origin's transactions on the other side, its first number is unknown
-    // (MariaDB numbers a domain's transactions across servers).
+fn spans(gaps: &[(&str, u64, u64)], engine: Engine) -> String {
+    // With none of an origin's transactions on the other side, its first number is unknown.
+    // MariaDB numbers a domain's transactions across servers: between two of one server's,
+    // others may have taken numbers, so only MySQL's numbers count transactions.
     let one = |(origin, from, to): &(&str, u64, u64)| match to - from {
         _ if *from == 0 => format!("transactions up to #{to} (server {origin})"),
         1 => format!("1 transaction (server {origin} #{to})"),
+        _ if engine == Engine::MariaDb => format!("transactions after #{from}, up to #{to} (server {origin})"),
         n => format!("{n} transactions (server {origin} #{}–#{to})", from + 1),
     };
     gaps.iter().map(one).collect::<Vec<_>>().join(" and ")
@@ -344,7 +347,7 @@ fn diverged(ctx: &Ctx<'_>, source: &str, replica: &str) -> Option<Verdict> {
     }
     let extra = gaps(&old.failover, &new.failover);
     let on_old = match requested_gtid(error) {
-        _ if !extra.is_empty() => spans(&extra),
+        _ if !extra.is_empty() => spans(&extra, old.engine),
         Some(gtid) => format!("GTID {gtid}"),
         None => "transactions".to_owned(),
     };
@@ -352,7 +355,7 @@ fn diverged(ctx: &Ctx<'_>, source: &str, replica: &str) -> Option<Verdict> {
     let on_new = if theirs.is_empty() {
         String::new()
     } else {
-        format!(", and the {replica} holds {} the {source} lacks", spans(&theirs))
+        format!(", and the {replica} holds {} the {source} lacks", spans(&theirs, old.engine))
     };
     let reason = format!(
         "the {source} and the {replica} have diverged: the {source} holds {on_old} the {replica} never had{on_new} (the {source}'s IO thread says: {error})"
@@ -420,3 +423,17 @@ fn names(ctx: &Ctx<'_>, source: &str, replica: &str) -> Vec<(&'static str, Strin
     ]
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_mysql_numbers_count_transactions() {
+        let gaps = [("1", 16, 24)];
+        // MariaDB: the promoted slave may have taken #17–#23 of the domain.
+        assert_eq!(spans(&gaps, Engine::MariaDb), "transactions after #16, up to #24 (server 1)");
+        assert_eq!(spans(&gaps, Engine::MySql), "8 transactions (server 1 #17–#24)");
+        assert_eq!(spans(&[("1", 23, 24)], Engine::MariaDb), "1 transaction (server 1 #24)");
+        assert_eq!(spans(&[("2", 0, 3)], Engine::MariaDb), "transactions up to #3 (server 2)");
+    }
+}

@@ -216,7 +216,7 @@ pub(super) fn failover_cases() -> Vec<Case> {
             task: "failover",
             status: TaskState::Failing,
             diagnosis: Some("promoted-lost"),
-            reason: "#41–#42) that the promoted slave never applied: they are lost",
+            reason: ") that the promoted slave never applied: they are lost",
         },
         Case {
             name: "split brain lasts after the old master was made read-only",
@@ -225,7 +225,7 @@ pub(super) fn failover_cases() -> Vec<Case> {
             task: "failover",
             status: TaskState::Failing,
             diagnosis: Some("split-brain"),
-            reason: "the master took 3 transactions (server ",
+            reason: "split brain: the master took ",
         },
         Case {
             name: "split brain after read_only names the range",
@@ -234,7 +234,7 @@ pub(super) fn failover_cases() -> Vec<Case> {
             task: "failover",
             status: TaskState::Failing,
             diagnosis: Some("split-brain"),
-            reason: "#41–#43) the slave lacks, while the slave took transactions up to #3 (server ",
+            reason: ") the slave lacks, while the slave took transactions up to #3 (server ",
         },
         Case {
             name: "a running SQL thread a moment behind is not a loss",
@@ -366,7 +366,7 @@ pub(super) fn failover_cases() -> Vec<Case> {
             task: "failover",
             status: TaskState::Failing,
             diagnosis: Some("split-brain"),
-            reason: "took 5 transactions",
+            reason: "split brain: the master took ",
         },
         Case {
             name: "a failed run after the good one is the run described",
@@ -550,7 +550,7 @@ pub(super) fn rejoin_cases() -> Vec<Case> {
             task: "rejoin",
             status: TaskState::Failing,
             diagnosis: Some("histories-diverged"),
-            reason: "the master and the slave have diverged: the master holds 5 transactions (server ",
+            reason: "the master and the slave have diverged: the master holds ",
         },
         Case {
             name: "after a lost promotion, the rejoin is not begun",
@@ -574,7 +574,7 @@ pub(super) fn rejoin_cases() -> Vec<Case> {
             task: "rejoin",
             status: TaskState::Failing,
             diagnosis: Some("split-brain"),
-            reason: "#41–#45) the slave lacks",
+            reason: ") the slave lacks",
         },
         Case {
             name: "pointed but not started",
@@ -653,7 +653,11 @@ fn a_diverged_rejoin_says_what_to_do_in_the_lab() {
         let got = w.grade().into_iter().find(|t| t.id == "rejoin").expect("graded");
         let hint = got.hint.unwrap_or_default();
         assert!(hint.contains("sqlcourse day20 reset"), "{hint}");
-        assert!(hint.contains("the master holds 5 transactions (server ") && hint.contains("#41–#45)"), "{hint}");
+        let held = match engine {
+            Engine::MySql => "the master holds 5 transactions (server ",
+            Engine::MariaDb => "the master holds transactions after #40, up to #45 (server 1)",
+        };
+        assert!(hint.contains(held), "{hint}");
         assert!(!hint.contains("Fix the cause"), "{hint}");
     }
 }
