@@ -1489,37 +1489,43 @@ fn the_console_opens_on_the_selected_server_and_ctrl_t_moves_the_selection() {
 #[test]
 fn the_console_on_a_crashed_server_says_how_to_start_it() {
     use crate::lab::{ContainerState, ServerInfo};
-    let (day, ws) = (fixture_day(), workspace());
-    let mut app = app(&day, &ws, 120, 40);
-    let crashed = ServerInfo {
-        name: "master".into(),
-        container: "sqlcourse-day20-master".into(),
-        engine: None,
-        state: ContainerState::Exited { code: 137 },
-        port: Some(13306),
-        ip: None,
-        host_name: None,
-        endpoint: None,
-    };
-    let (lab, _) = crate::tui::workers::lab::LabHandle::with_servers(&day.spec.slug, vec![crashed]);
-    let (results, done) = std::sync::mpsc::channel();
-    let mut performer = Performer::new(&day, &ws, results, lab);
-    let mut host = Headless::new(120, 40).expect("headless");
-    app.update(Action::OpenConsole);
-    type_text(&mut app, "SELECT 1;");
-    app.update(key(KeyCode::Enter));
-    for effect in app.take_effects() {
-        performer.perform(effect, &mut host);
-    }
-    let finished = done.recv_timeout(Duration::from_secs(5)).expect("the worker answers");
-    app.update(finished);
-    let shown = screen(&app);
-    let console = shown.lines().map(|l| l.split('┃').nth(1).unwrap_or("").trim());
-    let said = console.collect::<Vec<_>>().join(" ");
-    assert!(!said.contains("not running yet"), "{shown}");
-    let words = ["the master is down", "leaves it down", "press r", "Ctrl-T sends the input"];
-    for words in words {
-        assert!(said.contains(words), "{words}: {shown}");
+    // Killed (`K`): the drill goes on on the other server. Stopped: r starts it.
+    let cases = [
+        (137, &["the master was killed like a power cut", "the next statements go to the other server", "r starts the master again", "unless its config file sets read_only", "Ctrl-T sends the input"][..]),
+        (0, &["the master is down", "leaves it down", "press r", "Ctrl-T sends the input"][..]),
+    ];
+    for (code, words) in cases {
+        let (day, ws) = (fixture_day(), workspace());
+        let mut app = app(&day, &ws, 120, 40);
+        let down = ServerInfo {
+            name: "master".into(),
+            container: "sqlcourse-day20-master".into(),
+            engine: None,
+            state: ContainerState::Exited { code },
+            port: Some(13306),
+            ip: None,
+            host_name: None,
+            endpoint: None,
+        };
+        let (lab, _) = crate::tui::workers::lab::LabHandle::with_servers(&day.spec.slug, vec![down]);
+        let (results, done) = std::sync::mpsc::channel();
+        let mut performer = Performer::new(&day, &ws, results, lab);
+        let mut host = Headless::new(120, 40).expect("headless");
+        app.update(Action::OpenConsole);
+        type_text(&mut app, "SELECT 1;");
+        app.update(key(KeyCode::Enter));
+        for effect in app.take_effects() {
+            performer.perform(effect, &mut host);
+        }
+        let finished = done.recv_timeout(Duration::from_secs(5)).expect("the worker answers");
+        app.update(finished);
+        let shown = screen(&app);
+        let console = shown.lines().map(|l| l.split('┃').nth(1).unwrap_or("").trim());
+        let said = console.collect::<Vec<_>>().join(" ");
+        assert!(!said.contains("not running yet"), "{shown}");
+        for words in words {
+            assert!(said.contains(words), "exit {code}, {words}: {shown}");
+        }
     }
 }
 

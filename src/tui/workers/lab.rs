@@ -147,6 +147,13 @@ impl LabHandle {
             Some(found) => Ok(found),
             // A crashed or stopped server stays down when the lab comes up again: only a
             // restart starts it.
+            // Killed (SIGKILL: `K`, `crash`): in the failover drill the next move is on the
+            // other server, and a restart would bring this one back writable.
+            None if known.is_some_and(|s| s.state == ContainerState::Exited { code: 137 }) => {
+                anyhow::bail!(
+                    "the {server} was killed like a power cut (K, or `sqlcourse {slug} crash`): in the failover drill the next statements go to the other server; r starts the {server} again, and it takes writes unless its config file sets read_only"
+                )
+            }
             None if known.is_some_and(|s| matches!(s.state, ContainerState::Exited { .. })) => {
                 anyhow::bail!(
                     "the {server} is down (crashed or stopped; `sqlcourse {slug} up` leaves it down): select it and press r (or run `sqlcourse {slug} restart {server}`) to start it"
