@@ -1193,8 +1193,13 @@ fn the_footer_keeps_the_keys_the_step_asks_for() {
         app.update(Action::Lab(servers.clone()));
         assert_eq!(app.selected_server(), Some("master"), "{}", footer_line(&app));
         servers[0].state = ServerLife::Failed("killed (exit 137)".into());
+        app.notice = Some("The master is down, like after a power cut.".into());
         app.update(Action::Lab(servers.clone()));
         assert_eq!(app.selected_server(), Some("slave"), "{}", footer_line(&app));
+        assert_eq!(
+            app.notice.as_deref(),
+            Some("The master is down, like after a power cut. The step goes on on the slave: it is selected now (s selects the master).")
+        );
         // The learner's own choice stays while the lab does not change the step's server.
         app.update(key(KeyCode::Char('s')));
         app.update(Action::Lab(servers));

@@ -380,9 +380,18 @@ impl<'a> App<'a> {
                 // The lab installs the workspace: the application's files may be there now.
                 self.step_files = self.files_of_step();
                 self.server = self.server.min(self.servers.len().saturating_sub(1));
-                // The step moved on (its server crashed): so does the selection.
+                // The step moved on (its server crashed): so does the selection, and the
+                // learner is told, since s, r and the console follow it.
                 if first_view || self.step_server() != about.as_deref() {
+                    let before = self.selected_server().map(str::to_owned);
                     self.follow_step_server();
+                    let now = self.selected_server().map(str::to_owned);
+                    if let (false, Some(before), Some(now)) = (first_view, before, now)
+                        && before != now
+                    {
+                        let said = self.notice.take().map_or_else(String::new, |n| format!("{n} "));
+                        self.notice = Some(format!("{said}The step goes on on the {now}: it is selected now (s selects the {before})."));
+                    }
                 }
             }
             Action::Tasks(tasks) => {
