@@ -450,6 +450,12 @@ fn a_config_that_stops_the_server_is_shown_on_the_screen_as_the_command_line_sho
     let told = format!("stopped by master/my.cnf:{line}, edited since: r starts it");
     let edited = tmux.until_with(|s| pane_text(s, "Lab ").contains(&told), &told, SCREEN_WAIT);
     assert!(!pane_text(&edited, "Lab ").contains("foo-bar = 1"), "{edited}");
+    // The notice line no longer quotes the refusal either.
+    tmux.until_with(
+        |s| s.contains("has changed since the master refused it") && !s.contains("the server says"),
+        "the notice of the change",
+        SCREEN_WAIT,
+    );
     tmux.run(&["send-keys", "-t", "lesson", "r"]);
     tmux.until_shown("restarted with its config file");
     tmux.until_shown("master  ● ready");

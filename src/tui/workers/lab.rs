@@ -200,8 +200,9 @@ struct Watcher {
     /// When the progress file last changed as this thread saw it: it is checked again only
     /// after a change, not every round.
     progress_changed: Mutex<Option<std::time::SystemTime>>,
-    /// The config line each server last refused to start with, to tell when it has changed.
-    refused: Mutex<Vec<(String, Offending)>>,
+    /// The config line each server last refused to start with, to tell when it has changed,
+    /// and whether the change was told.
+    refused: Mutex<Vec<(String, Offending, bool)>>,
 }
 
 impl Watcher {
@@ -465,7 +466,7 @@ impl Watcher {
             if view.state == ServerLife::Ready {
                 view.detail = None;
                 if let Ok(mut refused) = self.refused.lock() {
-                    refused.retain(|(server, _)| *server != info.name);
+                    refused.retain(|(server, ..)| *server != info.name);
                 }
             }
             view.health = snapshot.health(&info.name);
@@ -525,16 +526,21 @@ impl Watcher {
 
     /// What the lab pane says of a server stopped by a config line once that line has been
     /// edited: the old line is not the file any more.
+    /// The notice line says so once, in place of the refusal it showed.
     fn since_refused(&self, server: &str) -> Option<String> {
-        let refused = self.refused.lock().ok()?;
-        let (_, o) = refused.iter().find(|(s, _)| s == server)?;
+        let mut refused = self.refused.lock().ok()?;
+        let (_, o, told) = refused.iter_mut().find(|(s, ..)| s == server)?;
         let now = std::fs::read_to_string(&o.file).ok();
         let line = now.as_deref().and_then(|text| text.lines().nth(o.line - 1)).map(str::trim);
         if line == Some(o.text.trim()) {
             return None;
         }
-        let file = o.file.strip_prefix(&self.workspace.root).unwrap_or(&o.file);
-        Some(format!("stopped by {}:{}, edited since: r starts it", file.display(), o.line))
+        let at = format!("{}:{}", o.file.strip_prefix(&self.workspace.root).unwrap_or(&o.file).display(), o.line);
+        if !*told {
+            *told = true;
+            self.notice(format!("{at} has changed since the {server} refused it: press r to start the {server} with the file as it is."));
+        }
+        Some(format!("stopped by {at}, edited since: r starts it"))
     }
 
     /// Shows why a lab operation failed: on its server when it names one, with what the
@@ -546,8 +552,8 @@ impl Watcher {
                 let (state, notice) = match &failed.offending {
                     Some(o) => {
                         if let Ok(mut refused) = self.refused.lock() {
-                            refused.retain(|(s, _)| s != server);
-                            refused.push((server.clone(), o.clone()));
+                            refused.retain(|(s, ..)| s != server);
+                            refused.push((server.clone(), o.clone(), false));
                         }
                         let file = o.file.strip_prefix(&self.workspace.root).unwrap_or(&o.file);
                         let line = format!("{}:{}: {}", file.display(), o.line, o.text.trim());
