@@ -267,7 +267,8 @@ fn a_promotion_that_lost_transactions_stays_failing_through_the_rejoin() {
     let got = until_diagnosis(&lab, "rejoin", "histories-diverged");
     let reason = got["reason"].as_str().unwrap_or_default();
     let hint = got["hint"].as_str().unwrap_or_default();
-    assert!(reason.contains("the master holds ") && reason.contains("(server 1 #"), "{got:#}");
+    // MariaDB numbers the domain's transactions across both servers: a range, not a count.
+    assert!(reason.contains("the master holds transactions after #") && reason.contains("(server 1)"), "{got:#}");
     assert!(hint.contains("sqlcourse day20 reset") && !hint.contains("Fix the cause"), "{got:#}");
 
     // Even with what the slave showed before its reset forgotten, the old master's GTIDs
