@@ -108,12 +108,12 @@ impl Lab {
         Ok(volumes.filter(|v| self.names.owns(Some(&v.labels))).collect())
     }
 
-    /// Creates the lab's network unless it exists (refusing one the lab did not create).
     /// [`Lab::ensure_network`], to be awaited by the starts that need it.
     pub(super) fn make_network(&self) -> NetworkMade<'_> {
         async { self.ensure_network().await.map_err(|e| format!("{e:#}")) }.boxed().shared()
     }
 
+    /// Creates the lab's network unless it exists (refusing one the lab did not create).
     pub(super) async fn ensure_network(&self) -> anyhow::Result<()> {
         let name = self.names.network();
         match self.docker.inspect_network(&name, None).await {
@@ -255,13 +255,13 @@ impl Lab {
         let name = self.names.container(&spec.name);
         for attempt in 0..3 {
             progress(LabEvent::Creating(spec.name.clone()));
-            let created = self.create_container(spec, engine, image, seeded, port, password).await;
-            // An engine that wants the network at creation gets it first, then a second try.
-            if created.is_err() && network.peek().is_none() {
+            if let Err(e) = self.create_container(spec, engine, image, seeded, port, password).await {
+                // An engine that wants the network at creation gets it first, then a second try.
+                if network.peek().is_some() {
+                    return Err(e);
+                }
                 network_made(network).await?;
                 self.create_container(spec, engine, image, seeded, port, password).await?;
-            } else {
-                created?;
             }
             network_made(network).await?;
             progress(LabEvent::Starting(spec.name.clone()));

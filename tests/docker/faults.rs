@@ -17,7 +17,6 @@ use crate::common::tmux::{SCREEN_WAIT, Tmux, pane_text};
 
 use bollard::query_parameters::{
     KillContainerOptions, ListContainersOptionsBuilder, RemoveContainerOptionsBuilder,
-    StopContainerOptionsBuilder,
 };
 use mysql::prelude::Queryable;
 
@@ -45,11 +44,6 @@ fn has_schema(lab: &TestLab, server: &str, schema: &str) -> bool {
 
 fn port_of(lab: &TestLab, server: &str) -> u16 {
     lab.server(server)["port"].as_u64().expect("a port") as u16
-}
-
-fn stop(lab: &TestLab, server: &str) {
-    let options = StopContainerOptionsBuilder::default().t(1).build();
-    lab.block_on(lab.docker.stop_container(&lab.container(server), Some(options))).expect("stop");
 }
 
 #[test]
@@ -130,7 +124,7 @@ fn a_port_taken_while_the_lab_was_stopped_moves_the_server_and_keeps_its_data() 
 
     // `restart` of a stopped server whose port someone took meanwhile.
     let old = port_of(&lab, "master");
-    stop(&lab, "master");
+    lab.stop("master");
     let taken = TcpListener::bind((Ipv4Addr::LOCALHOST, old)).expect("take the master's port");
     let out = lab.ok(&["restart", "master"]);
     let new = port_of(&lab, "master");
@@ -141,8 +135,8 @@ fn a_port_taken_while_the_lab_was_stopped_moves_the_server_and_keeps_its_data() 
 
     // `up` of a stopped lab whose ports were both taken.
     let ports = [port_of(&lab, "master"), port_of(&lab, "slave")];
-    stop(&lab, "master");
-    stop(&lab, "slave");
+    lab.stop("master");
+    lab.stop("slave");
     let _taken: Vec<TcpListener> = ports
         .iter()
         .map(|p| TcpListener::bind((Ipv4Addr::LOCALHOST, *p)).expect("take a port"))
@@ -1086,7 +1080,7 @@ fn two_users_of_one_engine_get_a_lab_each_and_never_touch_each_others() {
 
     // A stopped lab's ports stay its own: a lab made meanwhile keeps off them, even when its
     // default is that very port (free on the machine while Alice's master is stopped).
-    stop_container(&alice_lab, &master);
+    alice_lab.stop_container(&master);
     bob.ok(&course, &slug, &["down"]);
     let toml = course.join("labs").join(&slug).join("lab.toml");
     let spec = std::fs::read_to_string(&toml).expect("lab.toml");
@@ -1105,11 +1099,6 @@ fn two_users_of_one_engine_get_a_lab_each_and_never_touch_each_others() {
 fn lab_labels(lab: &TestLab, container: &str) -> HashMap<String, String> {
     let c = lab.block_on(lab.docker.inspect_container(container, None)).expect("inspect");
     c.config.and_then(|c| c.labels).unwrap_or_default()
-}
-
-fn stop_container(lab: &TestLab, container: &str) {
-    let options = StopContainerOptionsBuilder::default().t(1).build();
-    lab.block_on(lab.docker.stop_container(container, Some(options))).expect("stop");
 }
 
 #[test]

@@ -4,7 +4,6 @@
 use std::net::{Ipv4Addr, TcpListener};
 use std::time::Duration;
 
-use bollard::query_parameters::StopContainerOptionsBuilder;
 use mysql::prelude::Queryable;
 
 use crate::common::tmux::{Tmux, footer, input_line, pane_text};
@@ -206,11 +205,6 @@ fn hold_defaults() -> Vec<TcpListener> {
     [13306, 13307].iter().filter_map(|p| TcpListener::bind((Ipv4Addr::LOCALHOST, *p)).ok()).collect()
 }
 
-fn stop(lab: &TestLab, server: &str) {
-    let options = StopContainerOptionsBuilder::default().t(1).build();
-    lab.block_on(lab.docker.stop_container(&lab.container(server), Some(options))).expect("stop");
-}
-
 #[test]
 fn settings_follow_moved_ports_and_a_line_the_learner_edited_is_told() {
     let Some(lab) = TestLab::new("settingsmove") else { return };
@@ -232,8 +226,8 @@ fn settings_follow_moved_ports_and_a_line_the_learner_edited_is_told() {
     let line = read().lines().position(|l| l.starts_with("READER_URL")).expect("READER_URL") + 1;
 
     // Both ports taken while the lab was stopped: `up` moves both servers.
-    stop(&lab, "master");
-    stop(&lab, "slave");
+    lab.stop("master");
+    lab.stop("slave");
     let taken = hold(&[master0, slave0]);
     let out = lab.sqlcourse(&["up"]);
     assert!(out.status.success(), "{}", text(&out));

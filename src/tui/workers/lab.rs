@@ -146,9 +146,8 @@ impl LabHandle {
         match info.and_then(|s| Some((s.clone(), s.endpoint.clone()?))) {
             Some(found) => Ok(found),
             // A crashed or stopped server stays down when the lab comes up again: only a
-            // restart starts it.
-            // Killed (SIGKILL: `K`, `crash`): in the failover drill the next move is on the
-            // other server, and a restart would bring this one back writable.
+            // restart starts it. Killed (SIGKILL: `K`, `crash`), it is the failover drill's:
+            // the next move is on the other server, and a restart brings this one back writable.
             None if known.is_some_and(|s| s.state == ContainerState::Exited { code: 137 }) => {
                 anyhow::bail!(
                     "the {server} was killed like a power cut (K, or `sqlcourse {slug} crash`): in the failover drill the next statements go to the other server; r starts the {server} again, and it takes writes unless its config file sets read_only"
@@ -525,17 +524,17 @@ impl Watcher {
     }
 
     /// What the lab pane says of a server stopped by a config line once that line has been
-    /// edited: the old line is not the file any more.
-    /// The notice line says so once, in place of the refusal it showed.
+    /// edited: the old line is not the file any more. The notice line says so once, in
+    /// place of the refusal it showed.
     fn since_refused(&self, server: &str) -> Option<String> {
         let mut refused = self.refused.lock().ok()?;
         let (_, o, told) = refused.iter_mut().find(|(s, ..)| s == server)?;
         let now = std::fs::read_to_string(&o.file).ok();
-        let line = now.as_deref().and_then(|text| text.lines().nth(o.line - 1)).map(str::trim);
+        let line = now.as_deref().and_then(|text| text.lines().nth(o.line.saturating_sub(1))).map(str::trim);
         if line == Some(o.text.trim()) {
             return None;
         }
-        let at = format!("{}:{}", o.file.strip_prefix(&self.workspace.root).unwrap_or(&o.file).display(), o.line);
+        let at = format!("{}:{}", self.workspace.shown(&o.file), o.line);
         if !*told {
             *told = true;
             self.notice(format!("{at} has changed since the {server} refused it: press r to start the {server} with the file as it is."));
@@ -555,8 +554,7 @@ impl Watcher {
                             refused.retain(|(s, ..)| s != server);
                             refused.push((server.clone(), o.clone(), false));
                         }
-                        let file = o.file.strip_prefix(&self.workspace.root).unwrap_or(&o.file);
-                        let line = format!("{}:{}: {}", file.display(), o.line, o.text.trim());
+                        let line = format!("{}:{}: {}", self.workspace.shown(&o.file), o.line, o.text.trim());
                         let notice = format!(
                             "The {server} did not start: {line} — the server says: {}. Fix that \
                              line, then press r to restart the {server}.",

@@ -15,7 +15,7 @@ use bollard::Docker;
 use bollard::models::ContainerCreateBody;
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, ListContainersOptionsBuilder, ListNetworksOptionsBuilder, ListVolumesOptionsBuilder,
-    RemoveContainerOptionsBuilder,
+    RemoveContainerOptionsBuilder, StopContainerOptionsBuilder,
 };
 use serde_json::Value;
 
@@ -119,6 +119,17 @@ impl TestLab {
 
     pub fn data_home(&self) -> PathBuf {
         self.dir.path().join("data")
+    }
+
+    /// Stops one of the lab's servers from outside, as `docker stop -t 1` does.
+    pub fn stop(&self, server: &str) {
+        self.stop_container(&self.container(server));
+    }
+
+    /// Stops a container by name from outside, as `docker stop -t 1` does.
+    pub fn stop_container(&self, name: &str) {
+        let options = StopContainerOptionsBuilder::default().t(1).build();
+        self.block_on(self.docker.stop_container(name, Some(options))).expect("stop");
     }
 
     pub fn container(&self, server: &str) -> String {
